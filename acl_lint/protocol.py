@@ -1,0 +1,460 @@
+"""Load and validate ``rules/`` into typed, frozen objects.
+
+This is the only place that knows the file format; everything else asks a
+:class:`Protocol`. A malformed entry stops with :class:`RuleDataError` naming
+the file and the entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Tuple, Union
+
+from .ruledata import RuleDataError, load_toml, rules_dir
+
+RETURN_SHAPES = ("handle", "value_ret", "values_ret", "ret", "value", "none")
+STATUS_KINDS = ("acquire", "use", "execute", "memcpy", "sync", "release", "query", "config")
+#: statuses whose ignoring ACL501 reports by default
+CHECKED_STATUSES = frozenset({"acquire", "use", "execute", "memcpy", "sync"})
+SYNC_KINDS = ("stream", "event", "device")
+
+Endpoint = Union[str, int]  # "result", "context", "<kind>:<arg>" or an arg index
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str
+    family: str = ""
+    scope: str = "function"  # "function" | "process"
+    sources: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ArgRole:
+    arg: int
+    kinds: FrozenSet[str]  # kinds, families, or {"any"}
+
+
+@dataclass(frozen=True)
+class Link:
+    source: Endpoint
+    target: Endpoint
+    type: str
+
+
+@dataclass(frozen=True)
+class Keyed:
+    kind: str
+    key: Tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class NullArg:
+    arg: int
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Api:
+    call: str  # below the acl module: "rt.malloc"
+    returns: str
+    status: str = ""
+    acquires: str = ""
+    keyed_acquire: Optional[Keyed] = None
+    keyed_release: Optional[Keyed] = None
+    releases: Tuple[ArgRole, ...] = ()
+    uses: Tuple[ArgRole, ...] = ()
+    links: Tuple[Link, ...] = ()
+    alias_result: Optional[int] = None
+    borrow: Optional[Tuple[int, str]] = None  # (arg, link type)
+    sets_context: Optional[Endpoint] = None
+    context_bound: Tuple[int, ...] = ()
+    async_stream: Optional[int] = None
+    async_args: Tuple[int, ...] = ()
+    sync: str = ""
+    records_event: Optional[Tuple[int, int]] = None
+    null_args: Tuple[NullArg, ...] = ()
+    sources: Tuple[str, ...] = ()
+
+    @property
+    def qualname(self) -> str:
+        return "acl." + self.call
+
+    @property
+    def has_status(self) -> bool:
+        return self.returns in ("ret", "value_ret", "values_ret")
+
+    @property
+    def is_release(self) -> bool:
+        return bool(self.releases or self.keyed_release)
+
+    @property
+    def is_acquire(self) -> bool:
+        return bool(self.acquires or self.keyed_acquire)
+
+    def handle_args(self) -> Tuple[int, ...]:
+        """Arg indices whose handles the call looks at."""
+        idx = {r.arg for r in self.releases} | {u.arg for u in self.uses}
+        idx |= set(self.context_bound) | set(self.async_args)
+        for link in self.links:
+            for end in (link.source, link.target):
+                if isinstance(end, int):
+                    idx.add(end)
+        if self.alias_result is not None:
+            idx.add(self.alias_result)
+        if self.borrow:
+            idx.add(self.borrow[0])
+        if isinstance(self.sets_context, int):
+            idx.add(self.sets_context)
+        if self.async_stream is not None:
+            idx.add(self.async_stream)
+        if self.records_event:
+            idx.update(self.records_event)
+        return tuple(sorted(idx))
+
+
+@dataclass(frozen=True)
+class Order:
+    first: FrozenSet[str]
+    then: FrozenSet[str]
+    link: str
+    code: str
+    message: str
+    leak_code: str = ""
+    immediate: bool = False
+    owns: bool = False
+    assume_related: bool = False
+    option: str = ""
+    sources: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Step:
+    calls: FrozenSet[str]
+    arg: int
+    allowed: FrozenSet[str]
+    to: str
+    error: FrozenSet[str] = frozenset()
+    message: str = ""
+    via: str = ""  # "" | "owned"
+    when_null: Tuple[int, ...] = ()
+    creates: Optional[Tuple[str, str]] = None  # (kind, link type)
+    normal_paths_only: bool = False
+
+
+@dataclass(frozen=True)
+class Sequence:
+    kind: str
+    code: str
+    initial: str
+    steps: Tuple[Step, ...]
+    initial_when_null: Optional[Tuple[Tuple[int, ...], str]] = None
+    sources: Tuple[str, ...] = ()
+
+
+@dataclass
+class Protocol:
+    kinds: Dict[str, Kind]
+    apis: Dict[str, Api]
+    orders: Tuple[Order, ...]
+    sequences: Dict[str, Sequence]
+    #: link types through which the target owns the source (wrapped_by, added_to)
+    owning_links: FrozenSet[str] = field(default=frozenset())
+    #: call name -> steps of sequences touching it, precomputed for the hot path
+    steps_by_call: Dict[str, Tuple[Tuple[Sequence, Step], ...]] = field(default_factory=dict)
+    #: kind -> orders where the kind is `then`
+    orders_by_then: Dict[str, Tuple[Order, ...]] = field(default_factory=dict)
+
+    def kind_matches(self, kind: str, wanted: FrozenSet[str]) -> bool:
+        if "any" in wanted or kind in wanted:
+            return True
+        k = self.kinds.get(kind)
+        return bool(k and k.family and k.family in wanted)
+
+    def label(self, kind: str) -> str:
+        k = self.kinds.get(kind)
+        if k is None and "|" in kind:
+            return " / ".join(self.label(x) for x in kind.split("|"))
+        return k.label if k else "handle"
+
+    def api(self, call: str) -> Optional[Api]:
+        return self.apis.get(call)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+class _Entry:
+    """Typed access to one TOML table with error messages naming file and entry."""
+
+    def __init__(self, path: Path, what: str, data: Mapping[str, Any], allowed: Tuple[str, ...]):
+        self.path, self.what, self.data = path, what, data
+        if not isinstance(data, Mapping):
+            self.fail("must be a table")
+        unknown = sorted(set(data) - set(allowed))
+        if unknown:
+            self.fail(f"unknown key(s) {', '.join(unknown)}")
+
+    def fail(self, msg: str):
+        raise RuleDataError(f"{self.path.name}: {self.what}: {msg}")
+
+    def get(self, key: str, typ, default=None, required=False):
+        if key not in self.data:
+            if required:
+                self.fail(f"missing key {key!r}")
+            return default
+        value = self.data[key]
+        if typ is not None and not isinstance(value, typ) or isinstance(value, bool) and typ is int:
+            self.fail(f"key {key!r} must be {getattr(typ, '__name__', typ)}, got {value!r}")
+        return value
+
+    def str_list(self, key: str, default=(), required=False) -> Tuple[str, ...]:
+        value = self.get(key, (str, list), None, required)
+        if value is None:
+            return tuple(default)
+        if isinstance(value, str):
+            return (value,)
+        if not all(isinstance(v, str) for v in value):
+            self.fail(f"key {key!r} must be a string or a list of strings")
+        return tuple(value)
+
+    def int_list(self, key: str) -> Tuple[int, ...]:
+        value = self.get(key, list, [])
+        if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value):
+            self.fail(f"key {key!r} must be a list of argument indices")
+        return tuple(value)
+
+
+_API_KEYS = (
+    "call", "returns", "status", "acquires", "keyed_acquire", "keyed_release", "releases", "uses",
+    "links", "alias_result", "borrow", "sets_context", "context_bound", "async_stream", "async_args",
+    "sync", "records_event", "null_arg", "sources",
+)
+
+
+def _load_kinds(path: Path) -> Dict[str, Kind]:
+    data = load_toml(path).get("kind", {})
+    kinds = {}
+    for name, table in data.items():
+        e = _Entry(path, f"kind {name!r}", table, ("label", "family", "scope", "sources"))
+        scope = e.get("scope", str, "function")
+        if scope not in ("function", "process"):
+            e.fail(f"scope must be 'function' or 'process', got {scope!r}")
+        kinds[name] = Kind(name, e.get("label", str, required=True), e.get("family", str, ""), scope,
+                           e.str_list("sources"))
+    return kinds
+
+
+def _kind_names(kinds: Dict[str, Kind]) -> FrozenSet[str]:
+    return frozenset(kinds) | frozenset(k.family for k in kinds.values() if k.family) | {"any"}
+
+
+def _endpoint(e: _Entry, value, kinds) -> Endpoint:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    if value in ("result", "context"):
+        return value
+    if isinstance(value, str) and ":" in value:
+        kind, _, arg = value.partition(":")
+        if kind in kinds and arg.isdigit():
+            return value
+    e.fail(f"link endpoint must be 'result', 'context', '<kind>:<arg>' or an arg index, got {value!r}")
+
+
+def _load_api(path: Path, i: int, table, kinds: Dict[str, Kind]) -> Api:
+    call = table.get("call", f"#{i + 1}") if isinstance(table, Mapping) else f"#{i + 1}"
+    e = _Entry(path, f"api {call!r}", table, _API_KEYS)
+    names = _kind_names(kinds)
+
+    def kind(name: str) -> str:
+        if name not in kinds:
+            e.fail(f"unknown kind {name!r}")
+        return name
+
+    def roles(key: str) -> Tuple[ArgRole, ...]:
+        out = []
+        for item in e.get(key, list, []):
+            sub = _Entry(path, f"api {call!r} {key}", item, ("arg", "kind"))
+            wanted = sub.str_list("kind", required=True)
+            for w in wanted:
+                if w not in names:
+                    sub.fail(f"unknown kind {w!r}")
+            out.append(ArgRole(sub.get("arg", int, required=True), frozenset(wanted)))
+        return tuple(out)
+
+    def keyed(key: str) -> Optional[Keyed]:
+        table_ = e.get(key, dict)
+        if table_ is None:
+            return None
+        sub = _Entry(path, f"api {call!r} {key}", table_, ("kind", "key"))
+        return Keyed(kind(sub.get("kind", str, required=True)), sub.int_list("key"))
+
+    returns = e.get("returns", str, required=True)
+    if returns not in RETURN_SHAPES:
+        e.fail(f"returns must be one of {', '.join(RETURN_SHAPES)}, got {returns!r}")
+    status = e.get("status", str, "")
+    if status and status not in STATUS_KINDS:
+        e.fail(f"status must be one of {', '.join(STATUS_KINDS)}, got {status!r}")
+    if returns in ("ret", "value_ret", "values_ret") and not status:
+        e.fail("a call that returns a status needs a `status` category")
+    acquires = e.get("acquires", str, "")
+    if acquires:
+        kind(acquires)
+    links = []
+    for item in e.get("links", list, []):
+        sub = _Entry(path, f"api {call!r} links", item, ("from", "to", "type"))
+        links.append(Link(_endpoint(sub, sub.get("from", None, required=True), kinds),
+                          _endpoint(sub, sub.get("to", None, required=True), kinds),
+                          sub.get("type", str, required=True)))
+    borrow = e.get("borrow", dict)
+    if borrow is not None:
+        sub = _Entry(path, f"api {call!r} borrow", borrow, ("arg", "link"))
+        borrow = (sub.get("arg", int, required=True), sub.get("link", str, required=True))
+    sets_context = e.get("sets_context", (str, int))
+    if isinstance(sets_context, str) and sets_context != "result":
+        e.fail("sets_context must be 'result' or an arg index")
+    rec = e.get("records_event", dict)
+    if rec is not None:
+        sub = _Entry(path, f"api {call!r} records_event", rec, ("event", "stream"))
+        rec = (sub.get("event", int, required=True), sub.get("stream", int, required=True))
+    sync = e.get("sync", str, "")
+    if sync and sync not in SYNC_KINDS:
+        e.fail(f"sync must be one of {', '.join(SYNC_KINDS)}")
+    nulls = []
+    for item in e.get("null_arg", list, []):
+        sub = _Entry(path, f"api {call!r} null_arg", item, ("arg", "code", "message"))
+        nulls.append(NullArg(sub.get("arg", int, required=True), sub.get("code", str, required=True),
+                             sub.get("message", str, required=True)))
+    async_stream = e.get("async_stream", int)
+    return Api(
+        call=e.get("call", str, required=True),
+        returns=returns,
+        status=status,
+        acquires=acquires,
+        keyed_acquire=keyed("keyed_acquire"),
+        keyed_release=keyed("keyed_release"),
+        releases=roles("releases"),
+        uses=roles("uses"),
+        links=tuple(links),
+        alias_result=e.get("alias_result", int),
+        borrow=borrow,
+        sets_context=sets_context,
+        context_bound=e.int_list("context_bound"),
+        async_stream=async_stream,
+        async_args=e.int_list("async_args"),
+        sync=sync,
+        records_event=rec,
+        null_args=tuple(nulls),
+        sources=e.str_list("sources", required=True),
+    )
+
+
+def _load_orders(path: Path, kinds) -> Tuple[Order, ...]:
+    out = []
+    for i, table in enumerate(load_toml(path).get("order", [])):
+        e = _Entry(path, f"order #{i + 1}", table, (
+            "first", "then", "link", "code", "message", "leak_code", "immediate", "owns",
+            "assume_related", "option", "sources"))
+        first, then = e.str_list("first", required=True), e.str_list("then", required=True)
+        for k in first + then:
+            if k not in kinds:
+                e.fail(f"unknown kind {k!r}")
+        out.append(Order(
+            frozenset(first), frozenset(then), e.get("link", str, required=True),
+            e.get("code", str, required=True), e.get("message", str, required=True),
+            e.get("leak_code", str, ""), e.get("immediate", bool, False), e.get("owns", bool, False),
+            e.get("assume_related", bool, False), e.get("option", str, ""), e.str_list("sources"),
+        ))
+    return tuple(out)
+
+
+def _load_sequences(path: Path, kinds, apis) -> Dict[str, Sequence]:
+    out = {}
+    for i, table in enumerate(load_toml(path).get("sequence", [])):
+        e = _Entry(path, f"sequence #{i + 1}", table,
+                   ("kind", "code", "initial", "initial_when_null", "step", "sources"))
+        kind = e.get("kind", str, required=True)
+        if kind not in kinds:
+            e.fail(f"unknown kind {kind!r}")
+        steps = []
+        for j, st in enumerate(e.get("step", list, [])):
+            s = _Entry(path, f"sequence {kind!r} step #{j + 1}", st,
+                       ("calls", "arg", "allowed", "to", "error", "message", "via", "when_null", "creates",
+                        "normal_paths_only"))
+            calls = s.str_list("calls", required=True)
+            for c in calls:
+                if c not in apis:
+                    s.fail(f"unknown call {c!r}")
+            via = s.get("via", str, "")
+            if via not in ("", "owned"):
+                s.fail("via must be 'owned'")
+            error = s.str_list("error")
+            if error and not s.get("message", str, ""):
+                s.fail("a step with error states needs a message")
+            creates = s.get("creates", dict)
+            if creates is not None:
+                c = _Entry(path, f"sequence {kind!r} step #{j + 1} creates", creates, ("kind", "link"))
+                ck = c.get("kind", str, required=True)
+                if ck not in kinds:
+                    c.fail(f"unknown kind {ck!r}")
+                creates = (ck, c.get("link", str, required=True))
+            steps.append(Step(frozenset(calls), s.get("arg", int, required=True),
+                              frozenset(s.str_list("allowed", required=True)), s.get("to", str, required=True),
+                              frozenset(error), s.get("message", str, ""), via, s.int_list("when_null"),
+                              creates, s.get("normal_paths_only", bool, False)))
+        iwn = e.get("initial_when_null", dict)
+        if iwn is not None:
+            s = _Entry(path, f"sequence {kind!r} initial_when_null", iwn, ("args", "state"))
+            iwn = (s.int_list("args"), s.get("state", str, required=True))
+        out[kind] = Sequence(kind, e.get("code", str, required=True), e.get("initial", str, required=True),
+                             tuple(steps), iwn, e.str_list("sources"))
+    return out
+
+
+def load(directory: Optional[Path] = None) -> Protocol:
+    """Read and validate every rule file below ``directory`` (default: the shipped rules)."""
+    base = Path(directory) if directory else rules_dir()
+    kinds = _load_kinds(base / "kinds.toml")
+    apis: Dict[str, Api] = {}
+    api_files = sorted((base / "api").glob("*.toml"))
+    if not api_files:
+        raise RuleDataError(f"{base / 'api'}: no API files")
+    for path in api_files:
+        entries = load_toml(path).get("api", [])
+        if not isinstance(entries, list):
+            raise RuleDataError(f"{path.name}: `api` must be an array of tables ([[api]])")
+        for i, table in enumerate(entries):
+            api = _load_api(path, i, table, kinds)
+            if api.call in apis:
+                raise RuleDataError(f"{path.name}: api {api.call!r}: defined twice")
+            apis[api.call] = api
+    orders = _load_orders(base / "orders.toml", kinds)
+    sequences = _load_sequences(base / "sequences.toml", kinds, apis)
+    steps_by_call: Dict[str, List[Tuple[Sequence, Step]]] = {}
+    for seq in sequences.values():
+        for st in seq.steps:
+            for c in st.calls:
+                steps_by_call.setdefault(c, []).append((seq, st))
+    by_then: Dict[str, List[Order]] = {}
+    for o in orders:
+        for k in o.then:
+            by_then.setdefault(k, []).append(o)
+    return Protocol(
+        kinds=kinds,
+        apis=apis,
+        orders=orders,
+        sequences=sequences,
+        owning_links=frozenset(o.link for o in orders if o.owns),
+        steps_by_call={k: tuple(v) for k, v in steps_by_call.items()},
+        orders_by_then={k: tuple(v) for k, v in by_then.items()},
+    )
+
+
+@lru_cache(maxsize=None)
+def default() -> Protocol:
+    """The shipped protocol, loaded once per process."""
+    return load()

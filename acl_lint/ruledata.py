@@ -1,0 +1,47 @@
+"""Locate and read the files of ``rules/`` (installed as ``acl_lint.rules``)."""
+
+from __future__ import annotations
+
+import sys
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict
+
+if sys.version_info >= (3, 11):
+    import tomllib as _toml
+else:  # pragma: no cover - exercised on Python < 3.11 only
+    import tomli as _toml
+
+TOMLDecodeError = _toml.TOMLDecodeError
+
+
+class RuleDataError(Exception):
+    """A file of rules/ is missing or malformed; the message names file and entry."""
+
+
+@lru_cache(maxsize=None)
+def rules_dir() -> Path:
+    """The directory holding codes.toml, api/ and docs/.
+
+    Installed: the package ``acl_lint.rules``. Source checkout without install:
+    the top-level ``rules/`` beside ``acl_lint/``.
+    """
+    try:
+        import acl_lint.rules as pkg  # type: ignore[import-not-found]
+
+        path = Path(pkg.__file__).parent
+        if (path / "codes.toml").is_file():
+            return path
+    except ImportError:
+        pass
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+def load_toml(path: Path) -> Dict[str, Any]:
+    try:
+        with open(path, "rb") as fh:
+            return _toml.load(fh)
+    except OSError as exc:
+        raise RuleDataError(f"{path}: cannot read rule file: {exc.strerror}") from None
+    except TOMLDecodeError as exc:
+        raise RuleDataError(f"{path}: not valid TOML: {exc}") from None

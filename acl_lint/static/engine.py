@@ -1,0 +1,483 @@
+"""The static engine: parse every file once, index the project, analyse each function.
+
+Also the interprocedural part: function summaries (which parameters a helper
+releases, checks or keeps; which fresh handle it returns; which attributes of
+``self`` a method releases) computed bottom-up on demand, with recursion cut
+off (a function being summarised that calls itself is treated as unknown code).
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Sequence, Set, Tuple
+
+import libcst as cst
+
+from .. import protocol as protocol_mod
+from ..findings import FileError, Finding, Related
+from ..protocol import Api
+from .index import FunctionInfo, ModuleInfo, ProjectIndex
+from .interp import NULLV, Interpreter, Outcome, PState, dotted
+from ..typestate import Res
+
+
+@dataclass
+class Summary:
+    params: Tuple[str, ...]
+    releases: Dict[str, FrozenSet[str]] = field(default_factory=dict)
+    escapes: Set[str] = field(default_factory=set)
+    checks: Set[str] = field(default_factory=set)
+    returns: Optional[Tuple[Tuple[Optional[int], str], ...]] = None  # ((tuple index or None, kind), ...)
+    returns_len: int = 0
+    releases_keyed: Dict[str, str] = field(default_factory=dict)  # param -> kind keyed by it
+    releases_attrs: Dict[str, FrozenSet[str]] = field(default_factory=dict)
+    nulls_attrs: Set[str] = field(default_factory=set)
+    acquires_attrs: Dict[str, Tuple[str, str]] = field(default_factory=dict)
+    always_raises: bool = False
+
+
+@dataclass(frozen=True)
+class HelperApi(Api):
+    """A project function standing in for an acl call in messages."""
+
+    display: str = ""
+
+    @property
+    def qualname(self) -> str:  # type: ignore[override]
+        return self.display
+
+
+_RAISES = re.compile(r"\braise\b|\bexit\(|\babort\(")
+
+
+class Engine:
+    """Holds the project index and the summaries of one run; answers the interpreter's questions."""
+
+    def __init__(self, options: Optional[Mapping[str, Any]] = None):
+        self.options = dict(options or {})
+        self.protocol = protocol_mod.default()
+        self.index = ProjectIndex()
+        self.zero_names = self.index.zero_names
+        self._summaries: Dict[int, Optional[Summary]] = {}
+        self._computing: Set[int] = set()
+        self._pseudo: Dict[int, HelperApi] = {}
+        extra_checks = self.options.get("check-helpers") or ()
+        self.extra_check_helpers = frozenset(extra_checks)
+
+    # ------------------------------------------------------------------ questions from the interpreter
+
+    def module_of(self, fn) -> ModuleInfo:
+        return fn.module if isinstance(fn, FunctionInfo) else self._current_module
+
+    def acl_call_name(self, mod: ModuleInfo, name: str) -> Optional[str]:
+        head, _, rest = name.partition(".")
+        if head in mod.acl_aliases or (head == "acl" and "acl" not in mod.imports):
+            return rest or None
+        member = mod.acl_members.get(head)
+        if member is not None:
+            return f"{member}.{rest}" if rest else member
+        return None
+
+    def resolve_call(self, mod: ModuleInfo, fn, func: cst.BaseExpression, name: str):
+        if isinstance(func, cst.Name):
+            target = self.index.resolve_function(mod, name)
+            if target is not None:
+                return target, None
+            cls = self.index.resolve_class(mod, name)
+            if cls is not None:
+                init = self.index.method(cls, "__init__")
+                if init is not None:
+                    return init, "<new>"
+            return None, None
+        if isinstance(func, cst.Attribute) and name:
+            head, _, attr = name.rpartition(".")
+            if head == "self" and isinstance(fn, FunctionInfo) and fn.cls is not None:
+                m = self.index.method(fn.cls, attr)
+                if m is not None:
+                    return m, "self"
+                return None, None
+            imp = mod.imports.get(head)
+            if imp is not None or head in self.index.by_name:
+                target_mod = self.index.resolve_module(mod, (imp[0] + "." + imp[1]) if imp and imp[0] else
+                                                       (imp[1] if imp else head))
+                if target_mod is not None:
+                    f = target_mod.functions.get(attr)
+                    if f is not None:
+                        return f, None
+        return None, None
+
+    def pseudo_api(self, fn: FunctionInfo) -> HelperApi:
+        api = self._pseudo.get(id(fn))
+        if api is None:
+            api = HelperApi(call=fn.qualname, returns="none", display=f"{fn.qualname}()")
+            self._pseudo[id(fn)] = api
+        return api
+
+    # ------------------------------------------------------------------ summaries
+
+    def summary(self, fn: FunctionInfo) -> Optional[Summary]:
+        key = id(fn)
+        if key in self._summaries:
+            return self._summaries[key]
+        if key in self._computing:
+            return None  # recursion: unknown
+        self._computing.add(key)
+        try:
+            summ = self._summarise(fn)
+        except Exception:  # a summary is an optimisation of precision; never fatal
+            summ = None
+        finally:
+            self._computing.discard(key)
+        self._summaries[key] = summ
+        return summ
+
+    def _body(self, fn: FunctionInfo):
+        body = fn.node.body
+        return body.body if isinstance(body, (cst.IndentedBlock, cst.SimpleStatementSuite)) else ()
+
+    def _summarise(self, fn: FunctionInfo) -> Summary:
+        summ = Summary(params=fn.params)
+        params = [p.lstrip("*") for p in fn.params]
+        is_method = fn.is_method
+        interp = Interpreter(self, fn, self.protocol, self.options, summary_mode=True)
+        init = PState()
+        for i, p in enumerate(params):
+            if is_method and i == 0:
+                continue
+            rid = ("ext", p)
+            init.ts.res[rid] = Res(rid=rid, kind="unknown", name=p, api="", site=None, external=True)
+            init.env[p] = ("r", frozenset({rid}))
+        out = interp.run(self._body(fn), init)
+        rets = [s for s in out.ret if not s.env.get("<dead>")]
+        if not rets and out.exc:
+            summ.always_raises = True
+        for i, p in enumerate(params):
+            if is_method and i == 0:
+                continue
+            rid = ("ext", p)
+            released, kinds = bool(rets), set()
+            escaped = False
+            for s in rets + out.exc:
+                res = s.ts.res.get(rid)
+                if res is None:
+                    continue
+                if res.escaped or rid in interp.reachable(s, roots_only=True):
+                    escaped = True
+            for s in rets:
+                res = s.ts.res.get(rid)
+                if res is None:
+                    continue  # the path learnt it was null: vacuously released
+                if res.live:
+                    released = False
+                else:
+                    kinds.update(res.kind.split("|"))
+            if released and kinds and kinds != {"unknown"}:
+                summ.releases[fn.params[i]] = frozenset(kinds - {"unknown"}) or frozenset({"any"})
+            elif escaped:
+                summ.escapes.add(fn.params[i])
+            for kind in self.protocol.kinds:
+                key = (kind, (rid,))
+                if rets and all(key in s.ts.res and not s.ts.res[key].live for s in rets):
+                    summ.releases_keyed[fn.params[i]] = kind
+        if is_method and rets:
+            self._summarise_attrs(summ, rets)
+        # fresh handles returned to the caller (alone or in a tuple)
+        shapes = set()
+        all_have = True
+        for s in rets:
+            v = s.env.get("<return>")
+            found = None
+            if v is not None and v[0] == "r":
+                k = self._fresh_kind(s, v[1])
+                found = (((None, k),), 0) if k else None
+            elif v is not None and v[0] == "t":
+                items = tuple((idx, self._fresh_kind(s, x[1])) for idx, x in enumerate(v[1])
+                              if x is not None and x[0] == "r")
+                items = tuple(it for it in items if it[1])
+                found = (items, len(v[1])) if items else None
+            if found:
+                shapes.add(found)
+            elif v not in (NULLV, None) and not (v[0] == "t" and all(x in (NULLV, None) or x[0] == "s"
+                                                                        for x in v[1])):
+                all_have = False
+        if len(shapes) == 1 and all_have:
+            summ.returns, summ.returns_len = next(iter(shapes))
+        # check helpers: a parameter whose non-zero value makes the function raise or exit
+        code = fn.module.positions.code(fn.node) if _RAISES.search(fn.module.text) else ""
+        if fn.name in self.extra_check_helpers or (code and _RAISES.search(code)):
+            self._summarise_checks(fn, summ, params, is_method)
+        return summ
+
+    def _fresh_kind(self, s: PState, rids) -> Optional[str]:
+        for rid in rids:
+            res = s.ts.res.get(rid)
+            if res is not None and res.live and not res.external and res.kind in self.protocol.kinds:
+                return res.kind
+        return None
+
+    def _summarise_attrs(self, summ: Summary, rets: List[PState]) -> None:
+        first = rets[0]
+        attr_rids = {rid for rid in first.ts.res if isinstance(rid, tuple) and rid[0] == "ext"
+                     and isinstance(rid[1], str) and rid[1].startswith("self.")}
+        for rid in attr_rids:
+            kinds = set()
+            ok = True
+            for s in rets:
+                res = s.ts.res.get(rid)
+                if res is None:
+                    continue
+                if res.live:
+                    ok = False
+                    break
+                kinds.update(res.kind.split("|"))
+            if ok and kinds:
+                summ.releases_attrs[rid[1]] = frozenset(kinds - {"unknown"}) or frozenset({"any"})
+        for key, v in first.env.items():
+            if not key.startswith("self.") or key.endswith("[]"):
+                continue
+            if all(s.env.get(key) == NULLV for s in rets):
+                summ.nulls_attrs.add(key)
+                continue
+            kinds = set()
+            for s in rets:
+                vv = s.env.get(key)
+                found = None
+                if vv is not None and vv[0] == "r":
+                    for rid in vv[1]:
+                        res = s.ts.res.get(rid)
+                        if res is not None and res.live and not res.external and res.kind in self.protocol.kinds:
+                            found = (res.kind, res.api)
+                if found is None:
+                    kinds = None
+                    break
+                kinds.add(found)
+            if kinds and len(kinds) == 1:
+                summ.acquires_attrs[key] = next(iter(kinds))
+
+    def _summarise_checks(self, fn: FunctionInfo, summ: Summary, params: List[str], is_method: bool) -> None:
+        from .interp import StatusRec
+
+        interp = Interpreter(self, fn, self.protocol, self.options, summary_mode=True)
+        init = PState()
+        sids = {}
+        for i, p in enumerate(params):
+            if is_method and i == 0:
+                continue
+            sid = ("param", p)
+            sids[p] = sid
+            init.status[sid] = StatusRec(None, frozenset(), True, False, p)
+            init.env[p] = ("s", sid)
+        out = interp.run(self._body(fn), init)
+        rets = [s for s in out.ret if not s.env.get("<dead>")]
+        for i, p in enumerate(params):
+            sid = sids.get(p)
+            if sid is None:
+                continue
+            if fn.name in self.extra_check_helpers and p == params[-1]:
+                summ.checks.add(fn.params[i])
+                continue
+            fails = [s for s in out.exc if s.assume.get(sid) == "failed"]
+            if not fails or any(s.assume.get(sid) != "failed" for s in out.exc):
+                continue
+            if any(s.assume.get(sid) == "failed" for s in rets):
+                continue
+            summ.checks.add(fn.params[i])
+        if summ.checks:
+            summ.always_raises = False
+
+    # ------------------------------------------------------------------ analysis
+
+    def add_file(self, path: str, text: str) -> Optional[Finding]:
+        """Parse and index one file; a parse failure is returned as an ACL001 finding."""
+        try:
+            tree = cst.parse_module(text)
+        except cst.ParserSyntaxError as exc:
+            return _parse_error(path, text, exc)
+        except (RecursionError, MemoryError) as exc:
+            return Finding("ACL001", f"cannot parse: {type(exc).__name__}", path, 1, 1, 1, 1, function="<module>")
+        self.index.add(path, tree, text)
+        return None
+
+    def analyse_module(self, mod: ModuleInfo) -> Tuple[List[Finding], List[FileError]]:
+        findings: List[Finding] = []
+        errors: List[FileError] = []
+        self._current_module = mod
+        units: List[Tuple[Optional[FunctionInfo], Sequence[cst.CSTNode]]] = [(None, mod.tree.body)]
+        units += [(fn, self._body(fn)) for fn in mod.all_functions]
+        for fn, body in units:
+            name = fn.qualname if fn is not None else "<module>"
+            try:
+                findings.extend(self.analyse_unit(mod, fn, body))
+            except Exception as exc:  # one function's crash must not stop the run
+                tb = traceback.extract_tb(exc.__traceback__)
+                where = f"{tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno}" if tb else "?"
+                errors.append(FileError(mod.path, f"internal error while analysing {name}: "
+                                                  f"{type(exc).__name__}: {exc} ({where})", name))
+        return findings, errors
+
+    def analyse_unit(self, mod: ModuleInfo, fn: Optional[FunctionInfo], body, graph=None) -> List[Finding]:
+        self._current_module = mod
+        interp = Interpreter(self, fn, self.protocol, self.options)
+        interp.graph = graph
+        init = PState()
+        out = interp.run(body, init)
+        interp.check_exits(out)
+        return self.to_findings(interp, mod, fn)
+
+    # ------------------------------------------------------------------ findings
+
+    def to_findings(self, interp: Interpreter, mod: ModuleInfo, fn: Optional[FunctionInfo]) -> List[Finding]:
+        fname = fn.qualname if fn is not None else "<module>"
+        out: List[Finding] = []
+        for (code, site, message, res, related, trace) in interp.findings.values():
+            rel = [Related(mod.path, s.line, s.column, m, k) for (s, m, k) in related if s is not None]
+            out.append(Finding(
+                code=code, message=message, path=mod.path, line=site.line, column=site.column,
+                end_line=site.end_line, end_column=site.end_column, related=tuple(rel), function=fname,
+                resource=(res.name if res is not None else "") or _call_text(site),
+                acquire_call=res.api if res is not None else "",
+            ))
+        m = interp.machine
+        for rec in interp.leaks.values():
+            res = rec.res
+            if "iter" in rec.kinds:
+                code = "ACL103"
+                why = (f"is acquired on every iteration of the loop and the handle from the previous "
+                       f"iteration is never released")
+            elif "overwrite" in rec.kinds:
+                code = "ACL104"
+                at = rec.overwrite_site
+                why = f"is lost: `{res.name}` is reassigned at line {at.line} before it is released"
+            else:
+                error_only = "normal" not in rec.kinds
+                code = rec.code if rec.code != "ACL101" else ("ACL102" if error_only else "ACL101")
+                why = self._exit_text(rec, error_only)
+            if code == "ACL106":
+                why = "wraps a data buffer that is destroyed, but the memory itself is never freed; " + why
+            elif code == "ACL107":
+                why = "belongs to a dataset that is destroyed, but the buffer itself is never destroyed; " + why
+            steps = [Related(mod.path, res.site.line, res.site.column,
+                             f"{m.p.label(res.kind)} acquired by {res.api}", "acquire")]
+            started = False
+            for (s, text, kind) in rec.trace:
+                if s is None:
+                    continue
+                if s == res.site:
+                    started = True
+                    continue
+                if started and kind != "acquire":
+                    steps.append(Related(mod.path, s.line, s.column, text, "step"))
+            if rec.exit_site is not None and code not in ("ACL103", "ACL104"):
+                steps.append(Related(mod.path, rec.exit_site.line, rec.exit_site.column, "exit", "exit"))
+            elif code == "ACL104" and rec.overwrite_site is not None:
+                steps.append(Related(mod.path, rec.overwrite_site.line, rec.overwrite_site.column,
+                                     "reassigned here", "exit"))
+            out.append(Finding(
+                code=code, message=f"{m.describe(res)} {why}", path=mod.path, line=res.site.line,
+                column=res.site.column, end_line=res.site.end_line, end_column=res.site.end_column,
+                related=tuple(steps), function=fname, resource=res.name, acquire_call=res.api,
+            ))
+        return out
+
+    def _exit_text(self, rec, error_only: bool) -> str:
+        branch = ""
+        for (s, text, kind) in reversed(rec.trace):
+            if kind == "branch" and s is not None:
+                branch = f" ({text} at line {s.line})"
+                break
+        site = rec.exit_site
+        if site is None:
+            return f"is not released when the function ends{branch}"
+        node = site.node
+        if isinstance(node, cst.Raise) or not isinstance(node, cst.Return) and error_only and not isinstance(
+                node, cst.Return):
+            if isinstance(node, cst.Raise):
+                return f"is not released when the exception is raised at line {site.line}{branch}"
+            return f"is not released when {site.text} raises at line {site.line}{branch}"
+        return f"is not released when the function returns at line {site.line}{branch}"
+
+
+def _call_text(site) -> str:
+    try:
+        return site.text
+    except Exception:
+        return ""
+
+
+_PY2_HINTS = (
+    (re.compile(r"^\s*print\s+[^\s(=]"), "Python 2 print statement"),
+    (re.compile(r"^\s*except\s+[\w.]+\s*,\s*\w+\s*:"), "Python 2 `except X, e:` syntax"),
+    (re.compile(r"^\s*exec\s+[\"'\w]"), "Python 2 exec statement"),
+    (re.compile(r"`[^`]+`"), "Python 2 backtick repr"),
+    (re.compile(r"\b0[0-7]+\b"), "Python 2 octal literal"),
+    (re.compile(r"\bur[\"']"), "Python 2 ur'' string"),
+    (re.compile(r"^\s*raise\s+\w+\s*,"), "Python 2 `raise E, msg` syntax"),
+)
+
+
+def describe_syntax_error(text: str, lineno: int) -> str:
+    lines = text.splitlines()
+    line = lines[lineno - 1] if 0 < lineno <= len(lines) else ""
+    for rx, what in _PY2_HINTS:
+        if rx.search(line):
+            return f"{what} (this looks like a Python 2 file; acl-lint reads Python 3)"
+    return ""
+
+
+def _parse_error(path: str, text: str, exc: cst.ParserSyntaxError) -> Finding:
+    line = getattr(exc, "raw_line", 1) or 1
+    col = (getattr(exc, "raw_column", 0) or 0) + 1
+    hint = ""
+    try:
+        from ..sources import describe_syntax_error as hint_fn  # the CLI's richer version, if present
+    except Exception:
+        hint_fn = describe_syntax_error
+    try:
+        hint = hint_fn(text, line)
+    except Exception:
+        hint = describe_syntax_error(text, line)
+    msg = str(getattr(exc, "message", "") or "invalid syntax").splitlines()[0]
+    reason = f"syntax error: {hint}" if hint else f"syntax error: {msg}"
+    return Finding("ACL001", f"cannot parse: {reason}", path, line, col, line, col, function="<module>",
+                   resource="syntax")
+
+
+# ----------------------------------------------------------------------------- public API
+
+
+def analyze_files(files: Sequence[Tuple[str, str]], options: Optional[Mapping[str, Any]] = None
+                  ) -> Tuple[List[Finding], List[FileError]]:
+    """Analyse (display_path, text) pairs together. Returns findings (incl. ACL001 for files that
+    do not parse) and internal errors (one per function whose analysis crashed)."""
+    engine = Engine(options)
+    findings: List[Finding] = []
+    errors: List[FileError] = []
+    mods = []
+    for path, text in files:
+        if "acl" not in text:
+            # the prefilter: a file that never mentions acl holds nothing to check
+            continue
+        try:
+            f = engine.add_file(path, text)
+        except Exception as exc:
+            errors.append(FileError(path, f"internal error while parsing: {type(exc).__name__}: {exc}"))
+            continue
+        if f is not None:
+            findings.append(f)
+        else:
+            mods.append(engine.index.modules[path])
+    for mod in mods:
+        fs, es = engine.analyse_module(mod)
+        findings.extend(fs)
+        errors.extend(es)
+    findings.sort(key=Finding.sort_key)
+    return findings, errors
+
+
+def resource_graph(path: str, text: str, function: Optional[str] = None):
+    """networkx.DiGraph of one function (``Class.method``; default: the first function with acl calls)."""
+    from .graph import build_graph
+
+    return build_graph(Engine(), path, text, function)

@@ -1,0 +1,267 @@
+"""The project index: what the files of one run define and import.
+
+Built from the libcst trees once per run, before any function is analysed,
+so that calls can be resolved across modules (``from .helpers import
+release_dataset``) and summaries computed bottom-up on demand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Set, Tuple
+
+import libcst as cst
+
+from .positions import Positions
+
+#: names whose value is the success status wherever they are defined
+SUCCESS_NAMES = frozenset({"ACL_SUCCESS", "ACL_ERROR_NONE", "SUCCESS", "ACL_OK"})
+
+
+@dataclass
+class FunctionInfo:
+    qualname: str  # "f", "Class.method", "outer.<locals>.inner"
+    node: cst.FunctionDef
+    module: "ModuleInfo"
+    cls: Optional["ClassInfo"] = None
+    params: Tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.node.name.value
+
+    @property
+    def is_method(self) -> bool:
+        return self.cls is not None and bool(self.params) and not self._is_static()
+
+    def _is_static(self) -> bool:
+        for d in self.node.decorators:
+            if isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod":
+                return True
+        return False
+
+
+@dataclass
+class ClassInfo:
+    name: str
+    node: cst.ClassDef
+    module: "ModuleInfo"
+    bases: Tuple[str, ...] = ()
+    methods: Dict[str, FunctionInfo] = field(default_factory=dict)
+
+
+@dataclass
+class ModuleInfo:
+    path: str
+    name: str  # dotted module name guessed from the path ("pkg.helpers")
+    tree: cst.Module
+    text: str
+    positions: Positions
+    acl_aliases: Set[str] = field(default_factory=set)  # names bound to the acl module
+    acl_members: Dict[str, str] = field(default_factory=dict)  # `from acl import rt` -> {"rt": "rt"}
+    imports: Dict[str, Tuple[str, str]] = field(default_factory=dict)  # local name -> (module, name)
+    functions: Dict[str, FunctionInfo] = field(default_factory=dict)  # module-level functions by name
+    classes: Dict[str, ClassInfo] = field(default_factory=dict)
+    zero_names: Set[str] = field(default_factory=set)  # module-level NAME = 0
+    all_functions: List[FunctionInfo] = field(default_factory=list)  # incl. methods and nested
+    global_refs: Set[str] = field(default_factory=set)  # names used inside function bodies
+
+
+def _module_name(path: str) -> str:
+    p = path.replace("\\", "/")
+    if p.endswith(".py"):
+        p = p[:-3]
+    elif p.endswith(".pyi"):
+        p = p[:-4]
+    parts = [x for x in p.split("/") if x not in ("", ".", "..")]
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr.value}" if base else ""
+    return ""
+
+
+def _params(fn: cst.FunctionDef) -> Tuple[str, ...]:
+    ps = fn.params
+    names = [p.name.value for p in list(ps.posonly_params) + list(ps.params)]
+    if isinstance(ps.star_arg, cst.Param):
+        names.append("*" + ps.star_arg.name.value)
+    names += [p.name.value for p in ps.kwonly_params]
+    return tuple(names)
+
+
+class _Collector(cst.CSTVisitor):
+    """One pass over a module: imports, defs, classes, zero constants, names used in functions."""
+
+    def __init__(self, mod: ModuleInfo):
+        self.mod = mod
+        self.scope: List[str] = []  # qualname parts
+        self.classes: List[Optional[ClassInfo]] = []
+        self.depth = 0  # function nesting
+
+    # imports
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            name = _dotted(alias.name)
+            local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
+            if name == "acl" or name.startswith("acl."):
+                if alias.asname:
+                    if name == "acl":
+                        self.mod.acl_aliases.add(local)
+                    else:
+                        self.mod.acl_members[local] = name[4:]
+                else:
+                    self.mod.acl_aliases.add("acl")
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        module = _dotted(node.module) if node.module else ""
+        dots = "." * len(node.relative)
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            name = _dotted(alias.name)
+            local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
+            if module == "acl" and not dots:
+                self.mod.acl_members[local] = name
+            elif module.startswith("acl.") and not dots:
+                self.mod.acl_members[local] = module[4:] + "." + name
+            else:
+                self.mod.imports[local] = (dots + module, name)
+
+    # definitions
+    def visit_ClassDef(self, node: cst.ClassDef) -> Optional[bool]:
+        info = None
+        if self.depth == 0 and not self.classes:
+            info = ClassInfo(node.name.value, node, self.mod,
+                             tuple(_dotted(a.value) for a in node.bases if _dotted(a.value)))
+            self.mod.classes[info.name] = info
+        self.classes.append(info)
+        self.scope.append(node.name.value)
+        return True
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.classes.pop()
+        self.scope.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> Optional[bool]:
+        cls = self.classes[-1] if self.classes and self.depth == 0 else None
+        qual = ".".join(self.scope + [node.name.value])
+        info = FunctionInfo(qual, node, self.mod, cls, _params(node))
+        self.mod.all_functions.append(info)
+        if cls is not None:
+            cls.methods[node.name.value] = info
+        elif self.depth == 0 and not self.classes:
+            self.mod.functions[node.name.value] = info
+        self.scope.append(node.name.value)
+        self.depth += 1
+        return True
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.depth -= 1
+        self.scope.pop()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if self.depth:
+            self.mod.global_refs.add(node.value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if self.depth == 0 and isinstance(node.value, cst.Integer) and node.value.value == "0":
+            for t in node.targets:
+                if isinstance(t.target, cst.Name):
+                    self.mod.zero_names.add(t.target.value)
+                elif isinstance(t.target, cst.Attribute):
+                    self.mod.zero_names.add(t.target.attr.value)
+
+
+@dataclass
+class ProjectIndex:
+    modules: Dict[str, ModuleInfo] = field(default_factory=dict)  # by path
+    by_name: Dict[str, ModuleInfo] = field(default_factory=dict)  # by dotted name and last component
+    zero_names: Set[str] = field(default_factory=lambda: set(SUCCESS_NAMES))
+
+    def add(self, path: str, tree: cst.Module, text: str) -> ModuleInfo:
+        mod = ModuleInfo(path=path, name=_module_name(path), tree=tree, text=text, positions=Positions(tree))
+        tree.visit(_Collector(mod))
+        self.modules[path] = mod
+        self.by_name[mod.name] = mod
+        self.by_name.setdefault(mod.name.rsplit(".", 1)[-1], mod)
+        self.zero_names |= {n for n in mod.zero_names if n.isupper()}
+        return mod
+
+    def resolve_module(self, mod: ModuleInfo, spec: str) -> Optional[ModuleInfo]:
+        """The module a `from spec import ...` in ``mod`` refers to, if it is in this run."""
+        if spec.startswith("."):
+            level = len(spec) - len(spec.lstrip("."))
+            base = mod.name.split(".")
+            is_pkg = mod.path.replace("\\", "/").endswith("__init__.py")
+            keep = len(base) - level + (1 if is_pkg else 0)
+            rest = spec.lstrip(".")
+            name = ".".join(base[:max(keep, 0)] + ([rest] if rest else []))
+            found = self.by_name.get(name)
+            if found is None and rest:
+                found = self.by_name.get(rest.rsplit(".", 1)[-1])
+            return found
+        return self.by_name.get(spec) or self.by_name.get(spec.rsplit(".", 1)[-1])
+
+    def resolve_function(self, mod: ModuleInfo, name: str) -> Optional[FunctionInfo]:
+        """A plain-name call ``name(...)`` in ``mod``: a local def or an imported one."""
+        fn = mod.functions.get(name)
+        if fn is not None:
+            return fn
+        imp = mod.imports.get(name)
+        if imp is not None:
+            target = self.resolve_module(mod, imp[0])
+            if target is not None:
+                return target.functions.get(imp[1])
+        return None
+
+    def resolve_class(self, mod: ModuleInfo, name: str) -> Optional[ClassInfo]:
+        cls = mod.classes.get(name)
+        if cls is not None:
+            return cls
+        if "." in name:
+            head, _, tail = name.rpartition(".")
+            imp = mod.imports.get(head)
+            target = self.resolve_module(mod, imp[0] + "." + imp[1] if imp else head)
+            return target.classes.get(tail) if target else None
+        imp = mod.imports.get(name)
+        if imp is not None:
+            target = self.resolve_module(mod, imp[0])
+            if target is not None:
+                return target.classes.get(imp[1])
+        return None
+
+    def method(self, cls: ClassInfo, name: str, _seen=None) -> Optional[FunctionInfo]:
+        """Look a method up on a class and its bases (those in this run)."""
+        if name in cls.methods:
+            return cls.methods[name]
+        seen = _seen or set()
+        seen.add(id(cls))
+        for base in cls.bases:
+            b = self.resolve_class(cls.module, base)
+            if b is not None and id(b) not in seen:
+                m = self.method(b, name, seen)
+                if m is not None:
+                    return m
+        return None
+
+    def class_chain(self, cls: ClassInfo) -> List[ClassInfo]:
+        out, todo, seen = [], [cls], set()
+        while todo:
+            c = todo.pop(0)
+            if id(c) in seen:
+                continue
+            seen.add(id(c))
+            out.append(c)
+            for base in c.bases:
+                b = self.resolve_class(c.module, base)
+                if b is not None:
+                    todo.append(b)
+        return out
