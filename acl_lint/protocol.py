@@ -30,6 +30,7 @@ class Kind:
     family: str = ""
     scope: str = "function"  # "function" | "process"
     sources: Tuple[str, ...] = ()
+    leak: bool = True
 
 
 @dataclass(frozen=True)
@@ -240,12 +241,12 @@ def _load_kinds(path: Path) -> Dict[str, Kind]:
     data = load_toml(path).get("kind", {})
     kinds = {}
     for name, table in data.items():
-        e = _Entry(path, f"kind {name!r}", table, ("label", "family", "scope", "sources"))
+        e = _Entry(path, f"kind {name!r}", table, ("label", "family", "scope", "sources", "leak"))
         scope = e.get("scope", str, "function")
         if scope not in ("function", "process"):
             e.fail(f"scope must be 'function' or 'process', got {scope!r}")
         kinds[name] = Kind(name, e.get("label", str, required=True), e.get("family", str, ""), scope,
-                           e.str_list("sources"))
+                           e.str_list("sources"), e.get("leak", bool, True))
     return kinds
 
 

@@ -556,7 +556,7 @@ class Machine:
         if not res.live or res.external or res.escaped:
             return False
         kind = self.p.kinds.get(res.kind)
-        if kind is None or (kind.scope == "process" and res.kind not in process_kinds):
+        if kind is None or not kind.leak or (kind.scope == "process" and res.kind not in process_kinds):
             return False
         for owner in self.owners(st, res):
             if owner.escaped or owner.external:

@@ -63,6 +63,7 @@ class Engine:
         self._summaries: Dict[int, Optional[Summary]] = {}
         self._computing: Set[int] = set()
         self._pseudo: Dict[int, HelperApi] = {}
+        self.release_loop_cache: Dict[int, bool] = {}
         extra_checks = self.options.get("check-helpers") or ()
         self.extra_check_helpers = frozenset(extra_checks)
 

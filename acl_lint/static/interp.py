@@ -489,6 +489,8 @@ class Interpreter:
         literal = isinstance(node.iter, (cst.List, cst.Tuple)) and len(node.iter.elements) > 0
         # a container that holds resources on this path is not empty
         literal = literal or (itv is not None and itv[0] in ("b", "e") and bool(st.boxes.get(itv[1])))
+        # a loop whose body releases handles is a teardown loop: it runs over what there is
+        literal = literal or self.releases_in(node)
         elem = self.iter_elem(itv, st)
 
         def bind(s: PState) -> List[PState]:
@@ -498,6 +500,26 @@ class Interpreter:
         out = self.run_loop(node, [st], bind, None, literal, False)
         out.extend(pre, normal=False)
         return out
+
+    def releases_in(self, node) -> bool:
+        cache = self.host.release_loop_cache
+        key = id(node)
+        if key not in cache:
+            found = False
+            host, mod = self.host, self.mod
+
+            class V(cst.CSTVisitor):
+                def visit_Call(self, call: cst.Call) -> None:
+                    nonlocal found
+                    name = dotted(call.func)
+                    api_name = host.acl_call_name(mod, name) if name else None
+                    api = host.protocol.api(api_name) if api_name else None
+                    if api is not None and api.is_release:
+                        found = True
+
+            node.body.visit(V())
+            cache[key] = found
+        return cache[key]
 
     def iter_elem(self, v, st: PState):
         if v is None:
@@ -1128,6 +1150,12 @@ class Interpreter:
     def external(self, st: PState, key: str, kind: Optional[str]) -> Tuple:
         """A handle from outside the function (parameter, self attribute), materialised on first use."""
         rid = ("ext", key)
+        if key in st.env and rid in st.ts.res:
+            # the name was rebound to something unknown: a different handle than before
+            n = 1
+            while ("ext", key, n) in st.ts.res:
+                n += 1
+            rid = ("ext", key, n)
         res = st.ts.res.get(rid)
         if res is None:
             res = Res(rid=rid, kind=kind or "unknown", name=key, api="", site=self.site(self.fn.node if self.fn else self.mod.tree),
@@ -1203,7 +1231,9 @@ class Interpreter:
         elif res.alias is not None:
             val = ("r", res.alias)
         elif res.borrowed:
-            val = ("r", res.borrowed)
+            bid = ("borrow", id(node))
+            st.boxes[bid] = res.borrowed
+            val = ("e", bid)
         else:
             val = UNKNOWN
         if api.returns == "handle":
@@ -1251,7 +1281,7 @@ class Interpreter:
                     continue
                 if not self.machine.leak_reportable(st.ts, r):
                     continue
-                self.record_leak(st, r, "iter", None)
+                self.record_leak(st, r, "error" if st.err else "iter", None)
                 st.ts.res[r.rid] = _escaped(r)
         used = {r.rid[1] for r in same}
         gen = 0
@@ -1358,15 +1388,24 @@ class Interpreter:
         if summ.returns is not None:
             items = [UNKNOWN] * summ.returns_len
             val = UNKNOWN
+            made = []
             for n, (index, kind) in enumerate(summ.returns):
                 rid = self.new_rid(node, st, target) if n == 0 else (id(node), ("ret", n))
                 name = target if index is None or n == 0 else f"{target}[{index}]"
                 self.machine.acquire(st.ts, rid, kind, name, f"{fn.qualname}()", site)
                 st.add_trace(site, f"{self.p.label(kind)} acquired by {fn.qualname}()", "acquire")
                 val = ("r", frozenset({rid}))
+                made.append(rid)
                 if index is not None:
                     items[index] = val
-            return val if summ.returns[0][0] is None else ("t", tuple(items))
+            if summ.returns[0][0] is None:
+                return val
+            # the other elements behave like a status tied to the handles (`ptr, ret = helper()`)
+            sid = ("st", id(node))
+            st.status[sid] = StatusRec(site, frozenset(made), True, False, f"{fn.qualname}()")
+            st.assume.pop(sid, None)
+            items = [("s", sid) if x is None else x for x in items]
+            return ("t", tuple(items))
         return UNKNOWN
 
     # ------------------------------------------------------------------ exits and leaks
