@@ -37,6 +37,7 @@ class Kind:
 class ArgRole:
     arg: int
     kinds: FrozenSet[str]  # kinds, families, or {"any"}
+    ref: bool = False  # referenced only (create_data_buffer): not an access for ACL202
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,8 @@ class Protocol:
     steps_by_call: Dict[str, Tuple[Tuple[Sequence, Step], ...]] = field(default_factory=dict)
     #: kind -> orders where the kind is `then`
     orders_by_then: Dict[str, Tuple[Order, ...]] = field(default_factory=dict)
+    #: kind -> position in a safe release order (what must go first has a lower rank)
+    release_rank: Dict[str, int] = field(default_factory=dict)
 
     def kind_matches(self, kind: str, wanted: FrozenSet[str]) -> bool:
         if "any" in wanted or kind in wanted:
@@ -279,12 +282,12 @@ def _load_api(path: Path, i: int, table, kinds: Dict[str, Kind]) -> Api:
     def roles(key: str) -> Tuple[ArgRole, ...]:
         out = []
         for item in e.get(key, list, []):
-            sub = _Entry(path, f"api {call!r} {key}", item, ("arg", "kind"))
+            sub = _Entry(path, f"api {call!r} {key}", item, ("arg", "kind", "ref"))
             wanted = sub.str_list("kind", required=True)
             for w in wanted:
                 if w not in names:
                     sub.fail(f"unknown kind {w!r}")
-            out.append(ArgRole(sub.get("arg", int, required=True), frozenset(wanted)))
+            out.append(ArgRole(sub.get("arg", int, required=True), frozenset(wanted), sub.get("ref", bool, False)))
         return tuple(out)
 
     def keyed(key: str) -> Optional[Keyed]:
@@ -444,7 +447,20 @@ def load(directory: Optional[Path] = None) -> Protocol:
     for o in orders:
         for k in o.then:
             by_then.setdefault(k, []).append(o)
+    rank = {k: 0 for k in kinds}
+    for _ in range(len(kinds)):
+        changed = False
+        for o in orders:
+            if o.link == "*":
+                continue
+            for t in o.then:
+                need = max(rank[f] for f in o.first) + 1
+                if rank[t] < need:
+                    rank[t], changed = need, True
+        if not changed:
+            break
     return Protocol(
+        release_rank=rank,
         kinds=kinds,
         apis=apis,
         orders=orders,

@@ -113,6 +113,7 @@ class CallResult:
     keyed: Optional[Res] = None  # a keyed resource it acquired (set_device, dvpp_create_channel)
     alias: Optional[FrozenSet[Hashable]] = None  # the result is (one of) these resources
     created: Tuple[Res, ...] = ()  # resources a sequence step made (system-allocated output memory)
+    linked: Tuple[Tuple[Hashable, Tuple[str, Hashable]], ...] = ()  # links the call made: (source, link)
     borrowed: Optional[FrozenSet[Hashable]] = None  # the result is reachable from an argument
 
 
@@ -174,8 +175,12 @@ class Machine:
         keys: Sequence[Hashable] = (),
         external_factory: Optional[Callable[[int, str], Optional[Hashable]]] = None,
         error_path: bool = False,
+        succeeded: bool = True,
     ) -> CallResult:
         """Apply one call. ``args`` are resolved arguments (index-aligned; missing = unknown).
+
+        ``succeeded=False`` (the runtime saw a non-zero status or a null handle):
+        the checks run, but nothing is acquired, linked, queued or switched.
 
         ``result_rid`` names the resource the call acquires (the static engine
         uses the acquire site, the runtime the handle); ``keys`` are the
@@ -219,7 +224,7 @@ class Machine:
                 if res is None:
                     continue
                 if not res.live:
-                    if res.release_site is not None:
+                    if res.release_site is not None and not role.ref:
                         self.emit(
                             "ACL302", site,
                             f"{self.describe(res)} is used by {api.qualname} after it was released "
@@ -227,7 +232,8 @@ class Machine:
                             res, ((res.release_site, "released here", "release"),),
                         )
                     continue
-                self._check_pending(st, res, api, site, async_key)
+                if not role.ref:
+                    self._check_pending(st, res, api, site, async_key)
 
         # sequences (ACL201, ACL204)
         steps = p.steps_by_call.get(api.call)
@@ -291,6 +297,9 @@ class Machine:
                 st.res[key] = res
             self.release(st, res, api, site, frozenset({kr.kind}))
 
+        if not succeeded:
+            return out
+
         # pending work on async calls
         if async_key is not None:
             touched = set(st.pending.get(async_key, ()))
@@ -328,6 +337,7 @@ class Machine:
                 new = tuple((link.type, t) for t in targets if (link.type, t) not in res.links and t != s)
                 if new:
                     st.res[s] = replace(res, links=res.links + new)
+                    out.linked = out.linked + tuple((s, n) for n in new)
 
         # context switches
         if api.sets_context is not None:
@@ -440,6 +450,10 @@ class Machine:
     def release(self, st: TState, res: Res, api: Api, site: Site, kinds: FrozenSet[str]) -> None:
         p = self.p
         if not res.live:
+            if res.external and res.kind not in p.kinds:
+                # a handle from outside released through several calls (a container of handles)
+                merged = "|".join(sorted(set(res.kind.split("|")) | {k for k in kinds if k in p.kinds}))
+                st.res[res.rid] = res = replace(res, kind=merged)
             where = f" at line {res.release_site.line}" if res.release_site is not None else ""
             self.emit(
                 "ACL301", site,
@@ -510,7 +524,7 @@ class Machine:
         if st.released_then:
             for order in p.orders:
                 if res.kind in order.first and id(order) in st.released_then and order.link != "*":
-                    if any(t == order.link for t, _ in res.links):
+                    if not res.external or any(t == order.link for t, _ in res.links):
                         continue
                     psite, pname = st.released_then[id(order)]
                     self.emit(order.code, psite, self._order_message(order, pname, res),
@@ -522,6 +536,8 @@ class Machine:
                               res, ((site, "released here, too late", "release"),))
                     del st.released_then[id(order)]
         st.res[res.rid] = replace(res, live=False, release_site=site, release_api=api.qualname)
+        if st.ctx == res.rid:
+            st.ctx = None  # the current context is gone; what is current now is not known
         if res.key is not None and st.keyed.get(res.key) == res.rid:
             del st.keyed[res.key]
 
@@ -531,6 +547,13 @@ class Machine:
             then=then_name or "?", then_label=then_label, first=first.name or "?",
             first_label=self.p.label(first.kind), first_line=first.site.line,
         )
+
+    def unlink(self, st: TState, linked) -> None:
+        """Undo the links of a call that failed (a buffer that add_dataset_buffer did not attach)."""
+        for src, link in linked:
+            res = st.res.get(src)
+            if res is not None and link in res.links:
+                st.res[src] = replace(res, links=tuple(x for x in res.links if x != link))
 
     def acquire(self, st: TState, rid: Hashable, kind: str, name: str, api: str, site: Site) -> Res:
         """An acquisition that is not an acl call (a project helper that returns a fresh handle)."""

@@ -31,7 +31,10 @@ class Summary:
     checks: Set[str] = field(default_factory=set)
     returns: Optional[Tuple[Tuple[Optional[int], str], ...]] = None  # ((tuple index or None, kind), ...)
     returns_len: int = 0
+    #: per returned handle: what it owns, as (kind, site, api, name, parent index or None, link)
+    returns_owned: Dict[int, Tuple] = field(default_factory=dict)
     releases_keyed: Dict[str, str] = field(default_factory=dict)  # param -> kind keyed by it
+    release_sites: Dict[str, Any] = field(default_factory=dict)  # param -> where the helper releases it
     releases_attrs: Dict[str, FrozenSet[str]] = field(default_factory=dict)
     nulls_attrs: Set[str] = field(default_factory=set)
     acquires_attrs: Dict[str, Tuple[str, str]] = field(default_factory=dict)
@@ -174,6 +177,10 @@ class Engine:
                     released = False
                 else:
                     kinds.update(res.kind.split("|"))
+                # what the parameter holds (buffers of a dataset, their memory) released through it
+                for other in s.ts.res.values():
+                    if other.external and not other.live and other.name.startswith(p + "/"):
+                        kinds.update(other.kind.split("|"))
             if released and kinds and kinds != {"unknown"}:
                 summ.releases[fn.params[i]] = frozenset(kinds - {"unknown"}) or frozenset({"any"})
             elif escaped:
@@ -182,6 +189,7 @@ class Engine:
                 key = (kind, (rid,))
                 if rets and all(key in s.ts.res and not s.ts.res[key].live for s in rets):
                     summ.releases_keyed[fn.params[i]] = kind
+                    summ.release_sites[fn.params[i]] = rets[0].ts.res[key].release_site
         if is_method and rets:
             self._summarise_attrs(summ, rets)
         # fresh handles returned to the caller (alone or in a tuple)
@@ -205,11 +213,42 @@ class Engine:
                 all_have = False
         if len(shapes) == 1 and all_have:
             summ.returns, summ.returns_len = next(iter(shapes))
+            self._owned_templates(summ, rets, interp)
         # check helpers: a parameter whose non-zero value makes the function raise or exit
         code = fn.module.positions.code(fn.node) if _RAISES.search(fn.module.text) else ""
         if fn.name in self.extra_check_helpers or (code and _RAISES.search(code)):
             self._summarise_checks(fn, summ, params, is_method)
         return summ
+
+    def _owned_templates(self, summ: Summary, rets: List[PState], interp: Interpreter) -> None:
+        """Record what each returned handle owns on a success path (a dataset's buffers and memory)."""
+        m = interp.machine
+        for s in rets:
+            v = s.env.get("<return>")
+            vals = [v] if v is not None and v[0] == "r" else (
+                [x for x in v[1] if x is not None and x[0] == "r"] if v is not None and v[0] == "t" else [])
+            if not vals:
+                continue
+            returned = set()
+            for val in vals:
+                returned |= set(val[1])
+            for n, val in enumerate(vals):
+                tmpl = []
+                index_of = {}
+                todo = [(rid, None) for rid in val[1] if rid in s.ts.res]
+                while todo:
+                    rid, parent = todo.pop(0)
+                    for child in m.owned(s.ts, rid):
+                        if not child.live or child.external or child.rid in index_of or child.rid in returned:
+                            continue
+                        link = next(t for t, tgt in child.links if tgt == rid and t in self.protocol.owning_links)
+                        index_of[child.rid] = len(tmpl)
+                        tmpl.append((child.kind, child.site, child.api, child.name, parent, link,
+                                     child.key is not None))
+                        todo.append((child.rid, index_of[child.rid]))
+                if tmpl:
+                    summ.returns_owned[n] = tuple(tmpl)
+            return
 
     def _fresh_kind(self, s: PState, rids) -> Optional[str]:
         for rid in rids:
@@ -301,9 +340,11 @@ class Engine:
         self.index.add(path, tree, text)
         return None
 
-    def analyse_module(self, mod: ModuleInfo) -> Tuple[List[Finding], List[FileError]]:
+    def analyse_module(self, mod: ModuleInfo, interps: Optional[Dict[int, Interpreter]] = None
+                       ) -> Tuple[List[Finding], List[FileError]]:
         findings: List[Finding] = []
         errors: List[FileError] = []
+        self._interps = interps if interps is not None else {}
         self._current_module = mod
         units: List[Tuple[Optional[FunctionInfo], Sequence[cst.CSTNode]]] = [(None, mod.tree.body)]
         units += [(fn, self._body(fn)) for fn in mod.all_functions]
@@ -325,6 +366,8 @@ class Engine:
         init = PState()
         out = interp.run(body, init)
         interp.check_exits(out)
+        if getattr(self, "_interps", None) is not None and fn is not None:
+            self._interps[id(fn)] = interp
         return self.to_findings(interp, mod, fn)
 
     # ------------------------------------------------------------------ findings
@@ -335,7 +378,7 @@ class Engine:
         for (code, site, message, res, related, trace) in interp.findings.values():
             rel = [Related(mod.path, s.line, s.column, m, k) for (s, m, k) in related if s is not None]
             out.append(Finding(
-                code=code, message=message, path=mod.path, line=site.line, column=site.column,
+                code=code, message=message, path=getattr(site, "path", mod.path), line=site.line, column=site.column,
                 end_line=site.end_line, end_column=site.end_column, related=tuple(rel), function=fname,
                 resource=(res.name if res is not None else "") or _call_text(site),
                 acquire_call=res.api if res is not None else "",
@@ -376,7 +419,7 @@ class Engine:
                 steps.append(Related(mod.path, rec.overwrite_site.line, rec.overwrite_site.column,
                                      "reassigned here", "exit"))
             out.append(Finding(
-                code=code, message=f"{m.describe(res)} {why}", path=mod.path, line=res.site.line,
+                code=code, message=f"{m.describe(res)} {why}", path=res.site.path, line=res.site.line,
                 column=res.site.column, end_line=res.site.end_line, end_column=res.site.end_column,
                 related=tuple(steps), function=fname, resource=res.name, acquire_call=res.api,
             ))
@@ -440,6 +483,12 @@ def _parse_error(path: str, text: str, exc: cst.ParserSyntaxError) -> Finding:
     except Exception:
         hint = describe_syntax_error(text, line)
     msg = str(getattr(exc, "message", "") or "invalid syntax").splitlines()[0]
+    try:
+        from ..sources import syntax_error_finding
+
+        return syntax_error_finding(path, text, line, col, msg)
+    except ImportError:
+        pass
     reason = f"syntax error: {hint}" if hint else f"syntax error: {msg}"
     return Finding("ACL001", f"cannot parse: {reason}", path, line, col, line, col, function="<module>",
                    resource="syntax")
@@ -469,11 +518,21 @@ def analyze_files(files: Sequence[Tuple[str, str]], options: Optional[Mapping[st
             findings.append(f)
         else:
             mods.append(engine.index.modules[path])
+    interps: Dict[int, Interpreter] = {}
     for mod in mods:
-        fs, es = engine.analyse_module(mod)
+        fs, es = engine.analyse_module(mod, interps)
         findings.extend(fs)
         errors.extend(es)
-    findings.sort(key=Finding.sort_key)
+    try:
+        from .owners import OwnerPass
+
+        findings = OwnerPass(engine, engine.options).run(interps, findings)
+    except Exception as exc:  # the owner pass must never take the per-function findings down with it
+        errors.append(FileError("<project>", f"internal error in the ownership pass: {type(exc).__name__}: {exc}"))
+    unique = {}
+    for f in findings:
+        unique.setdefault((f.code, f.path, f.line, f.column), f)
+    findings = sorted(unique.values(), key=Finding.sort_key)
     return findings, errors
 
 

@@ -76,6 +76,7 @@ class StatusRec:
     read: bool
     checked_kind: bool  # ACL501 applies to this call's category
     call: str
+    linked: Tuple = ()  # links the call made, undone on its failure branch
 
 
 class PState:
@@ -97,7 +98,8 @@ class PState:
         new.env = dict(self.env)
         new.ts = self.ts.copy()
         new.boxes = dict(self.boxes)
-        new.status = {k: StatusRec(v.site, v.rids, v.read, v.checked_kind, v.call) for k, v in self.status.items()}
+        new.status = {k: StatusRec(v.site, v.rids, v.read, v.checked_kind, v.call, v.linked)
+                      for k, v in self.status.items()}
         new.err = self.err
         new.trace = self.trace
         new.assume = dict(self.assume)
@@ -199,6 +201,12 @@ class Interpreter:
         self.check_release_status = bool(options.get("check-release-status", False))
         self.ever_read: Set[Hashable] = set()  # statuses read on some path
         self.torn_down: Set[str] = set()  # process-scoped kinds this function releases somewhere
+        # facts for the owner (class / module) pass
+        self.self_stores: Dict[Hashable, Tuple[str, Res, bool]] = {}  # res site -> (attr, res, direct)
+        self.self_releases: Dict[str, Set[str]] = {}  # attr -> kinds released through it
+        self.self_calls: List[Tuple[str, NodeSite]] = []  # self.method() calls
+        self.container_stores: Set[Hashable] = set()  # stores into a container on self (not overwrites)
+        self.guarded_stores: Set[Hashable] = set()  # stores into self.x where the old value was null/released
         self.unread: Dict[Hashable, Tuple] = {}  # status -> (site, message) when unread on some path
 
     # ------------------------------------------------------------------ emission
@@ -644,6 +652,14 @@ class Interpreter:
         if isinstance(t, cst.Attribute):
             key = dotted(t)
             if key:
+                if key.startswith("self.") and not self.summary_mode:
+                    old = st.env.get(key)
+                    if old is not None and (is_null(old) or (old[0] == "r" and all(
+                            r in st.ts.res and not st.ts.res[r].live for r in old[1]))):
+                        for rid in st.rids_of(v):
+                            r = st.ts.res.get(rid)
+                            if r is not None:
+                                self.guarded_stores.add(r.site)
                 self.overwrite(key, v, st, stmt, loop_bind)
                 st.env[key] = v
                 if not key.startswith("self."):
@@ -874,6 +890,8 @@ class Interpreter:
             st.assume[sid] = "ok" if is_zero else "failed"
             if not is_zero and rec is not None:
                 self.fail_resources(st, rec.rids)
+                if rec.linked:
+                    self.machine.unlink(st.ts, rec.linked)
                 st.err = True
             return [st]
         if tag == "r":
@@ -907,11 +925,25 @@ class Interpreter:
         return [st]
 
     def fail_resources(self, st: PState, rids: Iterable[Hashable]) -> None:
-        """On a failure branch the handles were never acquired: forget them."""
+        """On a failure branch the handles were never acquired: forget them (and what they own)."""
+        rids = list(rids)
+        for rid in list(rids):
+            if rid in st.ts.res and not st.ts.res[rid].external:
+                todo = [rid]
+                while todo:
+                    for child in self.machine.owned(st.ts, todo.pop()):
+                        if isinstance(child.rid, tuple) and child.rid and child.rid[0] == id(None):
+                            continue
+                        if isinstance(child.rid, tuple) and len(child.rid) == 2 and isinstance(child.rid[1], tuple) \
+                                and child.rid[1][:1] == ("owned",) and child.rid not in rids:
+                            rids.append(child.rid)
+                            todo.append(child.rid)
         for rid in rids:
             res = st.ts.res.pop(rid, None)
             if res is not None and res.key is not None and st.ts.keyed.get(res.key) == rid:
                 del st.ts.keyed[res.key]
+            if st.ts.ctx == rid:
+                st.ts.ctx = None
 
     def peek(self, node: cst.BaseExpression, st: PState):
         """The value of a simple expression without side effects."""
@@ -1016,6 +1048,12 @@ class Interpreter:
             return UNKNOWN
         if t is cst.Await:
             return self.ev(node.expression, st, out, target)
+        if t is cst.Yield:
+            v = self.ev(node.value, st, out) if isinstance(node.value, cst.BaseExpression) else (
+                self.ev(node.value.item, st, out) if node.value is not None else None)
+            self.escape(v, st, "yielded")
+            self.mark_read(v, st)
+            return UNKNOWN
         if t is cst.NamedExpr:
             v = self.ev(node.value, st, out, self.target_name(node.target))
             self.assign(node.target, v, st, node)
@@ -1116,6 +1154,15 @@ class Interpreter:
                     return UNKNOWN
                 if meth in CONTAINER_GET and key and key + "[]" in st.env:
                     return st.env[key + "[]"]
+                if meth in CONTAINER_GET and key and (key.startswith("self.") or key in self.global_names):
+                    # the elements of a container kept on self: handles from outside
+                    crid = ("ext", key + "[]")
+                    if crid not in st.ts.res:
+                        st.ts.res[crid] = Res(rid=crid, kind="unknown", name=key + "[]", api="",
+                                              site=self.site(node), external=True)
+                    bid = ("extbox", key)
+                    st.boxes[bid] = frozenset({crid})
+                    return ("e", bid)
                 if meth in CONTAINER_ADD:
                     for a in args:
                         self.escape(a, st, f"added to {key or 'a container'}")
@@ -1123,6 +1170,8 @@ class Interpreter:
                 return UNKNOWN
         # project functions and methods
         target_fn, bound_self = self.host.resolve_call(self.mod, self.fn, func, name)
+        if bound_self == "self" and target_fn is not None and not self.summary_mode:
+            self.self_calls.append((target_fn.name, self.site(node)))
         if target_fn is not None:
             return self.apply_summary(target_fn, bound_self, node, st, out, target)
         args = [self.ev(a.value, st, out) for a in node.args]
@@ -1168,7 +1217,8 @@ class Interpreter:
     def arg_nodes(self, node: cst.Call) -> List[cst.BaseExpression]:
         return [a.value for a in node.args if a.keyword is None and not a.star]
 
-    def resolve_arg(self, api: Api, i: int, expr: cst.BaseExpression, v, st: PState, handle_args) -> Any:
+    def resolve_arg(self, api: Api, i: int, expr: cst.BaseExpression, v, st: PState, handle_args,
+                    node: Optional[cst.CSTNode] = None) -> Any:
         if is_null(v):
             return NULL
         rids = st.rids_of(v)
@@ -1178,8 +1228,27 @@ class Interpreter:
             wanted = frozenset().union(*[r.kinds for r in api.releases + api.uses if r.arg == i]) \
                 if any(r.arg == i for r in api.releases + api.uses) else frozenset({"any"})
             live = frozenset(
-                r for r in rids if r in st.ts.res and st.ts.res[r].live and (
+                r for r in rids if r in st.ts.res and (
+                    st.ts.res[r].live or self.summary_mode and st.ts.res[r].external) and (
                     st.ts.res[r].external or self.p.kind_matches(st.ts.res[r].kind, wanted)))
+            if not self.summary_mode:
+                # released by another call before the loop came here: that is a real double release
+                again = frozenset(
+                    r for r in rids if r in st.ts.res and not st.ts.res[r].live and not st.ts.res[r].external
+                    and st.ts.res[r].release_site is not None
+                    and getattr(st.ts.res[r].release_site, "node", None) is not node
+                    and self.p.kind_matches(st.ts.res[r].kind, wanted))
+                if again and not live:
+                    return again
+            if not live and not self.summary_mode:
+                # elements of a container from outside, released before through another field
+                # (`free(item["ptr"]); destroy_data_buffer(item["buf"])`): more kinds, no double release
+                for r in rids:
+                    res = st.ts.res.get(r)
+                    if res is not None and res.external and not res.live and api.is_release:
+                        real = {k for k in wanted if k in self.p.kinds}
+                        merged = "|".join(sorted(set(res.kind.split("|")) - {"unknown"} | real))
+                        st.ts.res[r] = _replace(res, kind=merged)
             return live or None
         if rids:
             return rids
@@ -1202,7 +1271,7 @@ class Interpreter:
             if a.keyword is not None or a.star:
                 self.ev(a.value, st, out)
         handle_args = set(api.handle_args())
-        args = [self.resolve_arg(api, i, e, v, st, handle_args) for i, (e, v) in enumerate(zip(exprs, vals))]
+        args = [self.resolve_arg(api, i, e, v, st, handle_args, node) for i, (e, v) in enumerate(zip(exprs, vals))]
         for v in vals:
             self.mark_read(v, st)
         keys = [self.key_of(e, v, a) for e, v, a in zip(exprs, vals, args)]
@@ -1219,7 +1288,7 @@ class Interpreter:
         if self.graph is not None:
             self.graph.on_call(api, node, site, args, res, st)
         acquired = res.acquired or res.keyed
-        if api.keyed_release:
+        if api.keyed_release and not st.err:
             self.torn_down.add(api.keyed_release.kind)
         if acquired is not None:
             st.add_trace(site, f"{self.p.label(acquired.kind)} acquired by {api.qualname}", "acquire")
@@ -1234,6 +1303,23 @@ class Interpreter:
             bid = ("borrow", id(node))
             st.boxes[bid] = res.borrowed
             val = ("e", bid)
+        elif api.borrow is not None and api.borrow[0] < len(args) and args[api.borrow[0]] not in (None, NULL):
+            # borrowed from a handle that came from outside: stands for what it holds
+            kids = set()
+            for prid in args[api.borrow[0]]:
+                parent = st.ts.res.get(prid)
+                if parent is not None and parent.external:
+                    crid = ("ext", f"{parent.name}/{api.borrow[1]}")
+                    if crid not in st.ts.res:
+                        st.ts.res[crid] = Res(rid=crid, kind="unknown", name=crid[1], api="", site=parent.site,
+                                              external=True)
+                    kids.add(crid)
+            if kids:
+                bid = ("borrow", id(node))
+                st.boxes[bid] = frozenset(kids)
+                val = ("e", bid)
+            else:
+                val = UNKNOWN
         else:
             val = UNKNOWN
         if api.returns == "handle":
@@ -1249,7 +1335,7 @@ class Interpreter:
         old = st.status.get(sid)
         if old is not None and not old.read and old.checked_kind and self.loop_depth:
             pass
-        st.status[sid] = StatusRec(site, tied, False, checked, api.qualname)
+        st.status[sid] = StatusRec(site, tied, False, checked, api.qualname, res.linked)
         status = ("s", sid)
         if sid in st.assume:
             del st.assume[sid]
@@ -1311,6 +1397,7 @@ class Interpreter:
         offset = 1 if bound_self is not None else 0
         site = self.site(node)
         pseudo = self.host.pseudo_api(fn)
+        releases: List[Tuple[Res, FrozenSet[str], bool]] = []
         for pos, ((kw, expr), v) in enumerate(zip(exprs, vals)):
             if kw == "*":
                 self.escape(v, st, f"passed to {fn.qualname}()")
@@ -1342,13 +1429,19 @@ class Interpreter:
                     key = dotted(expr)
                     if key:
                         rids = self.external(st, key, None)[1]
-                for rid in rids:
-                    res = st.ts.res.get(rid)
-                    if res is not None:
-                        self.cur = st
-                        self.machine.release(st.ts, res, pseudo, site, kinds)
-                if rids:
-                    st.add_trace(site, f"released by {fn.qualname}()", "release")
+                group = len(rids) > 1 or (v is not None and v[0] in ("b", "e", "t"))
+                for r in rids:
+                    if r in st.ts.res:
+                        releases.append((st.ts.res[r], kinds, group))
+                        # what it owns (the buffers of a dataset, their memory), where the helper
+                        # releases those kinds through it
+                        todo = [r]
+                        while todo:
+                            cur_rid = todo.pop()
+                            for child in self.machine.owned(st.ts, cur_rid):
+                                todo.append(child.rid)
+                                if child.live and self.p.kind_matches(child.kind, kinds):
+                                    releases.append((child, kinds, True))
             elif pname in summ.escapes:
                 self.escape(v, st, f"kept by {fn.qualname}()")
             if pname in summ.releases_keyed:
@@ -1357,9 +1450,11 @@ class Interpreter:
                 key = (kind, (next(iter(rids)) if len(rids) == 1 else self.key_of(expr, v),))
                 krid = st.ts.keyed.get(key)
                 kres = st.ts.res.get(krid) if krid is not None else None
-                if kres is not None:
-                    self.cur = st
-                    self.machine.release(st.ts, kres, pseudo, site, frozenset({kind}))
+                if kres is None:
+                    kres = Res(rid=key, kind=kind, name=dotted(expr), api="", site=site, external=True, key=key)
+                    st.ts.res[key] = kres
+                self.cur = st
+                self.machine.release(st.ts, kres, pseudo, summ.release_sites.get(pname, site), frozenset({kind}))
         if bound_self is not None:
             for attr, kinds in summ.releases_attrs.items():
                 key = bound_self + attr[4:] if attr.startswith("self") else attr
@@ -1368,13 +1463,30 @@ class Interpreter:
                 for rid in rids:
                     res = st.ts.res.get(rid)
                     if res is not None and res.live:
-                        self.cur = st
-                        self.machine.release(st.ts, res, pseudo, site, kinds)
-                st.env[key] = st.env.get(key)
+                        releases.append((res, kinds, False))
+        if releases:
+            # one helper releasing several handles releases them in the documented order
+            rank = self.p.release_rank
+            releases.sort(key=lambda x: rank[x[0].kind] if x[0].kind in rank else min(
+                [rank.get(k, 0) for k in x[1]] or [0]))
+            done = set()
+            for res, kinds, group in releases:
+                if res.rid in done:
+                    continue
+                done.add(res.rid)
+                cur = st.ts.res.get(res.rid, res)
+                if group and not (cur.external or self.p.kind_matches(cur.kind, kinds)):
+                    continue  # a helper that releases a group releases what matches
+                if group and not cur.live:
+                    continue
+                self.cur = st
+                self.machine.release(st.ts, cur, pseudo, site, kinds)
+            st.add_trace(site, f"released by {fn.qualname}()", "release")
+        if bound_self is not None:
             for attr in summ.nulls_attrs:
                 key = bound_self + attr[4:]
                 st.env[key] = NULLV
-            for attr, (kind, api_name) in summ.acquires_attrs.items():
+            for attr, (kind, api_name) in (summ.acquires_attrs.items() if bound_self == "self" else ()):
                 key = bound_self + attr[4:]
                 rid = (id(node), attr)
                 self.overwrite(key, None, st, node, False)
@@ -1394,6 +1506,18 @@ class Interpreter:
                 name = target if index is None or n == 0 else f"{target}[{index}]"
                 self.machine.acquire(st.ts, rid, kind, name, f"{fn.qualname}()", site)
                 st.add_trace(site, f"{self.p.label(kind)} acquired by {fn.qualname}()", "acquire")
+                for j, (ckind, csite, capi, cname, parent, link, keyed) in enumerate(
+                        summ.returns_owned.get(n, ())):
+                    crid = (id(node), ("owned", n, j))
+                    prid = rid if parent is None else (id(node), ("owned", n, parent))
+                    child = self.machine.acquire(st.ts, crid, ckind, cname, capi, csite)
+                    key = None
+                    if keyed:  # a channel is known by its description
+                        key = (ckind, (prid,))
+                        crid = key
+                        st.ts.res.pop((id(node), ("owned", n, j)), None)
+                        st.ts.keyed[key] = key
+                    st.ts.res[crid] = _replace(child, rid=crid, links=((link, prid),), key=key)
                 val = ("r", frozenset({rid}))
                 made.append(rid)
                 if index is not None:
@@ -1434,7 +1558,54 @@ class Interpreter:
                 self.check_exit(st, cat)
         self.flush_unread()
 
+    def owner_root(self, key: str) -> Optional[str]:
+        """The attribute of self (or the module global) a root env key stands for."""
+        if key.startswith("self."):
+            rest = key[5:]
+        elif self.fn is not None and key.split(".", 1)[0].rstrip("[]") in self.global_names:
+            rest = key
+        else:
+            return None
+        for sep in "./[":
+            rest = rest.split(sep, 1)[0]
+        return rest or None
+
+    def collect_owner_facts(self, st: PState, cat: str) -> None:
+        for res in st.ts.res.values():
+            if res.external and not res.live:
+                names = [res.name] if res.name else []
+                if res.key is not None:
+                    names += [k[1] for k in res.key[1] if isinstance(k, tuple) and len(k) >= 2 and k[0] == "ext"]
+                    names += [k for k in res.key[1] if isinstance(k, str)]
+                for n in names:
+                    root = self.owner_root(n)
+                    if root is not None:
+                        self.self_releases.setdefault(root, set()).update(res.kind.split("|"))
+        if cat != "ret" or st.err:
+            return
+        by_rid: Dict[Hashable, str] = {}
+        containers: Set[Hashable] = set()
+        for key, v in st.env.items():
+            root = self.owner_root(key)
+            if root is None or v is None:
+                continue
+            for rid in st.rids_of(v):
+                by_rid.setdefault(rid, root)
+                if key.endswith("[]") or v[0] in ("b", "e"):
+                    containers.add(rid)
+        for res in st.ts.res.values():
+            if not res.live or res.external or res.kind not in self.p.kinds or res.site in self.self_stores:
+                continue
+            owner_attr = next((by_rid[o.rid] for o in self.machine.owners(st.ts, res) if o.rid in by_rid), None)
+            if res.rid in by_rid:
+                self.self_stores[res.site] = (by_rid[res.rid], res, True, owner_attr)
+                if res.rid in containers:
+                    self.container_stores.add(res.site)
+            elif owner_attr is not None:
+                self.self_stores[res.site] = (owner_attr, res, False, owner_attr)
+
     def check_exit(self, st: PState, cat: str) -> None:
+        self.collect_owner_facts(st, cat)
         roots = self.reachable(st, roots_only=True)
         for res in list(st.ts.res.values()):
             if not res.live or res.rid in roots:
@@ -1480,6 +1651,12 @@ def _looks_like_status(node) -> bool:
     name = node.value if isinstance(node, cst.Name) else (
         node.attr.value if isinstance(node, cst.Attribute) else "")
     return bool(name) and bool(_STATUS_NAME.search(name))
+
+
+def _replace(res: Res, **kw) -> Res:
+    from dataclasses import replace
+
+    return replace(res, **kw)
 
 
 def _escaped(res: Res) -> Res:

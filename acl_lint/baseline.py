@@ -1,0 +1,102 @@
+"""Baselines: record today's findings, then report only new ones.
+
+The file is JSON::
+
+    {
+      "acl-lint-baseline": 1,
+      "version": "0.1.0",
+      "fingerprints": {"<fingerprint>": <count>, ...},
+      "findings": [{"fingerprint", "code", "path", "line", "message"}, ...]
+    }
+
+Only ``fingerprints`` is read back; ``findings`` is there for people reading
+a diff. Matching is by ``Finding.fingerprint`` as a multiset: a baseline with
+two of a fingerprint and a run with three reports one (the last by position).
+Fingerprints contain the path as displayed, so run with the same path form
+(e.g. from the repository root) when writing and using a baseline.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from typing import Iterable, List
+
+from . import __version__
+from .findings import Finding
+
+FORMAT_KEY = "acl-lint-baseline"
+FORMAT_VERSION = 1
+
+
+class BaselineError(Exception):
+    """A baseline that cannot be read or is not one of ours."""
+
+
+def baseline_json(findings: Iterable[Finding]) -> dict:
+    ordered = sorted(findings, key=Finding.sort_key)
+    counts = Counter(f.fingerprint for f in ordered)
+    return {
+        FORMAT_KEY: FORMAT_VERSION,
+        "version": __version__,
+        "fingerprints": dict(sorted(counts.items())),
+        "findings": [
+            {"fingerprint": f.fingerprint, "code": f.code, "path": f.path, "line": f.line, "message": f.message}
+            for f in ordered
+        ],
+    }
+
+
+def write_baseline(path: str, findings: Iterable[Finding]) -> int:
+    """Write the baseline; return how many findings it records."""
+    data = baseline_json(findings)
+    tmp = f"{path}.tmp{os.getpid()}"
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            json.dump(data, fh, indent=2, ensure_ascii=False)
+            fh.write("\n")
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise BaselineError(f"cannot write baseline {path}: {exc.strerror or exc}") from None
+    return len(data["findings"])
+
+
+def load_baseline(path: str) -> Counter:
+    """Fingerprint -> count from a baseline file."""
+    try:
+        with open(path, "r", encoding="utf-8") as fh:
+            data = json.load(fh)
+    except FileNotFoundError:
+        raise BaselineError(f"baseline file not found: {path} (create it with --write-baseline {path})") from None
+    except OSError as exc:
+        raise BaselineError(f"cannot read baseline {path}: {exc.strerror or exc}") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BaselineError(f"baseline {path} is not valid JSON: {exc}") from None
+    if not isinstance(data, dict) or FORMAT_KEY not in data:
+        raise BaselineError(f"{path} is not an acl-lint baseline (no '{FORMAT_KEY}' key)")
+    if data[FORMAT_KEY] != FORMAT_VERSION:
+        raise BaselineError(f"baseline {path} has format {data[FORMAT_KEY]!r}; this acl-lint reads {FORMAT_VERSION}")
+    prints = data.get("fingerprints")
+    if not isinstance(prints, dict) or not all(
+        isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v >= 0 for k, v in prints.items()
+    ):
+        raise BaselineError(f"baseline {path}: 'fingerprints' must map fingerprints to counts")
+    return Counter(prints)
+
+
+def new_findings(findings: Iterable[Finding], baseline: Counter) -> List[Finding]:
+    """The findings not covered by the baseline (multiset difference)."""
+    remaining = Counter(baseline)
+    out = []
+    for f in sorted(findings, key=Finding.sort_key):
+        fp = f.fingerprint
+        if remaining[fp] > 0:
+            remaining[fp] -= 1
+        else:
+            out.append(f)
+    return out

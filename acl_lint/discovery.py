@@ -1,0 +1,162 @@
+"""Find the files to lint under the paths given on the command line.
+
+- A directory is walked recursively for ``*.py`` and ``*.pyi`` files, in a
+  stable (sorted) order; symlinked directories are not followed.
+- Skipped while walking: hidden folders, virtual environments (a folder with a
+  ``pyvenv.cfg``), and folders or files matching the exclude patterns (by
+  default ``DEFAULT_EXCLUDE``).
+- A file named explicitly is always linted, whatever its extension (that is
+  how pre-commit passes extension-less scripts), unless a user ``exclude`` /
+  ``extend-exclude`` pattern matches it. The built-in skips do not apply to
+  explicit paths.
+- A directory whose name ends in ``.py`` is reported (ACL001 "is a
+  directory") when named explicitly, and walked like any directory when found.
+- Display paths keep the form given: ``src`` gives ``src/pkg/a.py``, ``.``
+  gives ``pkg/a.py``, an absolute path stays absolute.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from typing import Iterable, List, Optional, Sequence, Tuple
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+
+DEFAULT_EXCLUDE = (
+    ".*",
+    "__pycache__",
+    "venv",
+    ".venv",
+    "env",
+    "build",
+    "dist",
+    "*.egg-info",
+    "node_modules",
+    "site-packages",
+)
+
+
+class DiscoveryError(Exception):
+    """A path given on the command line does not exist (a usage error)."""
+
+
+def _posix(path: str) -> str:
+    return path.replace(os.sep, "/") if os.sep != "/" else path
+
+
+def relative_to(path: str, root: Optional[str]) -> str:
+    """``path`` relative to ``root`` as a POSIX string (absolute if outside)."""
+    absolute = os.path.abspath(path)
+    if root:
+        try:
+            rel = os.path.relpath(absolute, os.path.abspath(root))
+        except ValueError:  # another drive on Windows
+            return _posix(absolute)
+        if not rel.startswith(".."):
+            return _posix(rel)
+    return _posix(absolute)
+
+
+def matches(patterns: Iterable[str], path: str, root: Optional[str] = None, parents: bool = True) -> bool:
+    """Whether a glob matches ``path``.
+
+    A pattern without ``/`` matches a base name: the file's own or (with
+    ``parents``) that of a folder between ``root`` and the file. A pattern
+    with ``/`` matches the path relative to ``root`` or one of its parent
+    folders. ``*`` also matches ``/``; a trailing ``/`` is ignored.
+    """
+    patterns = [p for p in patterns if p]
+    if not patterns:
+        return False
+    rel = relative_to(path, root or os.getcwd())
+    inside = not os.path.isabs(rel) and not re.match(r"^[A-Za-z]:/", rel)
+    parts = rel.split("/")
+    names = {parts[-1]}
+    paths = {rel}
+    if parents and inside:
+        names.update(parts[:-1])
+        for i in range(1, len(parts)):
+            paths.add("/".join(parts[:i]))
+    for pattern in patterns:
+        pat = pattern.replace("\\", "/").rstrip("/")
+        if pat.startswith("./"):
+            pat = pat[2:]
+        pool = paths if "/" in pat else names
+        for cand in pool:
+            if fnmatch.fnmatchcase(cand, pat):
+                return True
+    return False
+
+
+def _is_venv(dirpath: str) -> bool:
+    return os.path.isfile(os.path.join(dirpath, "pyvenv.cfg"))
+
+
+def _display(base: str, rel: str) -> str:
+    return os.path.normpath(os.path.join(base, rel) if rel else base)
+
+
+def discover(
+    paths: Sequence[str],
+    exclude: Sequence[str] = DEFAULT_EXCLUDE,
+    extend_exclude: Sequence[str] = (),
+    root: Optional[str] = None,
+) -> List[str]:
+    """Display paths of the files to lint, deduplicated, in a stable order.
+
+    ``exclude`` replaces the built-in name patterns, ``extend_exclude`` adds to
+    them; both are matched relative to ``root`` (the config file's folder).
+    Raises DiscoveryError for a path that does not exist.
+    """
+    user_patterns = list(exclude) + list(extend_exclude)
+    explicit_patterns = [p for p in user_patterns if p not in DEFAULT_EXCLUDE]
+    out: List[str] = []
+    seen = set()
+
+    def add(display: str) -> None:
+        key = os.path.normcase(os.path.abspath(display))
+        if key not in seen:
+            seen.add(key)
+            out.append(display)
+
+    for given in paths:
+        if not os.path.lexists(given):
+            raise DiscoveryError(f"path does not exist: {given}")
+        if not os.path.isdir(given) or os.path.basename(os.path.normpath(given)).endswith(PYTHON_SUFFIXES):
+            # a file (any extension), or a folder named like a module: the
+            # reader reports the latter as ACL001 "is a directory"
+            if not matches(explicit_patterns, given, root):
+                add(os.path.normpath(given))
+            continue
+        for rel in _walk(given, user_patterns, root):
+            add(_display(given, rel))
+    return out
+
+
+def _walk(top: str, patterns: Sequence[str], root: Optional[str]) -> Iterable[str]:
+    """Relative paths of the Python files below ``top``."""
+    found: List[Tuple[str, ...]] = []
+    for dirpath, dirnames, filenames in os.walk(top):
+        keep = []
+        for name in sorted(dirnames):
+            full = os.path.join(dirpath, name)
+            if name.endswith(PYTHON_SUFFIXES) and not os.path.islink(full):
+                # a folder named x.py: lint it, so the reader says what it is
+                if not matches(patterns, full, root, parents=False):
+                    found.append(tuple(os.path.relpath(full, top).split(os.sep)))
+                continue
+            if matches(patterns, full, root, parents=False) or _is_venv(full):
+                continue
+            keep.append(name)
+        dirnames[:] = keep
+        for name in filenames:
+            if not name.endswith(PYTHON_SUFFIXES):
+                continue
+            full = os.path.join(dirpath, name)
+            if matches(patterns, full, root, parents=False):
+                continue
+            found.append(tuple(os.path.relpath(full, top).split(os.sep)))
+    for parts in sorted(found):
+        yield os.path.join(*parts)

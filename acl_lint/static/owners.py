@@ -1,0 +1,193 @@
+"""Ownership across the methods of a class (and the functions of a module).
+
+A handle stored on ``self`` (or in a module global) belongs to the object
+(module). After every function has been analysed path by path, this pass
+asks, per owner:
+
+- is every stored handle released through its attribute by *some* method?
+  (ACL105; through a dataset attribute whose release forgets the memory or
+  the buffers inside: ACL106 / ACL107);
+- does a method that runs per call (not ``__init__``, not an initialiser, not
+  only called from one) store a new handle over the old one (ACL104), leak
+  a local on every call (ACL101 becomes ACL103), or run an initialiser again
+  (ACL104 at the call)?
+
+Release methods are recognised by what they do (they release through self),
+run-once methods by name or by being called only from run-once methods.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import replace
+from typing import Dict, Iterable, List, Optional, Set, Tuple
+
+from ..findings import Finding, Related
+
+INIT_PATTERNS = ("__init__", "__new__", "__enter__", "init*", "_init*", "setup*", "_setup*", "open", "load*",
+                 "_load*", "prepare*", "_prepare*", "start*", "_start*", "initialize*", "_initialize*",
+                 "create*", "_create*", "build*", "_build*")
+RELEASE_PATTERNS = ("__del__", "__exit__", "close", "release*", "_release*", "destroy*", "_destroy*", "free*",
+                    "_free*", "finalize*", "deinit*", "_deinit*", "teardown*", "cleanup*", "_cleanup*",
+                    "unload*", "reset*", "shutdown*", "stop*", "dispose*")
+
+
+def _matches(name: str, patterns: Iterable[str]) -> bool:
+    return any(fnmatch.fnmatchcase(name, p) for p in patterns)
+
+
+class OwnerPass:
+    def __init__(self, engine, options):
+        self.engine = engine
+        self.p = engine.protocol
+        self.init_patterns = INIT_PATTERNS + tuple(options.get("init-methods") or ())
+        self.release_names = tuple(options.get("release-methods") or ())
+
+    # ------------------------------------------------------------------ helpers
+
+    def covered(self, kind: str, kinds: Optional[Set[str]]) -> bool:
+        if not kinds:
+            return False
+        if "any" in kinds:
+            return True
+        return any(self.p.kind_matches(kind, frozenset({k})) or k == kind for k in kinds)
+
+    def finding(self, code, res, message, fn, related=()) -> Finding:
+        site = res.site
+        return Finding(code=code, message=message, path=site.path, line=site.line, column=site.column,
+                       end_line=site.end_line, end_column=site.end_column,
+                       related=(Related(site.path, site.line, site.column,
+                                        f"{self.p.label(res.kind)} acquired by {res.api}", "acquire"),) + tuple(related),
+                       function=fn.qualname if fn is not None else "<module>", resource=res.name,
+                       acquire_call=res.api)
+
+    # ------------------------------------------------------------------ the pass
+
+    def run(self, interps: Dict[int, object], findings: List[Finding]) -> List[Finding]:
+        out: List[Finding] = []
+        index = self.engine.index
+        by_fn = {id(i.fn): i for i in interps.values() if i.fn is not None}
+        replaced: Set[int] = set()
+        for mod in index.modules.values():
+            for cls in mod.classes.values():
+                chain = index.class_chain(cls)
+                methods: Dict[str, object] = {}
+                for c in reversed(chain):
+                    methods.update(c.methods)
+                # overridden base methods still run (super().release())
+                overridden = [m for c in chain for n, m in c.methods.items() if methods.get(n) is not m]
+                self.check_owner(cls.name, methods, by_fn, out, findings, replaced, is_class=True,
+                                 extra=overridden)
+            module_fns = {f.name: f for f in mod.functions.values()}
+            module_fns["<module>"] = None
+            self.check_module(mod, module_fns, by_fn, interps, out)
+        return [f for i, f in enumerate(findings) if i not in replaced] + out
+
+    def check_owner(self, owner, methods, by_fn, out, findings, replaced, is_class, extra=()) -> None:
+        facts = {name: by_fn.get(id(fn)) for name, fn in methods.items()}
+        releases: Dict[str, Set[str]] = {}
+        for it in list(facts.values()) + [by_fn.get(id(fn)) for fn in extra]:
+            if it is None:
+                continue
+            for attr, kinds in it.self_releases.items():
+                releases.setdefault(attr, set()).update(kinds)
+        assume_all = any(_matches(n, self.release_names) for n in methods) if self.release_names else False
+        # run-once methods: by name, or called only from run-once methods
+        once = {n for n in methods if _matches(n, self.init_patterns)}
+        callers: Dict[str, Set[str]] = {}
+        for name, it in facts.items():
+            if it is None:
+                continue
+            for callee, _ in it.self_calls:
+                callers.setdefault(callee, set()).add(name)
+        changed = True
+        while changed:
+            changed = False
+            for n in methods:
+                if n not in once and callers.get(n) and callers[n] <= once:
+                    once.add(n)
+                    changed = True
+        releasing = {n for n, it in facts.items() if it is not None and it.self_releases} | {
+            n for n in methods if _matches(n, RELEASE_PATTERNS)}
+        reported: Set[object] = set()
+        for name, it in facts.items():
+            if it is None:
+                continue
+            fn = methods[name]
+            per_call = name not in once and name not in releasing and not name.startswith("__")
+            for site, (attr, res, direct, owner_attr) in it.self_stores.items():
+                if site in reported:
+                    continue
+                kinds = releases.get(attr)
+                if assume_all:
+                    kinds = {"any"}
+                if direct and owner_attr and owner_attr != attr and not self.covered(res.kind, kinds) \
+                        and releases.get(owner_attr):
+                    # also owned through a dataset/buffer kept on self: judge it by that owner
+                    attr, direct, kinds = owner_attr, False, releases.get(owner_attr)
+                if direct:
+                    if not self.covered(res.kind, kinds):
+                        reported.add(site)
+                        out.append(self.finding(
+                            "ACL105", res,
+                            f"{self.describe(res)} is stored in `self.{attr}` but no method of `{owner}` "
+                            f"releases it", fn))
+                        continue
+                    if per_call and site not in it.container_stores and site not in it.guarded_stores and \
+                            not self.covered(res.kind, it.self_releases.get(attr)):
+                        reported.add(site)
+                        out.append(self.finding(
+                            "ACL104", res,
+                            f"{self.describe(res)} is stored in `self.{attr}` by `{name}()`, which runs per "
+                            f"call: the handle stored by the previous call is overwritten without release", fn))
+                else:
+                    if kinds and not self.covered(res.kind, kinds):
+                        code = "ACL106" if self.p.kinds[res.kind].family == "memory" else (
+                            "ACL107" if res.kind == "data_buffer" else "ACL105")
+                        reported.add(site)
+                        out.append(self.finding(
+                            code, res,
+                            f"{self.describe(res)} is owned through `self.{attr}`, but the methods of `{owner}` "
+                            f"that release `self.{attr}` never release the {self.p.label(res.kind)} inside it", fn))
+            if per_call:
+                # a local leaked by a per-call method leaks on every call
+                for i, f in enumerate(findings):
+                    if f.code == "ACL101" and f.function == fn.qualname and f.path == fn.module.path:
+                        replaced.add(i)
+                        out.append(replace(f, code="ACL103",
+                                           message=f.message + f" — on every call of `{name}()`"))
+                # running an initialiser again
+                for callee, site in it.self_calls:
+                    if callee in once and callee != name and callee in facts and facts[callee] is not None:
+                        stored = facts[callee].self_stores
+                        if stored and not it.self_releases:
+                            out.append(Finding(
+                                code="ACL104", path=site.path, line=site.line, column=site.column,
+                                end_line=site.end_line, end_column=site.end_column,
+                                message=f"`{name}()` runs the initialiser `{callee}()` again: the handles it "
+                                        f"stores on self ({', '.join(sorted({'self.' + x[0] for x in stored.values()}))}) "
+                                        f"are overwritten without release",
+                                function=fn.qualname, resource=f"self.{callee}()", acquire_call=callee))
+
+    def check_module(self, mod, module_fns, by_fn, interps, out) -> None:
+        """Module globals: stored by a function with `global x`, released by any function of the module."""
+        its = [by_fn.get(id(f)) for f in mod.functions.values()]
+        its = [i for i in its if i is not None]
+        releases: Dict[str, Set[str]] = {}
+        for it in its:
+            for attr, kinds in it.self_releases.items():
+                releases.setdefault(attr, set()).update(kinds)
+        for it in its:
+            for site, (attr, res, direct, _owner) in it.self_stores.items():
+                if direct and not self.covered(res.kind, releases.get(attr)):
+                    out.append(self.finding(
+                        "ACL105", res,
+                        f"{self.describe(res)} is stored in the module global `{attr}` but no function of the "
+                        f"module releases it", it.fn))
+
+    def describe(self, res) -> str:
+        return self.engine_machine_describe(res)
+
+    def engine_machine_describe(self, res) -> str:
+        label = self.p.label(res.kind)
+        return f"{label} from {res.api} (line {res.site.line})"

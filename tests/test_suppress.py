@@ -1,0 +1,207 @@
+"""Suppression comments and ACL002 (unused-suppression)."""
+
+import textwrap
+
+import pytest
+
+from acl_lint.cli import main
+from acl_lint.findings import Finding, registry
+from acl_lint.static import engine
+from acl_lint.suppress import apply_suppressions, scan, statement_spans
+
+ALL = frozenset(registry())
+
+
+def finding(line, code="ACL101", path="a.py", column=5):
+    return Finding(code, f"{code} here", path, line, column, line, column + 3, function="f", resource="p")
+
+
+def run(text, findings, enabled=ALL):
+    return apply_suppressions("a.py", textwrap.dedent(text), findings, enabled)
+
+
+def codes(found):
+    return sorted((f.line, f.code) for f in found)
+
+
+def test_bare_noqa_suppresses_everything_on_the_line():
+    src = """\
+    p = x  # noqa
+    q = y
+    """
+    out = run(src, [finding(1), finding(1, "ACL501"), finding(2)])
+    assert codes(out) == [(2, "ACL101")]
+
+
+def test_noqa_with_codes_suppresses_only_those():
+    src = "p = x  # noqa: ACL101, ACL102\n"
+    out = run(src, [finding(1), finding(1, "ACL501")])
+    assert codes(out) == [(1, "ACL002"), (1, "ACL501")]  # ACL102 suppressed nothing
+
+
+def test_noqa_code_lists_are_flexible():
+    for comment in ("# noqa:ACL101", "# NOQA: acl101", "# noqa: E501,ACL101", "# noqa: E501 ACL101 explained"):
+        out = run(f"p = x  {comment}\n", [finding(1)])
+        assert out == [], comment
+
+
+def test_prefix_code():
+    out = run("p = x  # noqa: ACL1\n", [finding(1), finding(1, "ACL102"), finding(1, "ACL501")])
+    assert codes(out) == [(1, "ACL501")]
+
+
+def test_acl_lint_ignore_spelling():
+    src = """\
+    a = 1  # acl-lint: ignore[ACL101]
+    b = 2  # acl-lint: ignore[ACL101, ACL501]
+    c = 3  # acl-lint: ignore
+    d = 4  # acl-lint: ignore[ACL501]
+    """
+    found = [finding(1), finding(2), finding(2, "ACL501"), finding(3, "ACL301"), finding(4)]
+    assert codes(run(src, found)) == [(4, "ACL002"), (4, "ACL101")]
+
+
+def test_other_tools_codes_are_left_alone():
+    src = "p = x  # noqa: E501\n"
+    out = run(src, [finding(1)])
+    assert codes(out) == [(1, "ACL101")]  # not suppressed, and no ACL002 for E501
+    assert run(src, []) == []
+
+
+def test_bare_noqa_is_never_unused():
+    assert run("x = 1  # noqa\n", []) == []
+
+
+def test_unused_acl_lint_ignore_without_codes_is_reported():
+    out = run("x = 1  # acl-lint: ignore\n", [])
+    assert codes(out) == [(1, "ACL002")]
+    assert out[0].column == 8 and "no acl-lint finding here" in out[0].message
+
+
+def test_unused_reported_only_for_enabled_codes():
+    src = "x = 1  # noqa: ACL101\n"
+    assert codes(run(src, [])) == [(1, "ACL002")]
+    assert run(src, [], enabled=ALL - {"ACL101"}) == []
+    assert run(src, [], enabled=ALL - {"ACL002"}) == []
+
+
+def test_unknown_code_is_reported():
+    out = run("x = 1  # acl-lint: ignore[ACL999]\n", [])
+    assert out[0].code == "ACL002" and "unknown rule code ACL999" in out[0].message
+
+
+def test_acl002_can_be_suppressed_by_naming_it():
+    assert run("x = 1  # noqa: ACL101, ACL002\n", []) == []
+
+
+def test_multi_line_statement():
+    src = """\
+    p, ret = acl.rt.malloc(
+        size,
+        0,
+    )  # noqa: ACL101
+    other = 1
+    """
+    assert run(src, [finding(1)]) == []
+    # and a comment on the first line covers a finding on a later line of the statement
+    src2 = """\
+    x = call(  # acl-lint: ignore[ACL501]
+        arg,
+    )
+    """
+    assert run(src2, [finding(2, "ACL501")]) == []
+
+
+def test_compound_statement_header_does_not_cover_its_body():
+    src = """\
+    def f():  # noqa: ACL101
+        p = acl.rt.malloc(1, 0)
+    """
+    out = run(src, [finding(2)])
+    assert codes(out) == [(1, "ACL002"), (2, "ACL101")]
+    src2 = """\
+    with open(
+        name,
+    ) as fh:  # noqa: ACL101
+        pass
+    """
+    assert run(src2, [finding(1)]) == []
+
+
+def test_comment_inside_string_is_not_a_suppression():
+    src = 's = "# noqa: ACL101"\n'
+    assert codes(run(src, [finding(1)])) == [(1, "ACL101")]
+
+
+def test_skip_file():
+    src = """\
+    import acl
+    # acl-lint: skip-file
+    x = 1  # noqa: ACL999
+    """
+    assert run(src, [finding(1), finding(3, "ACL301")]) == []
+
+
+def test_skip_file_in_an_unparsable_file():
+    src = "print 'hello'\n# acl-lint: skip-file\n"
+    assert run(src, [finding(1, "ACL001")]) == []
+
+
+def test_scan_and_spans():
+    sups, skip = scan("a = 1  # noqa: ACL101  # acl-lint: ignore[ACL3]\n")
+    assert [(s.kind, s.codes) for s in sups] == [("noqa", ("ACL101",)), ("ignore", ("ACL3",))]
+    assert not skip
+    spans = statement_spans("x = f(\n  1,\n)\nif y:\n    z = 1\n")
+    assert spans[2] == (1, 3) and spans[4] == (4, 4) and spans[5] == (5, 5)
+
+
+# --- through the command line ---------------------------------------------------
+
+
+@pytest.fixture
+def fake_engine(monkeypatch):
+    """An engine that reports ACL101 on every line containing 'LEAK'."""
+
+    def analyze_files(files, options=None):
+        out = []
+        for path, text in files:
+            for i, line in enumerate(text.splitlines(), 1):
+                if "LEAK" in line:
+                    out.append(Finding("ACL101", "leaked", path, i, 1, i, 5, function="f", resource=f"v{i}"))
+        return out, []
+
+    monkeypatch.setattr(engine, "analyze_files", analyze_files)
+
+
+def test_cli_suppressions(tmp_path, monkeypatch, capsys, fake_engine):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.py").write_text("LEAK = 1  # noqa: ACL101\nLEAK = 2\nx = 3  # noqa: ACL102\n")
+    assert main(["a.py"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "a.py:2:1: ACL101 leaked",
+        "a.py:3:8: ACL002 unused suppression: no ACL102 finding here",
+        "Found 2 findings (1 error, 1 warning) in 1 file.",
+    ]
+    assert main(["a.py", "--ignore", "ACL002"]) == 1
+    assert "ACL002" not in capsys.readouterr().out
+
+
+def test_cli_real_leak_suppressed(tmp_path, monkeypatch, capsys):
+    """With the real engine: a leak with its noqa passes."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "leak.py").write_text(
+        textwrap.dedent(
+            """\
+            import acl
+
+
+            def f():
+                p, ret = acl.rt.malloc(16, 0)  # noqa: ACL101
+                if ret != 0:
+                    return
+            """
+        )
+    )
+    assert main(["leak.py"]) == 0
+    assert "All checks passed! (1 file)" in capsys.readouterr().out
