@@ -64,7 +64,18 @@ class ModuleInfo:
     classes: Dict[str, ClassInfo] = field(default_factory=dict)
     zero_names: Set[str] = field(default_factory=set)  # module-level NAME = 0
     all_functions: List[FunctionInfo] = field(default_factory=list)  # incl. methods and nested
-    global_refs: Set[str] = field(default_factory=set)  # names used inside function bodies
+    _global_refs: Optional[Set[str]] = None
+
+    @property
+    def global_refs(self) -> Set[str]:
+        """Names used inside the module's functions and classes (computed on first use)."""
+        if self._global_refs is None:
+            refs: Set[str] = set()
+            for stmt in self.tree.body:
+                if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                    refs |= self.positions.names_used(stmt)
+            self._global_refs = refs
+        return self._global_refs
 
 
 def _module_name(path: str) -> str:
@@ -97,17 +108,90 @@ def _params(fn: cst.FunctionDef) -> Tuple[str, ...]:
     return tuple(names)
 
 
-class _Collector(cst.CSTVisitor):
-    """One pass over a module: imports, defs, classes, zero constants, names used in functions."""
+def _blocks(stmt: cst.CSTNode):
+    """The statement lists nested directly in a compound statement."""
+    out = []
+
+    def add(body):
+        if isinstance(body, cst.IndentedBlock):
+            out.append(body.body)
+
+    if isinstance(stmt, (cst.If,)):
+        add(stmt.body)
+        o = stmt.orelse
+        if isinstance(o, cst.If):
+            out.append([o])
+        elif isinstance(o, cst.Else):
+            add(o.body)
+    elif isinstance(stmt, (cst.For, cst.While)):
+        add(stmt.body)
+        if stmt.orelse is not None:
+            add(stmt.orelse.body)
+    elif isinstance(stmt, (cst.Try, getattr(cst, "TryStar", cst.Try))):
+        add(stmt.body)
+        for h in stmt.handlers:
+            add(h.body)
+        if stmt.orelse is not None:
+            add(stmt.orelse.body)
+        if stmt.finalbody is not None:
+            add(stmt.finalbody.body)
+    elif isinstance(stmt, cst.With):
+        add(stmt.body)
+    elif hasattr(cst, "Match") and isinstance(stmt, cst.Match):
+        for case in stmt.cases:
+            add(case.body)
+    return out
+
+
+class _Collector:
+    """One walk over the statements of a module (never into expressions): imports, defs,
+    classes, module-level zero constants."""
 
     def __init__(self, mod: ModuleInfo):
         self.mod = mod
-        self.scope: List[str] = []  # qualname parts
-        self.classes: List[Optional[ClassInfo]] = []
-        self.depth = 0  # function nesting
 
-    # imports
-    def visit_Import(self, node: cst.Import) -> None:
+    def run(self, tree: cst.Module) -> None:
+        self.walk(tree.body, [], None, 0)
+
+    def walk(self, stmts, scope: List[str], cls: Optional[ClassInfo], depth: int) -> None:
+        for stmt in stmts:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    if isinstance(small, cst.Import):
+                        self.on_import(small)
+                    elif isinstance(small, cst.ImportFrom):
+                        self.on_import_from(small)
+                    elif isinstance(small, cst.Assign) and depth == 0 and not scope:
+                        self.on_assign(small)
+                continue
+            if isinstance(stmt, cst.FunctionDef):
+                self.on_def(stmt, scope, cls, depth)
+                continue
+            if isinstance(stmt, cst.ClassDef):
+                info = None
+                if depth == 0 and not scope:
+                    info = ClassInfo(stmt.name.value, stmt, self.mod,
+                                     tuple(_dotted(a.value) for a in stmt.bases if _dotted(a.value)))
+                    self.mod.classes[info.name] = info
+                body = stmt.body.body if isinstance(stmt.body, cst.IndentedBlock) else ()
+                self.walk(body, scope + [stmt.name.value], info, depth)
+                continue
+            for block in _blocks(stmt):
+                self.walk(block, scope, cls if depth == 0 else None, depth)
+
+    def on_def(self, node: cst.FunctionDef, scope, cls, depth) -> None:
+        qual = ".".join(scope + [node.name.value])
+        owner = cls if depth == 0 else None
+        info = FunctionInfo(qual, node, self.mod, owner, _params(node))
+        self.mod.all_functions.append(info)
+        if owner is not None:
+            owner.methods[node.name.value] = info
+        elif depth == 0 and not scope:
+            self.mod.functions[node.name.value] = info
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+        self.walk(body, scope + [node.name.value], None, depth + 1)
+
+    def on_import(self, node: cst.Import) -> None:
         for alias in node.names:
             name = _dotted(alias.name)
             local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
@@ -120,7 +204,7 @@ class _Collector(cst.CSTVisitor):
                 else:
                     self.mod.acl_aliases.add("acl")
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+    def on_import_from(self, node: cst.ImportFrom) -> None:
         module = _dotted(node.module) if node.module else ""
         dots = "." * len(node.relative)
         if isinstance(node.names, cst.ImportStar):
@@ -135,49 +219,11 @@ class _Collector(cst.CSTVisitor):
             else:
                 self.mod.imports[local] = (dots + module, name)
 
-    # definitions
-    def visit_ClassDef(self, node: cst.ClassDef) -> Optional[bool]:
-        info = None
-        if self.depth == 0 and not self.classes:
-            info = ClassInfo(node.name.value, node, self.mod,
-                             tuple(_dotted(a.value) for a in node.bases if _dotted(a.value)))
-            self.mod.classes[info.name] = info
-        self.classes.append(info)
-        self.scope.append(node.name.value)
-        return True
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self.classes.pop()
-        self.scope.pop()
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> Optional[bool]:
-        cls = self.classes[-1] if self.classes and self.depth == 0 else None
-        qual = ".".join(self.scope + [node.name.value])
-        info = FunctionInfo(qual, node, self.mod, cls, _params(node))
-        self.mod.all_functions.append(info)
-        if cls is not None:
-            cls.methods[node.name.value] = info
-        elif self.depth == 0 and not self.classes:
-            self.mod.functions[node.name.value] = info
-        self.scope.append(node.name.value)
-        self.depth += 1
-        return True
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self.depth -= 1
-        self.scope.pop()
-
-    def visit_Name(self, node: cst.Name) -> None:
-        if self.depth:
-            self.mod.global_refs.add(node.value)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if self.depth == 0 and isinstance(node.value, cst.Integer) and node.value.value == "0":
+    def on_assign(self, node: cst.Assign) -> None:
+        if isinstance(node.value, cst.Integer) and node.value.value == "0":
             for t in node.targets:
                 if isinstance(t.target, cst.Name):
                     self.mod.zero_names.add(t.target.value)
-                elif isinstance(t.target, cst.Attribute):
-                    self.mod.zero_names.add(t.target.attr.value)
 
 
 @dataclass
@@ -187,8 +233,8 @@ class ProjectIndex:
     zero_names: Set[str] = field(default_factory=lambda: set(SUCCESS_NAMES))
 
     def add(self, path: str, tree: cst.Module, text: str) -> ModuleInfo:
-        mod = ModuleInfo(path=path, name=_module_name(path), tree=tree, text=text, positions=Positions(tree))
-        tree.visit(_Collector(mod))
+        mod = ModuleInfo(path=path, name=_module_name(path), tree=tree, text=text, positions=Positions(tree, text))
+        _Collector(mod).run(tree)
         self.modules[path] = mod
         self.by_name[mod.name] = mod
         self.by_name.setdefault(mod.name.rsplit(".", 1)[-1], mod)

@@ -195,6 +195,7 @@ class Interpreter:
         self.machine = Machine(protocol, self._emit, options)
         self.loop_depth = 0
         self.cur: Optional[PState] = None  # state being evaluated (for emit context)
+        self.cur_stmt: Optional[cst.CSTNode] = None  # statement being interpreted (for positions)
         self.global_names: Set[str] = set()
         self.exits: Optional[Outcome] = None
         self.graph = None  # set by the graph builder: a recorder with on_* hooks
@@ -212,7 +213,7 @@ class Interpreter:
     # ------------------------------------------------------------------ emission
 
     def site(self, node: cst.CSTNode, what: str = "") -> NodeSite:
-        return NodeSite(self.mod.path, node, self.mod.positions, what)
+        return NodeSite(self.mod.path, node, self.mod.positions, what, self.cur_stmt)
 
     def _emit(self, code, site, message, res, related) -> None:
         if self.summary_mode:
@@ -264,6 +265,8 @@ class Interpreter:
     def exec_stmt(self, stmt: cst.CSTNode, st: PState) -> Outcome:
         self.cur = st
         t = type(stmt)
+        if t is not cst.SimpleStatementLine:
+            self.cur_stmt = stmt
         if t is cst.SimpleStatementLine:
             return self.exec_block(stmt.body, [st])
         handler = getattr(self, "s_" + t.__name__, None)
@@ -404,14 +407,8 @@ class Interpreter:
         return Outcome(normal=[st])
 
     def capture(self, node: cst.CSTNode, st: PState) -> None:
-        """Handles referenced by a nested function or class escape into it."""
-        names = set()
-
-        class V(cst.CSTVisitor):
-            def visit_Name(self, n: cst.Name) -> None:
-                names.add(n.value)
-
-        node.visit(V())
+        """Handles referenced by a nested function, class or lambda escape into it."""
+        names = self.mod.positions.names_used(node if not isinstance(node, cst.Lambda) else self.cur_stmt)
         for key, v in list(st.env.items()):
             if key.split(".", 1)[0] in names:
                 self.escape(v, st, "captured")
@@ -420,6 +417,7 @@ class Interpreter:
     # ------------------------------------------------------------------ compound statements
 
     def s_If(self, node: cst.If, st: PState) -> Outcome:
+        self.cur_stmt = node
         out = Outcome()
         self.ev(node.test, st, out)
         t_states = self.refine(node.test, st.copy(), True)
@@ -514,18 +512,12 @@ class Interpreter:
         key = id(node)
         if key not in cache:
             found = False
-            host, mod = self.host, self.mod
-
-            class V(cst.CSTVisitor):
-                def visit_Call(self, call: cst.Call) -> None:
-                    nonlocal found
-                    name = dotted(call.func)
-                    api_name = host.acl_call_name(mod, name) if name else None
-                    api = host.protocol.api(api_name) if api_name else None
-                    if api is not None and api.is_release:
-                        found = True
-
-            node.body.visit(V())
+            for name in self.mod.positions.called_names(node):
+                api_name = self.host.acl_call_name(self.mod, name) if name else None
+                api = self.p.api(api_name) if api_name else None
+                if api is not None and api.is_release:
+                    found = True
+                    break
             cache[key] = found
         return cache[key]
 

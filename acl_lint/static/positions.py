@@ -1,55 +1,294 @@
-"""Source positions, computed only when something is reported.
+"""Source positions and cheap structural queries, computed only when needed.
 
-libcst's position metadata costs more than the parse itself; most files
-report nothing. So a :class:`NodeSite` holds the node and asks its file's
-:class:`Positions` for line and column only when a message or a report needs
-them; the first question computes the positions of the whole file once.
+libcst's position metadata costs more than the parse itself, and walking a
+libcst tree with a visitor is slow. Most files report nothing, so positions
+are resolved lazily: a :class:`NodeSite` holds the libcst node (and the
+statement it belongs to) and asks its file's :class:`Positions` only when a
+message or a report needs a line.
+
+The answer comes from an ``ast`` mirror of the file (CPython's parser, about
+six times faster than libcst): the statements of both trees are paired by a
+walk over statement bodies only, and a call inside a statement is found
+among the mirror's calls by its callee text and rank. The mirror also
+answers the structural questions the analysis asks (which names a nested
+function uses, whether a loop body calls a release API) without a libcst
+visitor.
 """
 
 from __future__ import annotations
 
-from typing import Dict, Optional, Tuple
+import ast
+from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+
+_SMALL = (cst.SimpleStatementLine,)
+
+
+def _flat(stmts) -> List[cst.CSTNode]:
+    out: List[cst.CSTNode] = []
+    for s in stmts:
+        if isinstance(s, cst.SimpleStatementLine):
+            out.extend(s.body)
+        else:
+            out.append(s)
+    return out
+
+
+def _block(body) -> List[cst.CSTNode]:
+    if isinstance(body, cst.IndentedBlock):
+        return _flat(body.body)
+    if isinstance(body, cst.SimpleStatementSuite):
+        return list(body.body)
+    return []
+
+
+def cst_dotted(node) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = cst_dotted(node.value)
+        return f"{base}.{node.attr.value}" if base else ""
+    return ""
+
+
+def ast_dotted(node) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = ast_dotted(node.value)
+        return f"{base}.{node.attr}" if base else ""
+    return ""
+
+
+class _CallLister(cst.CSTVisitor):
+    def __init__(self):
+        self.calls: List[cst.Call] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.calls.append(node)
+
+    # do not descend into nested scopes: their statements are mapped on their own
+    def visit_FunctionDef(self, node) -> bool:
+        return False
+
+    def visit_ClassDef(self, node) -> bool:
+        return False
 
 
 class Positions:
-    __slots__ = ("tree", "_map")
+    __slots__ = ("tree", "text", "_ast", "_map", "_lines", "_calls", "_failed")
 
-    def __init__(self, tree: cst.Module):
+    def __init__(self, tree: cst.Module, text: str = ""):
         self.tree = tree
-        self._map: Optional[Dict[cst.CSTNode, object]] = None
+        self.text = text
+        self._ast: Optional[ast.AST] = None
+        self._map: Optional[Dict[int, ast.AST]] = None  # id(libcst stmt) -> ast stmt
+        self._lines: Optional[List[str]] = None
+        self._calls: Dict[int, Dict[int, ast.Call]] = {}  # id(stmt) -> {id(cst call): ast call}
+        self._failed = False
 
-    def of(self, node: cst.CSTNode) -> Tuple[int, int, int, int]:
-        """(line, column, end_line, end_column), 1-based columns."""
+    # ------------------------------------------------------------------ the mirror
+
+    def mirror(self) -> Optional[ast.AST]:
+        if self._ast is None and not self._failed:
+            try:
+                self._ast = ast.parse(self.text or self.tree.code)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                self._failed = True
+        return self._ast
+
+    def stmt_map(self) -> Dict[int, ast.AST]:
         if self._map is None:
-            wrapper = MetadataWrapper(self.tree, unsafe_skip_copy=True)
-            self._map = wrapper.resolve(PositionProvider)
-        rng = self._map.get(node)
-        if rng is None:
+            self._map = {}
+            tree = self.mirror()
+            if tree is not None:
+                self._pair(_flat(self.tree.body), tree.body)
+        return self._map
+
+    def _pair(self, cs: List[cst.CSTNode], asts: List[ast.AST]) -> None:
+        if len(cs) != len(asts):
+            return
+        m = self._map
+        for c, a in zip(cs, asts):
+            m[id(c)] = a
+            if isinstance(c, cst.If) and isinstance(a, ast.If):
+                self._pair(_block(c.body), a.body)
+                orelse = c.orelse
+                if isinstance(orelse, cst.If):
+                    if len(a.orelse) == 1:
+                        self._pair([orelse], a.orelse)
+                elif isinstance(orelse, cst.Else):
+                    self._pair(_block(orelse.body), a.orelse)
+            elif isinstance(c, (cst.For, cst.While)):
+                self._pair(_block(c.body), a.body)
+                if c.orelse is not None:
+                    self._pair(_block(c.orelse.body), a.orelse)
+            elif isinstance(c, (cst.Try, getattr(cst, "TryStar", cst.Try))) and hasattr(a, "handlers"):
+                self._pair(_block(c.body), a.body)
+                if len(c.handlers) == len(a.handlers):
+                    for h, ah in zip(c.handlers, a.handlers):
+                        m[id(h)] = ah
+                        self._pair(_block(h.body), ah.body)
+                if c.orelse is not None:
+                    self._pair(_block(c.orelse.body), a.orelse)
+                if c.finalbody is not None:
+                    self._pair(_block(c.finalbody.body), a.finalbody)
+            elif isinstance(c, (cst.With, cst.FunctionDef, cst.ClassDef)):
+                self._pair(_block(c.body), a.body)
+            elif hasattr(cst, "Match") and isinstance(c, cst.Match) and hasattr(a, "cases"):
+                if len(c.cases) == len(a.cases):
+                    for cc, ac in zip(c.cases, a.cases):
+                        self._pair(_block(cc.body), ac.body)
+
+    def ast_of(self, stmt: cst.CSTNode) -> Optional[ast.AST]:
+        if isinstance(stmt, cst.SimpleStatementLine) and stmt.body:
+            stmt = stmt.body[0]
+        return self.stmt_map().get(id(stmt))
+
+    # ------------------------------------------------------------------ positions
+
+    def _col(self, line: int, byte_col: int) -> int:
+        """ast columns count UTF-8 bytes; reports count characters (1-based)."""
+        if self._lines is None:
+            self._lines = (self.text or self.tree.code).splitlines()
+        if 0 < line <= len(self._lines):
+            raw = self._lines[line - 1].encode("utf-8")[:byte_col]
+            return len(raw.decode("utf-8", "replace")) + 1
+        return byte_col + 1
+
+    def _pos(self, a: ast.AST) -> Tuple[int, int, int, int]:
+        line, end_line = a.lineno, getattr(a, "end_lineno", None) or a.lineno
+        return (line, self._col(line, a.col_offset), end_line,
+                self._col(end_line, getattr(a, "end_col_offset", None) or a.col_offset))
+
+    def of(self, node: cst.CSTNode, stmt: Optional[cst.CSTNode] = None) -> Tuple[int, int, int, int]:
+        """(line, column, end_line, end_column) of ``node`` inside statement ``stmt``; 1-based."""
+        a = self.ast_of(node)
+        if a is not None:
+            return self._pos(a)
+        if stmt is None:
             return (1, 1, 1, 1)
-        return (rng.start.line, rng.start.column + 1, rng.end.line, rng.end.column + 1)
+        sa = self.ast_of(stmt)
+        if sa is None:
+            return (1, 1, 1, 1)
+        if isinstance(node, cst.Call):
+            found = self._call(node, stmt, sa)
+            if found is not None:
+                return self._pos(found)
+        if isinstance(stmt, (cst.If, cst.While)) and node is stmt.test:
+            return self._pos(sa.test)
+        if isinstance(node, cst.BaseExpression):
+            sub = self._expr(node, sa)
+            if sub is not None:
+                return self._pos(sub)
+        return self._pos(sa)
+
+    def _call(self, node: cst.Call, stmt: cst.CSTNode, sa: ast.AST) -> Optional[ast.Call]:
+        key = id(stmt)
+        table = self._calls.get(key)
+        if table is None:
+            lister = _CallLister()
+            target = stmt
+            if isinstance(stmt, (cst.If, cst.While)):
+                target = stmt.test
+            elif isinstance(stmt, cst.For):
+                target = stmt.iter
+            elif isinstance(stmt, cst.With):
+                target = None
+                for item in stmt.items:
+                    item.visit(lister)
+            if target is not None:
+                target.visit(lister)
+            if isinstance(sa, (ast.If, ast.While)):
+                roots = [sa.test]
+            elif isinstance(sa, (ast.For, ast.AsyncFor)):
+                roots = [sa.iter]
+            elif isinstance(sa, (ast.With, ast.AsyncWith)):
+                roots = [i.context_expr for i in sa.items]
+            elif isinstance(sa, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                roots = []
+            else:
+                roots = [sa]
+            acalls = [n for r in roots for n in _walk_no_scopes(r) if isinstance(n, ast.Call)]
+            acalls.sort(key=lambda n: (n.lineno, n.col_offset, -(n.end_lineno or 0), -(n.end_col_offset or 0)))
+            table = {}
+            if len(acalls) == len(lister.calls):
+                for c, a in zip(lister.calls, acalls):
+                    table[id(c)] = a
+            else:  # fall back to matching by callee text and rank
+                by_name: Dict[str, List[ast.Call]] = {}
+                for a in acalls:
+                    by_name.setdefault(ast_dotted(a.func), []).append(a)
+                seen: Dict[str, int] = {}
+                for c in lister.calls:
+                    name = cst_dotted(c.func)
+                    k = seen.get(name, 0)
+                    seen[name] = k + 1
+                    cands = by_name.get(name, [])
+                    if k < len(cands):
+                        table[id(c)] = cands[k]
+            self._calls[key] = table
+        return table.get(id(node))
+
+    def _expr(self, node: cst.BaseExpression, sa: ast.AST) -> Optional[ast.AST]:
+        name = cst_dotted(node)
+        if not name:
+            return None
+        for n in _walk_no_scopes(sa):
+            if isinstance(n, (ast.Name, ast.Attribute)) and ast_dotted(n) == name:
+                return n
+        return None
 
     def code(self, node: cst.CSTNode) -> str:
         return self.tree.code_for_node(node)
+
+    # ------------------------------------------------------------------ structural questions
+
+    def names_used(self, stmt: cst.CSTNode) -> set:
+        """Every name a statement (a nested def, a lambda's statement) refers to."""
+        a = self.ast_of(stmt)
+        if a is None:
+            return set()
+        return {n.id for n in ast.walk(a) if isinstance(n, ast.Name)}
+
+    def called_names(self, stmt: cst.CSTNode) -> List[str]:
+        """Dotted callee names of every call inside a statement (loops: their bodies too)."""
+        a = self.ast_of(stmt)
+        if a is None:
+            return []
+        return [ast_dotted(n.func) for n in ast.walk(a) if isinstance(n, ast.Call)]
+
+
+def _walk_no_scopes(node: ast.AST):
+    """ast.walk, without descending into nested functions, classes and lambdas."""
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        yield n
+        for child in ast.iter_child_nodes(n):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                continue
+            todo.append(child)
 
 
 class NodeSite:
     """A typestate Site whose position is resolved lazily from a libcst node."""
 
-    __slots__ = ("path", "node", "positions", "what", "_pos")
+    __slots__ = ("path", "node", "positions", "what", "stmt", "_pos")
 
-    def __init__(self, path: str, node: cst.CSTNode, positions: Positions, what: str = ""):
+    def __init__(self, path: str, node: cst.CSTNode, positions: Positions, what: str = "",
+                 stmt: Optional[cst.CSTNode] = None):
         self.path = path
         self.node = node
         self.positions = positions
         self.what = what
+        self.stmt = stmt
         self._pos = None
 
     def _p(self):
         if self._pos is None:
-            self._pos = self.positions.of(self.node)
+            self._pos = self.positions.of(self.node, self.stmt)
         return self._pos
 
     @property
