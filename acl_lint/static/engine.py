@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import traceback
 from dataclasses import dataclass, field
-from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -62,15 +62,37 @@ class Engine:
         self.options = dict(options or {})
         self.protocol = protocol_mod.default()
         self.index = ProjectIndex()
-        self.zero_names = self.index.zero_names
+        self.index.loader = self._load_lazy
+        self._zero: Dict[int, Set[str]] = {}
+        self.project_loader = None  # path -> text, for modules outside this run's files
         self._summaries: Dict[int, Optional[Summary]] = {}
         self._computing: Set[int] = set()
         self._pseudo: Dict[int, HelperApi] = {}
         self.release_loop_cache: Dict[int, bool] = {}
+        self._summary_deps: Dict[int, Set[str]] = {}
+        self.deps: Dict[str, Set[str]] = {}  # analysed path -> other project paths its result depends on
         extra_checks = self.options.get("check-helpers") or ()
         self.extra_check_helpers = frozenset(extra_checks)
 
     # ------------------------------------------------------------------ questions from the interpreter
+
+    def zero_names_for(self, mod: ModuleInfo) -> Set[str]:
+        z = self._zero.get(id(mod))
+        if z is None:
+            z = self._zero[id(mod)] = self.index.zero_names(mod)
+        return z
+
+    def _load_lazy(self, path: str) -> Optional[ModuleInfo]:
+        if self.project_loader is None:
+            return None
+        try:
+            text = self.project_loader(path)
+            if text is None or "acl" not in text and False:
+                return None
+            tree = cst.parse_module(text)
+        except Exception:
+            return None
+        return self.index.add(path, tree, text)
 
     def module_of(self, fn) -> ModuleInfo:
         return fn.module if isinstance(fn, FunctionInfo) else self._current_module
@@ -124,16 +146,22 @@ class Engine:
     def summary(self, fn: FunctionInfo) -> Optional[Summary]:
         key = id(fn)
         if key in self._summaries:
+            self.index.consulted |= self._summary_deps.get(key, set())
+            self.index.consulted.add(fn.module.path)
             return self._summaries[key]
         if key in self._computing:
             return None  # recursion: unknown
         self._computing.add(key)
+        saved, self.index.consulted = self.index.consulted, set()
         try:
             summ = self._summarise(fn)
         except Exception:  # a summary is an optimisation of precision; never fatal
             summ = None
         finally:
             self._computing.discard(key)
+            deps = self.index.consulted | {fn.module.path}
+            self._summary_deps[key] = deps
+            self.index.consulted = saved | deps
         self._summaries[key] = summ
         return summ
 
@@ -345,6 +373,7 @@ class Engine:
         findings: List[Finding] = []
         errors: List[FileError] = []
         self._interps = interps if interps is not None else {}
+        self.index.consulted = set()
         self._current_module = mod
         units: List[Tuple[Optional[FunctionInfo], Sequence[cst.CSTNode]]] = [(None, mod.tree.body)]
         units += [(fn, self._body(fn)) for fn in mod.all_functions]
@@ -357,6 +386,7 @@ class Engine:
                 where = f"{tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno}" if tb else "?"
                 errors.append(FileError(mod.path, f"internal error while analysing {name}: "
                                                   f"{type(exc).__name__}: {exc} ({where})", name))
+        self.deps[mod.path] = self.index.consulted - {mod.path}
         return findings, errors
 
     def analyse_unit(self, mod: ModuleInfo, fn: Optional[FunctionInfo], body, graph=None) -> List[Finding]:
@@ -412,7 +442,7 @@ class Engine:
                     started = True
                     continue
                 if started and kind != "acquire":
-                    steps.append(Related(mod.path, s.line, s.column, text, "step"))
+                    steps.append(Related(s.path, s.line, s.column, str(text), "step"))
             if rec.exit_site is not None and code not in ("ACL103", "ACL104"):
                 steps.append(Related(mod.path, rec.exit_site.line, rec.exit_site.column, "exit", "exit"))
             elif code == "ACL104" and rec.overwrite_site is not None:
@@ -497,11 +527,21 @@ def _parse_error(path: str, text: str, exc: cst.ParserSyntaxError) -> Finding:
 # ----------------------------------------------------------------------------- public API
 
 
-def analyze_files(files: Sequence[Tuple[str, str]], options: Optional[Mapping[str, Any]] = None
-                  ) -> Tuple[List[Finding], List[FileError]]:
-    """Analyse (display_path, text) pairs together. Returns findings (incl. ACL001 for files that
-    do not parse) and internal errors (one per function whose analysis crashed)."""
+def analyze_files(files: Sequence[Tuple[str, str]], options: Optional[Mapping[str, Any]] = None,
+                  project_files: Sequence[str] = (), read: Optional[Callable[[str], Optional[str]]] = None,
+                  deps_out: Optional[Dict[str, Set[str]]] = None) -> Tuple[List[Finding], List[FileError]]:
+    """Analyse (display_path, text) pairs together.
+
+    Returns findings (incl. ACL001 for files that do not parse) and internal errors
+    (one per function whose analysis crashed). ``project_files`` (with ``read``)
+    names other files of the project that calls may resolve to: they are parsed
+    only when something needs them, and never reported. ``deps_out`` receives,
+    per analysed path, the other paths its findings depend on (for a cache).
+    """
     engine = Engine(options)
+    if project_files and read is not None:
+        engine.index.known(p for p in project_files if p not in dict(files))
+        engine.project_loader = read
     findings: List[Finding] = []
     errors: List[FileError] = []
     mods = []
@@ -526,13 +566,15 @@ def analyze_files(files: Sequence[Tuple[str, str]], options: Optional[Mapping[st
     try:
         from .owners import OwnerPass
 
-        findings = OwnerPass(engine, engine.options).run(interps, findings)
+        findings = OwnerPass(engine, engine.options).run(interps, findings, {m.path for m in mods})
     except Exception as exc:  # the owner pass must never take the per-function findings down with it
         errors.append(FileError("<project>", f"internal error in the ownership pass: {type(exc).__name__}: {exc}"))
     unique = {}
     for f in findings:
         unique.setdefault((f.code, f.path, f.line, f.column), f)
     findings = sorted(unique.values(), key=Finding.sort_key)
+    if deps_out is not None:
+        deps_out.update(engine.deps)
     return findings, errors
 
 

@@ -230,7 +230,12 @@ class _Collector:
 class ProjectIndex:
     modules: Dict[str, ModuleInfo] = field(default_factory=dict)  # by path
     by_name: Dict[str, ModuleInfo] = field(default_factory=dict)  # by dotted name and last component
-    zero_names: Set[str] = field(default_factory=lambda: set(SUCCESS_NAMES))
+    #: project modules not analysed in this run but loadable on demand: dotted name -> path
+    lazy: Dict[str, str] = field(default_factory=dict)
+    #: loads a lazy module: path -> ModuleInfo or None
+    loader: Optional[object] = None
+    #: paths consulted since the last reset (what a result depends on)
+    consulted: Set[str] = field(default_factory=set)
 
     def add(self, path: str, tree: cst.Module, text: str) -> ModuleInfo:
         mod = ModuleInfo(path=path, name=_module_name(path), tree=tree, text=text, positions=Positions(tree, text))
@@ -238,8 +243,34 @@ class ProjectIndex:
         self.modules[path] = mod
         self.by_name[mod.name] = mod
         self.by_name.setdefault(mod.name.rsplit(".", 1)[-1], mod)
-        self.zero_names |= {n for n in mod.zero_names if n.isupper()}
         return mod
+
+    def known(self, paths) -> None:
+        """Register project files that may be loaded when something resolves to them."""
+        for path in paths:
+            name = _module_name(path)
+            self.lazy.setdefault(name, path)
+            self.lazy.setdefault(name.rsplit(".", 1)[-1], path)
+
+    def _lookup(self, name: str) -> Optional[ModuleInfo]:
+        mod = self.by_name.get(name)
+        if mod is None and name in self.lazy and self.loader is not None:
+            path = self.lazy.pop(name)
+            mod = self.modules.get(path) or self.loader(path)
+        if mod is not None:
+            self.consulted.add(mod.path)
+        return mod
+
+    def zero_names(self, mod: ModuleInfo) -> Set[str]:
+        """Names bound to 0 as seen from ``mod``: the success names, its own upper-case constants,
+        and the ones it imports from modules of the project."""
+        out = set(SUCCESS_NAMES) | {n for n in mod.zero_names if n.isupper()}
+        for local, (spec, name) in mod.imports.items():
+            if local.isupper() and local not in out:
+                target = self.resolve_module(mod, spec)
+                if target is not None and name in target.zero_names:
+                    out.add(local)
+        return out
 
     def resolve_module(self, mod: ModuleInfo, spec: str) -> Optional[ModuleInfo]:
         """The module a `from spec import ...` in ``mod`` refers to, if it is in this run."""
@@ -250,11 +281,11 @@ class ProjectIndex:
             keep = len(base) - level + (1 if is_pkg else 0)
             rest = spec.lstrip(".")
             name = ".".join(base[:max(keep, 0)] + ([rest] if rest else []))
-            found = self.by_name.get(name)
+            found = self._lookup(name)
             if found is None and rest:
-                found = self.by_name.get(rest.rsplit(".", 1)[-1])
+                found = self._lookup(rest.rsplit(".", 1)[-1])
             return found
-        return self.by_name.get(spec) or self.by_name.get(spec.rsplit(".", 1)[-1])
+        return self._lookup(spec) or self._lookup(spec.rsplit(".", 1)[-1])
 
     def resolve_function(self, mod: ModuleInfo, name: str) -> Optional[FunctionInfo]:
         """A plain-name call ``name(...)`` in ``mod``: a local def or an imported one."""

@@ -187,6 +187,7 @@ class Interpreter:
         self.host = host
         self.fn = fn  # FunctionInfo or None for module top level
         self.mod = host.module_of(fn)
+        self.zero_names = host.zero_names_for(self.mod)
         self.p = protocol
         self.options = options
         self.summary_mode = summary_mode
@@ -423,7 +424,7 @@ class Interpreter:
         t_states = self.refine(node.test, st.copy(), True)
         f_states = self.refine(node.test, st, False)
         if t_states:
-            text = self.cond_text(node.test, True)
+            text = CondText(self, node.test, True)
             for s in t_states:
                 s.add_trace(self.site(node.test), text, "branch")
             out.extend(self.exec_block(self.body_of(node), t_states))
@@ -431,7 +432,7 @@ class Interpreter:
             if node.orelse is None:
                 out.normal.extend(f_states)
             else:
-                text = self.cond_text(node.test, False)
+                text = CondText(self, node.test, False)
                 for s in f_states:
                     s.add_trace(self.site(node.test), text, "branch")
                 if isinstance(node.orelse, cst.If):
@@ -834,7 +835,7 @@ class Interpreter:
             zero_side = right if subject is left else left
             success = isinstance(zero_side, (cst.Name, cst.Attribute)) and (
                 (zero_side.value if isinstance(zero_side, cst.Name) else zero_side.attr.value)
-                in self.host.zero_names)
+                in self.zero_names)
             return self.assume_zero(subject, sv, st, is_zero, none_cmp, success)
         if isinstance(test, (cst.Name, cst.Attribute, cst.Subscript)):
             v = self.peek(test, st)
@@ -854,7 +855,7 @@ class Interpreter:
             return True
         if isinstance(node, (cst.Name, cst.Attribute)):
             last = node.value if isinstance(node, cst.Name) else node.attr.value
-            if last in self.host.zero_names and (v is None or v[0] == "c"):
+            if last in self.zero_names and (v is None or v[0] == "c"):
                 return True
         return False
 
@@ -946,14 +947,14 @@ class Interpreter:
                 return ("c", node.value == "True")
             if node.value in st.env:
                 return st.env[node.value]
-            if node.value in self.host.zero_names:
+            if node.value in self.zero_names:
                 return ZERO
             return UNKNOWN
         if isinstance(node, cst.Attribute):
             key = dotted(node)
             if key and key in st.env:
                 return st.env[key]
-            if node.attr.value in self.host.zero_names:
+            if node.attr.value in self.zero_names:
                 return ZERO
             if key.startswith("self."):
                 return self.external(st, key, None)
@@ -1266,7 +1267,9 @@ class Interpreter:
         args = [self.resolve_arg(api, i, e, v, st, handle_args, node) for i, (e, v) in enumerate(zip(exprs, vals))]
         for v in vals:
             self.mark_read(v, st)
-        keys = [self.key_of(e, v, a) for e, v, a in zip(exprs, vals, args)]
+        keys = ([self.key_of(e, v, a) for e, v, a in zip(exprs, vals, args)]
+                if api.keyed_acquire or api.keyed_release or any(
+                    isinstance(l.target, str) and ":" in l.target for l in api.links) else ())
         site = self.site(node)
         rid = None
         name = target
@@ -1629,6 +1632,21 @@ class Interpreter:
                 out |= Interpreter._status_ids(x)
             return out
         return set()
+
+
+class CondText:
+    """The text of a branch taken, rendered only if a message shows it."""
+
+    __slots__ = ("interp", "node", "truth")
+
+    def __init__(self, interp, node, truth):
+        self.interp, self.node, self.truth = interp, node, truth
+
+    def __str__(self) -> str:
+        return self.interp.cond_text(self.node, self.truth)
+
+    def __format__(self, spec) -> str:
+        return format(str(self), spec)
 
 
 _STATUS_NAME = None

@@ -32,6 +32,32 @@ RELEASE_PATTERNS = ("__del__", "__exit__", "close", "release*", "_release*", "de
                     "unload*", "reset*", "shutdown*", "stop*", "dispose*")
 
 
+class _Facts:
+    """Per-function analysis facts; methods of base classes outside the run are analysed on demand."""
+
+    def __init__(self, engine, known: Dict[int, object]):
+        self.engine, self.known = engine, known
+
+    def get(self, key, default=None):
+        return self.known.get(key, default)
+
+    def of(self, fn):
+        it = self.known.get(id(fn))
+        if it is None and fn is not None:
+            sink: Dict[int, object] = {}
+            saved = getattr(self.engine, "_interps", None)
+            self.engine._interps = sink
+            try:
+                self.engine.analyse_unit(fn.module, fn, self.engine._body(fn))
+            except Exception:
+                pass
+            finally:
+                self.engine._interps = saved
+            it = sink.get(id(fn))
+            self.known[id(fn)] = it
+        return it
+
+
 def _matches(name: str, patterns: Iterable[str]) -> bool:
     return any(fnmatch.fnmatchcase(name, p) for p in patterns)
 
@@ -63,14 +89,17 @@ class OwnerPass:
 
     # ------------------------------------------------------------------ the pass
 
-    def run(self, interps: Dict[int, object], findings: List[Finding]) -> List[Finding]:
+    def run(self, interps: Dict[int, object], findings: List[Finding], reported: Set[str]) -> List[Finding]:
         out: List[Finding] = []
         index = self.engine.index
-        by_fn = {id(i.fn): i for i in interps.values() if i.fn is not None}
+        by_fn = _Facts(self.engine, {id(i.fn): i for i in interps.values() if i.fn is not None})
         replaced: Set[int] = set()
-        for mod in index.modules.values():
+        for mod in [m for m in list(index.modules.values()) if m.path in reported]:
             for cls in mod.classes.values():
+                index.consulted = set()
                 chain = index.class_chain(cls)
+                self.engine.deps.setdefault(mod.path, set()).update(
+                    c.module.path for c in chain if c.module.path != mod.path)
                 methods: Dict[str, object] = {}
                 for c in reversed(chain):
                     methods.update(c.methods)
@@ -84,9 +113,9 @@ class OwnerPass:
         return [f for i, f in enumerate(findings) if i not in replaced] + out
 
     def check_owner(self, owner, methods, by_fn, out, findings, replaced, is_class, extra=()) -> None:
-        facts = {name: by_fn.get(id(fn)) for name, fn in methods.items()}
+        facts = {name: by_fn.of(fn) for name, fn in methods.items()}
         releases: Dict[str, Set[str]] = {}
-        for it in list(facts.values()) + [by_fn.get(id(fn)) for fn in extra]:
+        for it in list(facts.values()) + [by_fn.of(fn) for fn in extra]:
             if it is None:
                 continue
             for attr, kinds in it.self_releases.items():
