@@ -61,6 +61,7 @@ class Res:
     external: bool = False  # came from outside the analysed code (a parameter, self.x): never a leak here
     escaped: bool = False  # ownership went elsewhere (returned, stored, handed to unknown code)
     key: Optional[Tuple] = None  # for keyed resources: (kind, key)
+    origin: Optional[Hashable] = None  # static: the returned handle whose summary made this one
 
 
 class TState:
@@ -423,6 +424,10 @@ class Machine:
     def _check_pending(self, st: TState, res: Res, api: Api, site: Site, async_key) -> bool:
         if not st.pending:
             return False
+        if async_key is not None and not api.is_release:
+            # queued work of its own (on a known stream): not a host-side read, free or destroy
+            # (ACL202's cases); work on two streams sharing a handle is ordered by events
+            return False
         chain = [res] + self.owners(st, res)
         for stream, touched in st.pending.items():
             if stream == async_key:
@@ -498,6 +503,23 @@ class Machine:
             )
         if res.orphan is not None:
             res = replace(res, orphan=None)
+        elif res.external:
+            # a handle from outside linked (by what its owner class does elsewhere) to a parent
+            # that this code already released: the order was broken here
+            for typ, target in res.links:
+                parent = st.res.get(target)
+                if parent is None or parent.live or parent.release_site is None:
+                    continue
+                parent_kinds = set(parent.kind.split("|"))
+                for order in p.orders:
+                    if order.link != typ or id(order) in self.disabled_orders or order.immediate:
+                        continue
+                    if not (parent_kinds & order.then) or not (set(then_kinds) & order.first):
+                        continue
+                    self.emit(order.code, parent.release_site,
+                              self._order_message(order, parent.name, res, then_kind=sorted(parent_kinds)[0]),
+                              res, ((site, "released here, too late", "release"),))
+                    st.released_then.pop(id(order), None)
         # orders where this kind is the `then` side
         orders = [o for k in then_kinds for o in p.orders_by_then.get(k, ())]
         for order in dict.fromkeys(orders):

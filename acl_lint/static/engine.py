@@ -33,6 +33,8 @@ class Summary:
     returns_len: int = 0
     #: per returned handle: what it owns, as (kind, site, api, name, parent index or None, link)
     returns_owned: Dict[int, Tuple] = field(default_factory=dict)
+    #: tuple slots holding a list of the handles made: (index, kinds)
+    returns_boxes: Tuple[Tuple[int, FrozenSet[str]], ...] = ()
     releases_keyed: Dict[str, str] = field(default_factory=dict)  # param -> kind keyed by it
     release_sites: Dict[str, Any] = field(default_factory=dict)  # param -> where the helper releases it
     releases_attrs: Dict[str, FrozenSet[str]] = field(default_factory=dict)
@@ -71,6 +73,7 @@ class Engine:
         self.release_loop_cache: Dict[int, bool] = {}
         self._summary_deps: Dict[int, Set[str]] = {}
         self.deps: Dict[str, Set[str]] = {}  # analysed path -> other project paths its result depends on
+        self._class_links: Dict[int, Dict[str, Tuple[Tuple[str, str], ...]]] = {}
         extra_checks = self.options.get("check-helpers") or ()
         self.extra_check_helpers = frozenset(extra_checks)
 
@@ -233,14 +236,21 @@ class Engine:
                 items = tuple((idx, self._fresh_kind(s, x[1])) for idx, x in enumerate(v[1])
                               if x is not None and x[0] == "r")
                 items = tuple(it for it in items if it[1])
-                found = (items, len(v[1])) if items else None
+                boxes = []
+                for idx, x in enumerate(v[1]):
+                    if x is not None and x[0] == "b":
+                        kinds = frozenset(r.kind for r in (s.ts.res.get(m) for m in s.boxes.get(x[1], ()))
+                                          if r is not None and r.live and not r.external)
+                        if kinds:
+                            boxes.append((idx, kinds))
+                found = (items, len(v[1]), tuple(boxes)) if items else None
             if found:
-                shapes.add(found)
+                shapes.add(found if len(found) == 3 else found + ((),))
             elif v not in (NULLV, None) and not (v[0] == "t" and all(x in (NULLV, None) or x[0] == "s"
                                                                         for x in v[1])):
                 all_have = False
         if len(shapes) == 1 and all_have:
-            summ.returns, summ.returns_len = next(iter(shapes))
+            summ.returns, summ.returns_len, summ.returns_boxes = next(iter(shapes))
             self._owned_templates(summ, rets, interp)
         # check helpers: a parameter whose non-zero value makes the function raise or exit
         code = fn.module.positions.code(fn.node) if _RAISES.search(fn.module.text) else ""
@@ -389,9 +399,16 @@ class Engine:
         self.deps[mod.path] = self.index.consulted - {mod.path}
         return findings, errors
 
+    def class_links(self, fn: Optional[FunctionInfo]) -> Dict[str, Tuple[Tuple[str, str], ...]]:
+        """How the handles a class keeps on self are linked (learnt from its other methods)."""
+        if fn is None or fn.cls is None:
+            return {}
+        return self._class_links.get(id(fn.cls), {})
+
     def analyse_unit(self, mod: ModuleInfo, fn: Optional[FunctionInfo], body, graph=None) -> List[Finding]:
         self._current_module = mod
         interp = Interpreter(self, fn, self.protocol, self.options)
+        interp.class_links = self.class_links(fn)
         interp.graph = graph
         init = PState()
         out = interp.run(body, init)
@@ -454,6 +471,40 @@ class Engine:
                 related=tuple(steps), function=fname, resource=res.name, acquire_call=res.api,
             ))
         return out
+
+    def relink_classes(self, mods, interps: Dict[int, Interpreter], findings: List[Finding]) -> List[Finding]:
+        """Second look at release methods, knowing how the class links its handles.
+
+        A release method sees `self.buffer` and `self.data` as handles from outside; that
+        `data` is wrapped by `buffer` was learnt in `__init__`. With the links known, the
+        documented release orders can be checked inside the release method.
+        """
+        redo = []
+        for mod in mods:
+            for cls in mod.classes.values():
+                links: Dict[str, Set[Tuple[str, str]]] = {}
+                for m in self.index.class_chain(cls):
+                    for fn in m.methods.values():
+                        it = interps.get(id(fn))
+                        if it is not None:
+                            for a, typ, b in it.self_links:
+                                links.setdefault(a, set()).add((typ, b))
+                if not links:
+                    continue
+                self._class_links[id(cls)] = {a: tuple(sorted(v)) for a, v in links.items()}
+                redo += [fn for fn in cls.methods.values()
+                         if interps.get(id(fn)) is not None and interps[id(fn)].self_releases]
+        if not redo:
+            return findings
+        names = {(fn.module.path, fn.qualname) for fn in redo}
+        kept = [f for f in findings if (f.path, f.function) not in names]
+        for fn in redo:
+            self._interps = interps
+            try:
+                kept.extend(self.analyse_unit(fn.module, fn, self._body(fn)))
+            except Exception:
+                kept.extend(f for f in findings if (f.path, f.function) == (fn.module.path, fn.qualname))
+        return kept
 
     def _exit_text(self, rec, error_only: bool) -> str:
         branch = ""
@@ -563,6 +614,7 @@ def analyze_files(files: Sequence[Tuple[str, str]], options: Optional[Mapping[st
         fs, es = engine.analyse_module(mod, interps)
         findings.extend(fs)
         errors.extend(es)
+    findings = engine.relink_classes(mods, interps, findings)
     try:
         from .owners import OwnerPass
 

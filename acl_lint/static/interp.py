@@ -208,6 +208,8 @@ class Interpreter:
         self.self_releases: Dict[str, Set[str]] = {}  # attr -> kinds released through it
         self.self_calls: List[Tuple[str, NodeSite]] = []  # self.method() calls
         self.container_stores: Set[Hashable] = set()  # stores into a container on self (not overwrites)
+        self.self_links: Set[Tuple[str, str, str]] = set()  # (attr, link type, attr) between stored handles
+        self.class_links: Dict[str, Tuple[Tuple[str, str], ...]] = {}  # attr -> ((link, attr), ...) from the class
         self.guarded_stores: Set[Hashable] = set()  # stores into self.x where the old value was null/released
         self.unread: Dict[Hashable, Tuple] = {}  # status -> (site, message) when unread on some path
 
@@ -919,18 +921,9 @@ class Interpreter:
 
     def fail_resources(self, st: PState, rids: Iterable[Hashable]) -> None:
         """On a failure branch the handles were never acquired: forget them (and what they own)."""
-        rids = list(rids)
-        for rid in list(rids):
-            if rid in st.ts.res and not st.ts.res[rid].external:
-                todo = [rid]
-                while todo:
-                    for child in self.machine.owned(st.ts, todo.pop()):
-                        if isinstance(child.rid, tuple) and child.rid and child.rid[0] == id(None):
-                            continue
-                        if isinstance(child.rid, tuple) and len(child.rid) == 2 and isinstance(child.rid[1], tuple) \
-                                and child.rid[1][:1] == ("owned",) and child.rid not in rids:
-                            rids.append(child.rid)
-                            todo.append(child.rid)
+        rids = set(rids)
+        # what a helper's returned handle brought along does not exist either
+        rids |= {r.rid for r in st.ts.res.values() if r.origin is not None and r.origin in rids}
         for rid in rids:
             res = st.ts.res.pop(rid, None)
             if res is not None and res.key is not None and st.ts.keyed.get(res.key) == rid:
@@ -1200,8 +1193,12 @@ class Interpreter:
             rid = ("ext", key, n)
         res = st.ts.res.get(rid)
         if res is None:
-            res = Res(rid=rid, kind=kind or "unknown", name=key, api="", site=self.site(self.fn.node if self.fn else self.mod.tree),
-                      external=True)
+            links = ()
+            if self.class_links and key.startswith("self."):
+                root = self.owner_root(key)
+                links = tuple((typ, ("ext", "self." + other)) for typ, other in self.class_links.get(root, ()))
+            res = Res(rid=rid, kind=kind or "unknown", name=key, api="",
+                      site=self.site(self.fn.node if self.fn else self.mod.tree), external=True, links=links)
             st.ts.res[rid] = res
         v = ("r", frozenset({rid}))
         st.env[key] = v
@@ -1496,6 +1493,7 @@ class Interpreter:
             items = [UNKNOWN] * summ.returns_len
             val = UNKNOWN
             made = []
+            children = []
             for n, (index, kind) in enumerate(summ.returns):
                 rid = self.new_rid(node, st, target) if n == 0 else (id(node), ("ret", n))
                 name = target if index is None or n == 0 else f"{target}[{index}]"
@@ -1512,13 +1510,19 @@ class Interpreter:
                         crid = key
                         st.ts.res.pop((id(node), ("owned", n, j)), None)
                         st.ts.keyed[key] = key
-                    st.ts.res[crid] = _replace(child, rid=crid, links=((link, prid),), key=key)
+                    st.ts.res[crid] = _replace(child, rid=crid, links=((link, prid),), key=key, origin=rid)
+                    children.append(crid)
                 val = ("r", frozenset({rid}))
                 made.append(rid)
                 if index is not None:
                     items[index] = val
             if summ.returns[0][0] is None:
                 return val
+            for index, kinds in summ.returns_boxes:
+                bid = ("retbox", id(node), index)
+                st.boxes[bid] = frozenset(r for r in made + children
+                                          if r in st.ts.res and st.ts.res[r].kind in kinds)
+                items[index] = ("b", bid)
             # the other elements behave like a status tied to the handles (`ptr, ret = helper()`)
             sid = ("st", id(node))
             st.status[sid] = StatusRec(site, frozenset(made), True, False, f"{fn.qualname}()")
@@ -1588,6 +1592,11 @@ class Interpreter:
                 by_rid.setdefault(rid, root)
                 if key.endswith("[]") or v[0] in ("b", "e"):
                     containers.add(rid)
+        for res in st.ts.res.values():
+            if res.rid in by_rid and not res.external:
+                for typ, target in res.links:
+                    if target in by_rid and by_rid[target] != by_rid[res.rid]:
+                        self.self_links.add((by_rid[res.rid], typ, by_rid[target]))
         for res in st.ts.res.values():
             if not res.live or res.external or res.kind not in self.p.kinds or res.site in self.self_stores:
                 continue
