@@ -112,15 +112,36 @@ def _root_reads_anything(path):
         return False
 
 
-def test_unreadable_file(tmp_path):
+def test_unreadable_file(tmp_path, monkeypatch):
     target = tmp_path / "secret.py"
     target.write_text("x = 1\n")
     target.chmod(0)
     try:
-        if _root_reads_anything(target):
-            pytest.skip("running with privileges that read a chmod 000 file")
-        bad = check_bad(tmp_path, "secret.py", lambda p: None)
-        assert bad["message"] == "cannot read: permission denied"
+        if not _root_reads_anything(target):
+            bad = check_bad(tmp_path, "secret.py", lambda p: None)
+            assert bad["message"] == "cannot read: permission denied"
+            return
+        # root reads a chmod 000 file: make the read fail the way it fails for everyone else
+        import builtins
+
+        from acl_lint import lint
+
+        real_open = builtins.open
+
+        def guarded_open(file, *args, **kwargs):
+            if str(file) == str(target):
+                raise PermissionError(13, "Permission denied", str(file))
+            return real_open(file, *args, **kwargs)
+
+        (tmp_path / "good.py").write_text("import acl\n\n\ndef f():\n    p, ret = acl.rt.malloc(8, 0)\n"
+                                         "    if ret != 0:\n        return\n    acl.rt.free(p)\n")
+        monkeypatch.setattr(builtins, "open", guarded_open)
+        result = lint.lint_paths([str(tmp_path)])
+        monkeypatch.setattr(builtins, "open", real_open)
+        by_path = {f.path.replace("\\", "/").rsplit("/", 1)[-1]: f for f in result.findings}
+        assert by_path["secret.py"].code == "ACL001"
+        assert by_path["secret.py"].message == "cannot read: permission denied"
+        assert result.files_checked == 2
     finally:
         target.chmod(0o644)
 
