@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from typing import List, Optional, Sequence, TextIO
 
 from . import __version__
@@ -69,7 +70,34 @@ def _check_parser(prog: str = "acl-lint") -> argparse.ArgumentParser:
     p.add_argument("--no-color", action="store_true", help="no colours (also: NO_COLOR environment variable)")
     p.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in this baseline")
     p.add_argument("--write-baseline", metavar="FILE", help="record the current findings as a baseline and exit")
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        metavar="N",
+        help="processes to analyse in (default: all cores; 1: in-process). Small runs always stay in-process",
+    )
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+    p.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help=f"where to keep the result cache (default: {CACHE_DIRNAME} in the project root)",
+    )
+    p.add_argument("--verbose", "-v", action="store_true", help="print file counts, cache statistics and timings on stderr")
     return p
+
+
+CACHE_DIRNAME = ".acl_lint_cache"  # acl_lint.cache.CACHE_DIRNAME, without importing it for --help
+
+
+def _jobs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of processes, got {text!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"expected a number of processes >= 1 (0: all cores), got {n}")
+    return n
 
 
 def _rule_parser() -> argparse.ArgumentParser:
@@ -162,13 +190,26 @@ def _check(argv: Sequence[str]) -> int:
     progress = None
     if _isatty(sys.stderr) and not (fmt in MACHINE_FORMATS and to_terminal):
         progress = Progress(sys.stderr)
+    from .parallel import default_jobs
+
+    jobs = args.jobs or default_jobs()
+    cache_dir = None
+    if not args.no_cache:
+        from .cache import default_dir
+
+        cache_dir = args.cache_dir or default_dir(settings.root)
+    stats: dict = {}
+    started = time.perf_counter()
     try:
-        result = lint_paths(paths, settings, baseline=baseline, progress=progress)
+        result = lint_paths(paths, settings, baseline=baseline, progress=progress, cache_dir=cache_dir, jobs=jobs,
+                            stats=stats)
     except DiscoveryError as exc:
         return _fail(str(exc))
     finally:
         if progress is not None:
             progress.close()
+    if args.verbose:
+        _report_stats(stats, time.perf_counter() - started, jobs)
 
     if args.write_baseline:
         try:
@@ -191,6 +232,22 @@ def _check(argv: Sequence[str]) -> int:
     except BrokenPipeError:
         _silence_stdout()
     return code
+
+
+def _report_stats(stats: dict, elapsed: float, jobs: int) -> None:
+    """The --verbose lines (stderr)."""
+    lines = [
+        f"acl-lint: {stats.get('files', 0)} files read, {stats.get('acl_files', 0)} mention acl, "
+        f"{stats.get('analysed', 0)} analysed "
+        + (f"in {stats.get('workers', 1)} processes" if stats.get("workers", 1) > 1 else "in-process")
+        + f" (--jobs {jobs})"
+    ]
+    cache = stats.get("cache")
+    lines.append(f"acl-lint: {cache.describe()}" if cache is not None else "acl-lint: cache off")
+    parts = [f"{name} {stats[key]:.3f}s" for name, key in (("read", "t_read"), ("cache", "t_cache"),
+                                                            ("analyse", "t_analyse")) if key in stats]
+    lines.append(f"acl-lint: time {elapsed:.3f}s" + (f" ({', '.join(parts)})" if parts else ""))
+    sys.stderr.write("\n".join(lines) + "\n")
 
 
 def _rule(argv: Sequence[str]) -> int:

@@ -1,16 +1,26 @@
-"""One lint run: discovery -> sources -> engine -> selection -> suppressions -> baseline.
+"""One lint run: discovery -> sources -> (cache) -> engine -> selection -> suppressions -> baseline.
 
 Nothing raised while analysing escapes: an engine crash becomes a FileError
 (exit code 2) for the file that caused it, and the other files are still
 reported.
+
+Doing less: only files that mention ``acl`` reach the engine (the others can
+hold no finding but an unused suppression, which needs no parse); with a
+cache (:mod:`acl_lint.cache`) only files whose text or dependencies changed
+are analysed, and a fully cached run never imports the parser; the files to
+analyse go to a process pool (:mod:`acl_lint.parallel`) when there are
+enough of them. Each of these gives the findings of one plain in-process run.
 """
 
 from __future__ import annotations
 
+import re
+import sys
+import time
 import traceback
 from collections import Counter
 from dataclasses import replace
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from .baseline import new_findings
 from .config import Settings
@@ -53,24 +63,152 @@ def _analyze(files: List[Tuple[str, str]], options: Dict) -> Tuple[List[Finding]
     return findings, errors
 
 
+def _analyze_batch(
+    files: Sequence[Tuple[str, str]], options: Dict, project: Sequence[str], read: Callable[[str], Optional[str]]
+) -> Tuple[List[Finding], List[FileError], Dict[str, Set[str]]]:
+    """Like _analyze, for a subset of the project: calls resolve lazily into ``project``
+    (texts from ``read``); also returns each file's dependencies."""
+    from .static import engine
+
+    deps: Dict[str, Set[str]] = {}
+    try:
+        findings, errors = engine.analyze_files(files, options, project_files=project, read=read, deps_out=deps)
+        return list(findings), list(errors), deps
+    except Exception as exc:  # noqa: BLE001 - isolate the file that crashed
+        if len(files) == 1:
+            return [], [FileError(files[0][0], _internal(exc))], {}
+    findings, errors, deps = [], [], {}
+    for item in files:
+        try:
+            one: Dict[str, Set[str]] = {}
+            f, e = engine.analyze_files([item], options, project_files=project, read=read, deps_out=one)
+            findings.extend(f)
+            errors.extend(e)
+            deps.update(one)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(FileError(item[0], _internal(exc)))
+    return findings, errors, deps
+
+
+_INCREMENTAL: Dict[int, bool] = {}
+
+
+def _incremental_engine() -> bool:
+    """Whether the engine takes project_files/read/deps_out (the real one does; a
+    stand-in installed by a test or a plugin may not: it is called the classic way,
+    with every file, in-process and without the cache). Never imports the engine."""
+    mod = sys.modules.get("acl_lint.static.engine")
+    if mod is None:
+        return True  # not imported yet, so not replaced
+    fn = getattr(mod, "analyze_files", None)
+    if fn is None:
+        return False
+    known = _INCREMENTAL.get(id(fn))
+    if known is None:
+        import inspect
+
+        try:
+            params = inspect.signature(fn).parameters
+            known = all(k in params for k in ("project_files", "read", "deps_out"))
+        except (TypeError, ValueError):
+            known = False
+        _INCREMENTAL[id(fn)] = known
+    return known
+
+
+_MENTIONS_ACL = re.compile("acl", re.IGNORECASE)
+
+
+def _run_engine(
+    texts: List[Tuple[str, str]],
+    options: Dict[str, Any],
+    progress: Optional[Progress],
+    cache_dir: Optional[str],
+    jobs: int,
+    stats: Dict[str, Any],
+) -> Tuple[List[Finding], List[FileError]]:
+    """Raw engine findings for ``texts``: from the cache, the pool or in-process."""
+    total = len(texts)
+    stats.update(files=total, acl_files=0, hits=0, analysed=0, workers=1)
+    if not _incremental_engine():
+        if progress is not None:
+            options["progress"] = progress
+            progress(0, total)
+        stats.update(acl_files=total, analysed=total)
+        return _analyze(texts, options)
+    # the byte-level prefilter: the engine finds nothing in a file that never mentions acl
+    todo = [(p, t) for p, t in texts if "acl" in t]
+    by_path = dict(todo)
+    project = list(by_path)
+    stats["acl_files"] = len(todo)
+    if progress is not None:
+        progress(total - len(todo), total)
+    cached: List[Finding] = []
+    cache = hashes = None
+    if cache_dir is not None and todo:
+        from .cache import Cache, content_hash
+
+        t0 = time.perf_counter()
+        cache = Cache.open(cache_dir, options)
+        hashes = {p: content_hash(t) for p, t in todo}
+        todo, cached = cache.lookup(todo, hashes, by_path)
+        stats["cache"] = cache
+        stats["hits"] = len(by_path) - len(todo)
+        stats["t_cache"] = time.perf_counter() - t0
+        if progress is not None:
+            progress(total - len(todo), total)
+    if not todo:
+        return cached, []
+    t0 = time.perf_counter()
+    stats["analysed"] = len(todo)
+    from . import parallel
+
+    if parallel.worth_a_pool(todo, jobs):
+        from .static import engine  # noqa: F401 - imported once, before forking
+
+        stats["workers"] = min(jobs, len(parallel.plan_chunks(todo, jobs)))
+        findings, errors, deps = parallel.analyse_in_pool(
+            todo, options, project, by_path, _analyze_batch, jobs,
+            progress=(lambda done, _n: progress(total - len(todo) + done, total)) if progress else None,
+            fork_lock=getattr(progress, "_lock", None),
+        )
+    else:
+        opts = dict(options)
+        if progress is not None:
+            opts["progress"] = progress
+        findings, errors, deps = _analyze_batch(todo, opts, project, by_path.get)
+    stats["t_analyse"] = time.perf_counter() - t0
+    if cache is not None and hashes is not None:
+        t0 = time.perf_counter()
+        cache.store([p for p, _ in todo], findings, errors, deps, hashes, by_path)
+        stats["t_cache"] = stats.get("t_cache", 0.0) + time.perf_counter() - t0
+    return cached + findings, errors
+
+
 def lint_sources(
     files: Sequence[Tuple[str, Optional[str]]],
     settings: Optional[Settings] = None,
     baseline: Optional[Counter] = None,
     read_errors: Sequence[Finding] = (),
     progress: Optional[Progress] = None,
+    cache_dir: Optional[str] = None,
+    jobs: int = 1,
+    stats: Optional[Dict[str, Any]] = None,
 ) -> RunResult:
     """Lint decoded sources: (display_path, text) pairs; text None = unreadable
-    (its ACL001 is in ``read_errors``)."""
+    (its ACL001 is in ``read_errors``).
+
+    ``cache_dir``: reuse and record results there (None: no cache). ``jobs``:
+    processes to analyse in (1: in-process). ``stats`` receives counts and
+    timings (for ``--verbose``).
+    """
     settings = settings or Settings()
+    stats = {} if stats is None else stats
     result = RunResult(files_checked=len(files))
     texts = [(p, t) for p, t in files if t is not None]
     result.sources = dict(texts)
     options = settings.engine_options()
-    if progress is not None:
-        options["progress"] = progress
-        progress(0, len(texts))
-    raw, errors = _analyze(texts, options) if texts else ([], [])
+    raw, errors = _run_engine(texts, options, progress, cache_dir, jobs, stats) if texts else ([], [])
     result.errors.extend(errors)
     known = registry()
     by_path: Dict[str, List[Finding]] = {}
@@ -89,6 +227,8 @@ def lint_sources(
         by_path.setdefault(path, [])
     enabled_cache: Dict[str, frozenset] = {}
     for path, found in by_path.items():
+        if not found and not _MENTIONS_ACL.search(result.sources.get(path) or ""):
+            continue  # no finding, and no acl-lint suppression comment that could be unused
         enabled = enabled_cache.get(path)
         if enabled is None:
             enabled = enabled_cache[path] = settings.enabled_for(path)
@@ -118,13 +258,19 @@ def lint_paths(
     settings: Optional[Settings] = None,
     baseline: Optional[Counter] = None,
     progress: Optional[Progress] = None,
+    cache_dir: Optional[str] = None,
+    jobs: int = 1,
+    stats: Optional[Dict[str, Any]] = None,
 ) -> RunResult:
     """Lint files and directories (the command line's entry point).
 
     Raises discovery.DiscoveryError for a path that does not exist; every
     problem with a file's content is an ACL001 finding, every crash a FileError.
+    ``cache_dir``, ``jobs``, ``stats``: see :func:`lint_sources`.
     """
     settings = settings or Settings()
+    stats = {} if stats is None else stats
+    t0 = time.perf_counter()
     names = discover(paths or ["."], settings.exclude, settings.extend_exclude, settings.root)
     files: List[Tuple[str, Optional[str]]] = []
     read_errors: List[Finding] = []
@@ -137,4 +283,6 @@ def lint_paths(
         except Exception as exc:  # noqa: BLE001 - never let one file stop the run
             files.append((name, None))
             read_errors.append(parse_error_finding(name, f"cannot read: {exc}"))
-    return lint_sources(files, settings, baseline=baseline, read_errors=read_errors, progress=progress)
+    stats["t_read"] = time.perf_counter() - t0
+    return lint_sources(files, settings, baseline=baseline, read_errors=read_errors, progress=progress,
+                        cache_dir=cache_dir, jobs=jobs, stats=stats)

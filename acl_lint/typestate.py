@@ -19,7 +19,15 @@ orphans, once per owner) is decided here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
+from dataclasses import replace as _dc_replace
+
+
+def replace(obj, **changes):
+    """dataclasses.replace that does not carry a cached hash over."""
+    if "_hash" in getattr(obj, "__dataclass_fields__", {}):
+        changes.setdefault("_hash", None)
+    return _dc_replace(obj, **changes)
 from typing import Any, Callable, Dict, FrozenSet, Hashable, Iterable, List, Optional, Sequence, Tuple
 
 from .protocol import Api, Order, Protocol
@@ -62,6 +70,16 @@ class Res:
     escaped: bool = False  # ownership went elsewhere (returned, stored, handed to unknown code)
     key: Optional[Tuple] = None  # for keyed resources: (kind, key)
     origin: Optional[Hashable] = None  # static: the returned handle whose summary made this one
+    _hash: Optional[int] = field(default=None, compare=False, repr=False)
+
+    def __hash__(self) -> int:
+        # states are merged by hashing every resource: remember it (the record is immutable)
+        h = self._hash
+        if h is None:
+            h = hash((self.rid, self.kind, self.name, self.site, self.live, self.release_site, self.ctx,
+                      self.links, self.seq, self.orphan, self.external, self.escaped, self.key, self.origin))
+            object.__setattr__(self, "_hash", h)
+        return h
 
 
 class TState:

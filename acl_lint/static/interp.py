@@ -20,7 +20,7 @@ from typing import Any, Callable, Dict, FrozenSet, Hashable, Iterable, List, Opt
 import libcst as cst
 
 from ..protocol import Api, Protocol
-from ..typestate import NULL, Machine, Res, TState
+from ..typestate import NULL, Machine, Res, TState, replace
 from .positions import NodeSite
 
 MAX_STATES = 48  # path states kept per program point
@@ -202,6 +202,7 @@ class Interpreter:
         self.graph = None  # set by the graph builder: a recorder with on_* hooks
         self.check_release_status = bool(options.get("check-release-status", False))
         self.ever_read: Set[Hashable] = set()  # statuses read on some path
+        self.release_count = 0  # releases interpreted so far (tells a teardown loop)
         self.torn_down: Set[str] = set()  # process-scoped kinds this function releases somewhere
         # facts for the owner (class / module) pass
         self.self_stores: Dict[Hashable, Tuple[str, Res, bool]] = {}  # res site -> (attr, res, direct)
@@ -411,6 +412,8 @@ class Interpreter:
 
     def capture(self, node: cst.CSTNode, st: PState) -> None:
         """Handles referenced by a nested function, class or lambda escape into it."""
+        if not any(v is not None and v[0] in ("r", "b", "e", "t", "s") for v in st.env.values()):
+            return
         names = self.mod.positions.names_used(node if not isinstance(node, cst.Lambda) else self.cur_stmt)
         for key, v in list(st.env.items()):
             if key.split(".", 1)[0] in names:
@@ -453,21 +456,27 @@ class Interpreter:
 
     def run_loop(self, node, states: List[PState], bind: Callable[[PState], List[PState]],
                  exit_refine: Optional[Callable[[PState], List[PState]]], at_least_once: bool,
-                 infinite: bool) -> Outcome:
+                 infinite: bool, bind_is_for: bool = False) -> Outcome:
         out = Outcome()
         exits: List[PState] = []
         cur = states
+        zero_trip: List[PState] = []
         if not at_least_once and not infinite:
-            exits.extend(s.copy() for s in cur)
+            zero_trip = [s.copy() for s in cur]
         self.loop_depth += 1
         try:
-            for _ in range(LOOP_UNROLL):
+            for n in range(LOOP_UNROLL):
                 entry: List[PState] = []
                 for s in cur:
                     entry.extend(bind(s))
                 if not entry:
                     break
+                releases_before = self.release_count
                 o = self.exec_block(self.body_of(node), entry)
+                if n == 0 and self.release_count != releases_before and bind_is_for:
+                    # a loop whose body releases handles is a teardown loop: it runs over
+                    # what there is, so the path that skips it is not a real one
+                    zero_trip = []
                 out.ret.extend(o.ret)
                 out.exc.extend(o.exc)
                 out.brk.extend(o.brk)
@@ -478,6 +487,7 @@ class Interpreter:
                     break
         finally:
             self.loop_depth -= 1
+        exits = zero_trip + exits
         if exit_refine is not None:
             exits = [x for s in exits for x in exit_refine(s)]
         normal = dedupe(exits)
@@ -498,15 +508,13 @@ class Interpreter:
         literal = isinstance(node.iter, (cst.List, cst.Tuple)) and len(node.iter.elements) > 0
         # a container that holds resources on this path is not empty
         literal = literal or (itv is not None and itv[0] in ("b", "e") and bool(st.boxes.get(itv[1])))
-        # a loop whose body releases handles is a teardown loop: it runs over what there is
-        literal = literal or self.releases_in(node)
         elem = self.iter_elem(itv, st)
 
         def bind(s: PState) -> List[PState]:
             self.assign(node.target, elem, s, node, loop_bind=True)
             return [s]
 
-        out = self.run_loop(node, [st], bind, None, literal, False)
+        out = self.run_loop(node, [st], bind, None, literal, False, bind_is_for=True)
         out.extend(pre, normal=False)
         return out
 
@@ -1285,6 +1293,7 @@ class Interpreter:
         if acquired is not None:
             st.add_trace(site, f"{self.p.label(acquired.kind)} acquired by {api.qualname}", "acquire")
         if api.is_release:
+            self.release_count += 1
             st.add_trace(site, f"released by {api.qualname}", "release")
         # the value of the call
         if res.acquired is not None:
@@ -1473,6 +1482,7 @@ class Interpreter:
                     continue
                 self.cur = st
                 self.machine.release(st.ts, cur, pseudo, site, kinds)
+            self.release_count += 1
             st.add_trace(site, f"released by {fn.qualname}()", "release")
         if bound_self is not None:
             for attr in summ.nulls_attrs:
@@ -1610,9 +1620,10 @@ class Interpreter:
 
     def check_exit(self, st: PState, cat: str) -> None:
         self.collect_owner_facts(st, cat)
-        roots = self.reachable(st, roots_only=True)
-        for res in list(st.ts.res.values()):
-            if not res.live or res.rid in roots:
+        candidates = [r for r in st.ts.res.values() if r.live and not r.external and not r.escaped]
+        roots = self.reachable(st, roots_only=True) if candidates else set()
+        for res in candidates:
+            if res.rid in roots:
                 continue
             if res.kind not in self.p.kinds:
                 continue
@@ -1673,12 +1684,8 @@ def _looks_like_status(node) -> bool:
 
 
 def _replace(res: Res, **kw) -> Res:
-    from dataclasses import replace
-
     return replace(res, **kw)
 
 
 def _escaped(res: Res) -> Res:
-    from dataclasses import replace
-
     return replace(res, escaped=True)

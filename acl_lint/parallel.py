@@ -1,0 +1,167 @@
+"""Analyse files in a process pool, with the same results as one in-process run.
+
+The files to analyse are cut into chunks that keep each folder's files
+together (a module's helpers usually live beside it, and each chunk parses
+the project modules it needs lazily). Every chunk is analysed by
+``engine.analyze_files`` with ``project_files`` = every project file and a
+``read`` that returns the text the parent already decoded, so a chunk sees
+exactly what a single run sees. Small runs stay in-process: starting a pool
+costs about 0.1 s plus the engine's import in each worker.
+
+On Linux the workers are forked after the parent has imported the engine and
+stored the texts in :data:`_STATE` (shared copy-on-write, nothing pickled but
+the results); elsewhere they are spawned and receive the texts once each.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import threading
+import warnings
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple
+
+from .findings import FileError, Finding
+
+MIN_FILES = 8  # fewer files than this: in-process
+MIN_LINES = 2000  # fewer lines than this: in-process
+CHUNKS_PER_JOB = 3
+MIN_CHUNK_LINES = 400
+
+Batch = Tuple[List[Finding], List[FileError], Dict[str, Set[str]]]
+Analyse = Callable[[Sequence[Tuple[str, str]], Dict[str, Any], Sequence[str], Callable[[str], Optional[str]]], Batch]
+
+#: what a worker needs: files (path, text), options, project paths, texts by path
+_STATE: Dict[str, Any] = {}
+
+
+def default_jobs() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def worth_a_pool(files: Sequence[Tuple[str, str]], jobs: int) -> bool:
+    if jobs <= 1 or len(files) < MIN_FILES:
+        return False
+    lines = 0
+    for _, text in files:
+        lines += text.count("\n") + 1
+        if lines >= MIN_LINES:
+            return True
+    return False
+
+
+def plan_chunks(files: Sequence[Tuple[str, str]], jobs: int) -> List[List[int]]:
+    """Indices of ``files`` in chunks of about equal line counts; a folder's files stay
+    together unless the folder alone is bigger than a chunk."""
+    sizes = [text.count("\n") + 1 for _, text in files]
+    total = sum(sizes)
+    target = max(MIN_CHUNK_LINES, total // max(1, jobs * CHUNKS_PER_JOB) + 1)
+    groups: Dict[str, List[int]] = {}
+    for i, (path, _) in enumerate(files):
+        groups.setdefault(os.path.dirname(path.replace("\\", "/")), []).append(i)
+    chunks: List[List[int]] = []
+    current: List[int] = []
+    size = 0
+    for members in groups.values():
+        group_size = sum(sizes[i] for i in members)
+        if current and size + group_size > target:
+            chunks.append(current)
+            current, size = [], 0
+        for i in members:
+            if current and size + sizes[i] > target and group_size > target:
+                chunks.append(current)  # an oversized folder is split
+                current, size = [], 0
+            current.append(i)
+            size += sizes[i]
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _init_worker(state: Dict[str, Any]) -> None:  # spawn only
+    _STATE.update(state)
+
+
+def _read(path: str) -> Optional[str]:
+    return _STATE["texts"].get(path)
+
+
+def _work(indices: List[int]) -> Batch:
+    files = [_STATE["files"][i] for i in indices]
+    analyse: Analyse = _STATE["analyse"]
+    return analyse(files, dict(_STATE["options"]), _STATE["project"], _read)
+
+
+def _context():
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def analyse_in_pool(
+    files: Sequence[Tuple[str, str]],
+    options: Mapping[str, Any],
+    project: Sequence[str],
+    texts: Mapping[str, str],
+    analyse: Analyse,
+    jobs: int,
+    progress: Optional[Callable[[int, int], None]] = None,
+    fork_lock: Optional[Any] = None,
+) -> Batch:
+    """Run ``analyse`` over chunks of ``files`` in ``jobs`` processes; merge as one run would."""
+    chunks = plan_chunks(files, jobs)
+    opts = {k: v for k, v in options.items() if k != "progress" and not callable(v)}
+    state = {"files": list(files), "options": opts, "project": list(project), "texts": dict(texts),
+             "analyse": analyse}
+    ctx = _context()
+    results: Dict[int, Batch] = {}
+    done_files = 0
+    total = len(files)
+    workers = max(1, min(jobs, len(chunks)))
+    lock = fork_lock if fork_lock is not None else threading.Lock()
+    _STATE.clear()
+    _STATE.update(state)
+    try:
+        if ctx.get_start_method() == "fork":
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)  # forks at the first submit
+        else:
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                                       initargs=(state,))
+        failed: List[int] = []
+        with pool:
+            # biggest chunks first: the pool finishes together
+            order = sorted(range(len(chunks)), key=lambda k: -sum(files[i][1].count("\n") for i in chunks[k]))
+            with lock, warnings.catch_warnings():
+                # Python 3.12+ warns about forking a multi-threaded process: the only other
+                # thread is the progress line's, and it is parked on ``lock``
+                warnings.simplefilter("ignore", DeprecationWarning)
+                futures: Dict[Future, int] = {pool.submit(_work, chunks[k]): k for k in order}
+            pending = set(futures)
+            while pending:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    k = futures[fut]
+                    try:
+                        results[k] = fut.result()
+                    except Exception:  # noqa: BLE001 - a dead worker: redo that chunk here
+                        failed.append(k)
+                    done_files += len(chunks[k])
+                    if progress is not None:
+                        progress(done_files, total)
+        for k in failed:
+            chunk = [files[i] for i in chunks[k]]
+            results[k] = analyse(chunk, dict(opts), list(project), lambda p: texts.get(p))
+    finally:
+        _STATE.clear()
+    findings: List[Finding] = []
+    errors: List[FileError] = []
+    deps: Dict[str, Set[str]] = {}
+    for k in range(len(chunks)):
+        f, e, d = results[k]
+        findings.extend(f)
+        errors.extend(e)
+        deps.update(d)
+    return findings, errors, deps
