@@ -508,11 +508,12 @@ class Engine:
 
     def _exit_text(self, rec, error_only: bool) -> str:
         branch = ""
+        site = rec.exit_site
         for (s, text, kind) in reversed(rec.trace):
             if kind == "branch" and s is not None:
-                branch = f" ({text} at line {s.line})"
+                if site is None or s.line != site.line:
+                    branch = f" ({text} at line {s.line})"
                 break
-        site = rec.exit_site
         if site is None:
             return f"is not released when the function ends{branch}"
         node = site.node

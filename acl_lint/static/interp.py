@@ -1622,6 +1622,11 @@ class Interpreter:
         self.collect_owner_facts(st, cat)
         candidates = [r for r in st.ts.res.values() if r.live and not r.external and not r.escaped]
         roots = self.reachable(st, roots_only=True) if candidates else set()
+        if cat == "exc" and candidates and self.fn is not None and self.fn.name == "__init__" \
+                and self.options.get("report-constructor-raise"):
+            # the object was never built: what __init__ stored on self is lost with it
+            roots = {r for key, v in st.env.items() if v is not None and self.is_root(key)
+                     and not key.startswith("self.") for r in st.rids_of(v)}
         for res in candidates:
             if res.rid in roots:
                 continue

@@ -1,0 +1,131 @@
+"""The rule options of [tool.acl-lint], as a user sets them in pyproject.toml."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+CTOR = '''
+import acl
+
+
+def check_ret(msg, ret):
+    if ret != 0:
+        raise RuntimeError(msg)
+
+
+class Model:
+    def __init__(self, path):
+        self.stream, ret = acl.rt.create_stream()
+        check_ret("create_stream", ret)
+        self.model_id, ret = acl.mdl.load_from_file(path)
+        check_ret("load", ret)
+
+    def release(self):
+        acl.mdl.unload(self.model_id)
+        acl.rt.destroy_stream(self.stream)
+'''
+
+RELEASE_STATUS = '''
+import acl
+
+
+def run(size):
+    ptr, ret = acl.rt.malloc(size, 0)
+    if ret != 0:
+        return ret
+    acl.rt.free(ptr)
+    return 0
+'''
+
+BUFFER_ORDER = '''
+import acl
+
+
+def wrap(size):
+    ptr, ret = acl.rt.malloc(size, 0)
+    if ret != 0:
+        return
+    buf = acl.create_data_buffer(ptr, size)
+    acl.destroy_data_buffer(buf)
+    acl.rt.free(ptr)
+'''
+
+CUSTOM_CHECK = '''
+import acl
+
+
+def ensure(ret):
+    LOG.append(ret)
+
+
+def run(size):
+    ptr, ret = acl.rt.malloc(size, 0)
+    ensure(ret)
+    host, ret = acl.rt.malloc_host(size)
+    ensure(ret)
+    acl.rt.free_host(host)
+    acl.rt.free(ptr)
+'''
+
+PER_CALL = '''
+import acl
+
+
+class Worker:
+    def __init__(self):
+        self.stream = None
+
+    def warm(self):
+        self.stream, ret = acl.rt.create_stream()
+        if ret != 0:
+            raise RuntimeError(ret)
+
+    def close(self):
+        acl.rt.destroy_stream(self.stream)
+'''
+
+
+def line_of(source: str, text: str) -> int:
+    return next(i for i, line in enumerate(textwrap.dedent(source).splitlines(), 1) if text in line)
+
+
+def lint(tmp_path, source, options=""):
+    (tmp_path / "mod.py").write_text(textwrap.dedent(source))
+    (tmp_path / "pyproject.toml").write_text("[tool.acl-lint]\n" + textwrap.dedent(options))
+    proc = subprocess.run([sys.executable, "-m", "acl_lint", "--format", "concise", "mod.py"],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert proc.returncode in (0, 1), proc.stderr
+    return proc.stdout
+
+
+def test_constructor_raise_is_silent_by_default_and_reported_with_the_option(tmp_path):
+    assert "ACL102" not in lint(tmp_path, CTOR)
+    out = lint(tmp_path, CTOR, "report-constructor-raise = true\n")
+    assert f"mod.py:{line_of(CTOR, 'create_stream()')}:" in out and "ACL102" in out and "self.stream" in out
+
+
+def test_release_status_is_checked_only_with_the_option(tmp_path):
+    assert "ACL501" not in lint(tmp_path, RELEASE_STATUS)
+    out = lint(tmp_path, RELEASE_STATUS, "check-release-status = true\n")
+    assert f"mod.py:{line_of(RELEASE_STATUS, 'rt.free')}:5: ACL501" in out and "acl.rt.free" in out
+
+
+def test_buffer_free_order_can_be_turned_off(tmp_path):
+    assert f"mod.py:{line_of(BUFFER_ORDER, 'destroy_data_buffer')}:5: ACL203" in lint(tmp_path, BUFFER_ORDER)
+    assert "ACL203" not in lint(tmp_path, BUFFER_ORDER, "buffer-free-order = false\n")
+
+
+def test_check_helpers_names_a_helper_the_body_does_not_reveal(tmp_path):
+    out = lint(tmp_path, CUSTOM_CHECK)
+    assert "ACL102" not in out
+    out = lint(tmp_path, CUSTOM_CHECK, 'check-helpers = ["ensure"]\n')
+    # ensure() now raises on failure: the malloc leaks when the malloc_host check fails
+    assert f"mod.py:{line_of(CUSTOM_CHECK, 'rt.malloc(')}:" in out and "ACL102" in out
+
+
+def test_init_methods_marks_a_method_as_run_once(tmp_path):
+    out = lint(tmp_path, PER_CALL)
+    assert f"mod.py:{line_of(PER_CALL, 'create_stream')}:" in out and "ACL104" in out
+    assert "ACL104" not in lint(tmp_path, PER_CALL, 'init-methods = ["warm"]\n')
