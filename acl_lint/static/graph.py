@@ -20,6 +20,13 @@ from ..typestate import Res
 class GraphRecorder:
     def __init__(self):
         self.g = nx.MultiDiGraph()
+        self._edges = set()
+
+    def _edge(self, a, b, kind, label) -> None:
+        """One edge per (source, target, kind): every path reports it again."""
+        if (a, b, kind) not in self._edges:
+            self._edges.add((a, b, kind))
+            self.g.add_edge(a, b, kind=kind, label=label)
 
     def _res_node(self, res: Res) -> str:
         nid = f"res:{id(res.site.node) if res.site is not None and hasattr(res.site, 'node') else res.rid}"
@@ -40,7 +47,7 @@ class GraphRecorder:
             for typ, target in acquired.links:
                 other = st.ts.res.get(target)
                 if other is not None:
-                    self.g.add_edge(self._res_node(acquired), self._res_node(other), kind=typ, label=typ)
+                    self._edge(self._res_node(acquired), self._res_node(other), typ, typ)
         call_id = f"call:{id(node)}"
         role = "release" if api.is_release else "use"
         touched = []
@@ -59,21 +66,19 @@ class GraphRecorder:
             for res in touched:
                 if res is acquired:
                     continue
-                self.g.add_edge(self._res_node(res), call_id, kind=role, label=role)
+                self._edge(self._res_node(res), call_id, role, role)
         for res in st.ts.res.values():
             for typ, target in res.links:
                 other = st.ts.res.get(target)
                 if other is None:
                     continue
-                a, b = self._res_node(res), self._res_node(other)
-                if not any(d.get("kind") == typ for d in self.g.get_edge_data(a, b, default={}).values()):
-                    self.g.add_edge(a, b, kind=typ, label=typ)
+                self._edge(self._res_node(res), self._res_node(other), typ, typ)
 
     def on_escape(self, res: Res, why: str) -> None:
         nid = f"escape:{why}"
         if nid not in self.g:
             self.g.add_node(nid, kind="escape", label=why, line=0)
-        self.g.add_edge(self._res_node(res), nid, kind="escape", label="escapes")
+        self._edge(self._res_node(res), nid, "escape", "escapes")
 
     def add_leaks(self, findings) -> None:
         for f in findings:
@@ -86,7 +91,7 @@ class GraphRecorder:
             src = next((n for n, d in self.g.nodes(data=True)
                         if d.get("kind") == "acquire" and d.get("line") == f.line), None)
             if src is not None:
-                self.g.add_edge(src, nid, kind="leak", label=f.code)
+                self._edge(src, nid, "leak", f.code)
 
 
 def build_graph(engine, path: str, text: str, function: Optional[str]):
