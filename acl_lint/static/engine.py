@@ -127,14 +127,21 @@ class Engine:
                 if m is not None:
                     return m, "self"
                 return None, None
-            imp = mod.imports.get(head)
-            if imp is not None or head in self.index.by_name:
-                target_mod = self.index.resolve_module(mod, (imp[0] + "." + imp[1]) if imp and imp[0] else
-                                                       (imp[1] if imp else head))
-                if target_mod is not None:
-                    f = target_mod.functions.get(attr)
-                    if f is not None:
-                        return f, None
+            target_mod = None
+            if head in mod.module_imports:  # import pkg.helpers as h; h.release(...)
+                target_mod = self.index.resolve_module(mod, mod.module_imports[head])
+            elif head in mod.imports:  # from pkg import helpers; helpers.release(...)
+                spec, name_ = mod.imports[head]
+                target_mod = self.index.resolve_module(mod, f"{spec}.{name_}" if spec.strip(".") else spec + name_)
+            if target_mod is not None:
+                f = target_mod.functions.get(attr)
+                if f is not None:
+                    return f, None
+                cls = target_mod.classes.get(attr)
+                if cls is not None:
+                    init = self.index.method(cls, "__init__")
+                    if init is not None:
+                        return init, "<new>"
         return None, None
 
     def pseudo_api(self, fn: FunctionInfo) -> HelperApi:
@@ -591,15 +598,25 @@ def analyze_files(files: Sequence[Tuple[str, str]], options: Optional[Mapping[st
     per analysed path, the other paths its findings depend on (for a cache).
     """
     engine = Engine(options)
-    if project_files and read is not None:
-        engine.index.known(p for p in project_files if p not in dict(files))
-        engine.project_loader = read
+    texts = dict(files)
+    others = [p for p in project_files if p not in texts] if read is not None else []
+    engine.index.known(others)
+    engine.index.known(p for p, t in files if "acl" not in t)
+
+    def load(path: str) -> Optional[str]:
+        if path in texts:
+            return texts[path]
+        return read(path) if read is not None else None
+
+    engine.project_loader = load
     findings: List[Finding] = []
     errors: List[FileError] = []
     mods = []
+    engine.index.known(p for p, t in files if "acl" in t)
     for path, text in files:
         if "acl" not in text:
             # the prefilter: a file that never mentions acl holds nothing to check
+            # (it is parsed only if a call resolves into it: a check helper module)
             continue
         try:
             f = engine.add_file(path, text)

@@ -60,6 +60,7 @@ class ModuleInfo:
     acl_aliases: Set[str] = field(default_factory=set)  # names bound to the acl module
     acl_members: Dict[str, str] = field(default_factory=dict)  # `from acl import rt` -> {"rt": "rt"}
     imports: Dict[str, Tuple[str, str]] = field(default_factory=dict)  # local name -> (module, name)
+    module_imports: Dict[str, str] = field(default_factory=dict)  # `import a.b as c` -> {"c": "a.b"}
     functions: Dict[str, FunctionInfo] = field(default_factory=dict)  # module-level functions by name
     classes: Dict[str, ClassInfo] = field(default_factory=dict)
     zero_names: Set[str] = field(default_factory=set)  # module-level NAME = 0
@@ -203,6 +204,8 @@ class _Collector:
                         self.mod.acl_members[local] = name[4:]
                 else:
                     self.mod.acl_aliases.add("acl")
+            else:
+                self.mod.module_imports[local] = name
 
     def on_import_from(self, node: cst.ImportFrom) -> None:
         module = _dotted(node.module) if node.module else ""
@@ -237,26 +240,59 @@ class ProjectIndex:
     #: paths consulted since the last reset (what a result depends on)
     consulted: Set[str] = field(default_factory=set)
 
+    #: every project file by the last component of its module name: resolution does not depend
+    #: on which files a run (or a worker of a parallel run) parsed
+    by_last: Dict[str, List[str]] = field(default_factory=dict)
+
     def add(self, path: str, tree: cst.Module, text: str) -> ModuleInfo:
         mod = ModuleInfo(path=path, name=_module_name(path), tree=tree, text=text, positions=Positions(tree, text))
         _Collector(mod).run(tree)
         self.modules[path] = mod
-        self.by_name[mod.name] = mod
-        self.by_name.setdefault(mod.name.rsplit(".", 1)[-1], mod)
+        self.known([path])
         return mod
 
     def known(self, paths) -> None:
         """Register project files that may be loaded when something resolves to them."""
         for path in paths:
-            name = _module_name(path)
-            self.lazy.setdefault(name, path)
-            self.lazy.setdefault(name.rsplit(".", 1)[-1], path)
+            last = _module_name(path).rsplit(".", 1)[-1]
+            lst = self.by_last.setdefault(last, [])
+            if path not in lst:
+                lst.append(path)
+                lst.sort()
 
-    def _lookup(self, name: str) -> Optional[ModuleInfo]:
-        mod = self.by_name.get(name)
-        if mod is None and name in self.lazy and self.loader is not None:
-            path = self.lazy.pop(name)
-            mod = self.modules.get(path) or self.loader(path)
+    def _load(self, path: str) -> Optional[ModuleInfo]:
+        mod = self.modules.get(path)
+        if mod is None and self.loader is not None:
+            mod = self.loader(path)
+        return mod
+
+    def _lookup(self, name: str, importer: Optional[ModuleInfo] = None) -> Optional[ModuleInfo]:
+        """The project module a dotted import name refers to.
+
+        Candidates are the files whose path ends with the dotted name; among several, the
+        one beside the importing file wins (Python puts a script's folder first on
+        sys.path), then the one whose full module name matches; otherwise the name is
+        ambiguous and stays unresolved.
+        """
+        parts = [p for p in name.split(".") if p]
+        if not parts:
+            return None
+        cands = [p for p in self.by_last.get(parts[-1], ())
+                 if _module_name(p).split(".")[-len(parts):] == parts]
+        if not cands:
+            return None
+        chosen = None
+        if len(cands) > 1 and importer is not None:
+            here = importer.path.replace("\\", "/").rsplit("/", 1)[0]
+            near = [p for p in cands if p.replace("\\", "/").rsplit("/", 1)[0] == here]
+            if len(near) == 1:
+                chosen = near[0]
+        if chosen is None:
+            exact = [p for p in cands if _module_name(p) == name]
+            chosen = exact[0] if len(exact) == 1 else (cands[0] if len(cands) == 1 else None)
+        if chosen is None:
+            return None
+        mod = self._load(chosen)
         if mod is not None:
             self.consulted.add(mod.path)
         return mod
@@ -281,11 +317,11 @@ class ProjectIndex:
             keep = len(base) - level + (1 if is_pkg else 0)
             rest = spec.lstrip(".")
             name = ".".join(base[:max(keep, 0)] + ([rest] if rest else []))
-            found = self._lookup(name)
+            found = self._lookup(name, mod)
             if found is None and rest:
-                found = self._lookup(rest.rsplit(".", 1)[-1])
+                found = self._lookup(rest, mod)
             return found
-        return self._lookup(spec) or self._lookup(spec.rsplit(".", 1)[-1])
+        return self._lookup(spec, mod)
 
     def resolve_function(self, mod: ModuleInfo, name: str) -> Optional[FunctionInfo]:
         """A plain-name call ``name(...)`` in ``mod``: a local def or an imported one."""
