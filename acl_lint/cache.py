@@ -53,6 +53,13 @@ CACHE_DIRNAME = ".acl_lint_cache"
 FORMAT = 1
 KEEP_BUCKETS = 4  # run keys kept side by side (e.g. two configurations, a tool upgrade)
 
+#: top-level modules that do not change what the engine reports for a text (they run
+#: after the cache or not at all in a lint run); everything else is fingerprinted
+_NOT_ENGINE = frozenset({
+    "__main__.py", "audit.py", "baseline.py", "cli.py", "config.py", "discovery.py", "docs.py", "lint.py",
+    "parallel.py", "progress.py", "pytest_plugin.py", "ruledoc.py", "suppress.py",
+})
+
 _WORD = re.compile(r"[^\W\d]\w*")
 _BUCKET = re.compile(r"^[0-9a-f]{24}$")
 _ENTRY_FIELDS = ("v", "path", "hash", "deps", "project", "relevant", "findings")
@@ -96,7 +103,7 @@ def tool_fingerprint() -> str:
     for sub in ("", "static"):  # the modules that decide what is found (not runtime/, sim/, report/)
         folder = os.path.join(pkg, sub)
         try:
-            names = sorted(n for n in os.listdir(folder) if n.endswith(".py"))
+            names = sorted(n for n in os.listdir(folder) if n.endswith(".py") and (sub or n not in _NOT_ENGINE))
         except OSError:
             continue
         for name in names:
@@ -395,6 +402,7 @@ def _atomic_write(target: str, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -402,6 +410,13 @@ def _atomic_write(target: str, data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+@lru_cache(maxsize=None)
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 # --- which project modules a file's imports could resolve to ------------------------------

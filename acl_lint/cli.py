@@ -11,6 +11,7 @@ error. No traceback reaches the user.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -334,14 +335,25 @@ def _dispatch(argv: List[str]) -> int:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the command line; returns the exit code (console script: ``acl-lint``)."""
+    argv_given = argv
     argv = list(sys.argv[1:] if argv is None else argv)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.reconfigure(errors="backslashreplace")  # type: ignore[attr-defined]
         except (AttributeError, ValueError, OSError):
             pass
+    owns_process = argv_given is None
+    if owns_process:
+        from .lint import process_ends_after_run
+
+        process_ends_after_run()
     try:
-        return _dispatch(argv)
+        code = _dispatch(argv)
+        if owns_process:
+            # the engine's syntax trees are garbage by now; do not make the exit-time
+            # collection walk them (seconds on a big tree): the process ends anyway
+            gc.freeze()
+        return code
     except SystemExit as exc:  # argparse: --help, --version, usage errors (2)
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 2)

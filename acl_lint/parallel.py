@@ -15,6 +15,7 @@ the results); elsewhere they are spawned and receive the texts once each.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -89,9 +90,26 @@ def _read(path: str) -> Optional[str]:
 
 
 def _work(indices: List[int]) -> Batch:
+    # a worker only analyses: collect young objects rarely, and the garbage of earlier
+    # chunks only when the worker grows big (a worker ends with os._exit: no final collection)
+    gc.set_threshold(*_STATE["gc_threshold"])
+    if _rss() > WORKER_SOFT_RSS:
+        gc.collect()
     files = [_STATE["files"][i] for i in indices]
     analyse: Analyse = _STATE["analyse"]
     return analyse(files, dict(_STATE["options"]), _STATE["project"], _read)
+
+
+WORKER_SOFT_RSS = 160 * 1024 * 1024  # bytes: above this a worker collects before its next chunk
+
+
+def _rss() -> int:
+    """Current resident set size in bytes (Linux), else "big" (always collect)."""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return WORKER_SOFT_RSS + 1
 
 
 def _context():
@@ -110,12 +128,13 @@ def analyse_in_pool(
     jobs: int,
     progress: Optional[Callable[[int, int], None]] = None,
     fork_lock: Optional[Any] = None,
+    gc_threshold: Tuple[int, int, int] = (700, 10, 10),
 ) -> Batch:
     """Run ``analyse`` over chunks of ``files`` in ``jobs`` processes; merge as one run would."""
     chunks = plan_chunks(files, jobs)
     opts = {k: v for k, v in options.items() if k != "progress" and not callable(v)}
     state = {"files": list(files), "options": opts, "project": list(project), "texts": dict(texts),
-             "analyse": analyse}
+             "analyse": analyse, "gc_threshold": gc_threshold}
     ctx = _context()
     results: Dict[int, Batch] = {}
     done_files = 0

@@ -30,6 +30,7 @@ Fixtures:
 
 from __future__ import annotations
 
+import functools
 import sys
 import warnings
 from typing import Dict, List, Optional, Tuple
@@ -80,6 +81,8 @@ class _AuditPlugin:
         self.results: List[Tuple[str, str, List[Finding]]] = []  # (nodeid, outcome, findings)
         self.attributed: set = set()
         self.tail: List[Finding] = []
+        self.excluded: List[Tuple[Tuple[int, int], Tuple[int, int]]] = []
+        self._tearing: Dict[int, Tuple[int, int]] = {}
 
     # ------------------------------------------------------------------ run-wide audit
 
@@ -105,6 +108,31 @@ class _AuditPlugin:
         if self.tail and self.mode == "strict" and session.exitstatus == 0:
             session.exitstatus = 1
 
+    # ------------------------------------------------------------------ wider fixtures
+
+    # What a module- or session-scoped fixture acquires (or misuses) while it is set up
+    # or torn down inside some test's setup / teardown is not that test's doing.
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_fixture_setup(self, fixturedef, request):
+        s = self.session
+        if s is None or fixturedef.scope == "function":
+            yield
+            return
+        start = s.checkpoint()
+        yield
+        self.excluded.append((start, s.checkpoint()))
+        fixturedef.addfinalizer(functools.partial(self._teardown_starts, fixturedef))
+
+    def _teardown_starts(self, fixturedef) -> None:
+        if self.session is not None:
+            self._tearing[id(fixturedef)] = self.session.checkpoint()
+
+    def pytest_fixture_post_finalizer(self, fixturedef, request) -> None:
+        start = self._tearing.pop(id(fixturedef), None)
+        if start is not None and self.session is not None:
+            self.excluded.append((start, self.session.checkpoint()))
+
     # ------------------------------------------------------------------ per test
 
     @pytest.hookimpl(tryfirst=True)
@@ -120,7 +148,7 @@ class _AuditPlugin:
         # runs after the fixtures of the test were torn down
         findings: Dict[Tuple[str, str, int], Finding] = {}
         for session, cp in item.stash.get(_SESSIONS, []):
-            got = session.findings if cp is None else session.findings_since(cp)
+            got = session.findings if cp is None else session.findings_since(cp, exclude=self.excluded)
             for f in got:
                 findings.setdefault((f.code, f.path, f.line), f)
         item.stash[_SESSIONS] = []

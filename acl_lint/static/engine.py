@@ -55,6 +55,8 @@ class HelperApi(Api):
 
 
 _RAISES = re.compile(r"\braise\b|\bexit\(|\babort\(")
+#: check helpers of the Ascend samples and common wrappers, for when their module is not linted
+DEFAULT_CHECK_NAMES = ("check_ret", "_check_ret", "check_acl_ret", "acl_check", "check_status", "_check")
 
 
 class Engine:
@@ -76,6 +78,8 @@ class Engine:
         self._class_links: Dict[int, Dict[str, Tuple[Tuple[str, str], ...]]] = {}
         extra_checks = self.options.get("check-helpers") or ()
         self.extra_check_helpers = frozenset(extra_checks)
+        #: names of check helpers assumed to raise on a non-zero status when their body is not visible
+        self.check_names = frozenset(DEFAULT_CHECK_NAMES) | self.extra_check_helpers
 
     # ------------------------------------------------------------------ questions from the interpreter
 

@@ -80,7 +80,7 @@ class StatusRec:
 
 
 class PState:
-    __slots__ = ("env", "ts", "boxes", "status", "err", "trace", "assume", "exit_site", "globals_")
+    __slots__ = ("env", "ts", "boxes", "status", "err", "trace", "assume", "exit_site", "globals_", "nonnull")
 
     def __init__(self):
         self.env: Dict[str, Any] = {}
@@ -92,6 +92,7 @@ class PState:
         self.assume: Dict[Hashable, str] = {}
         self.exit_site = None
         self.globals_: FrozenSet[str] = frozenset()
+        self.nonnull: FrozenSet[Hashable] = frozenset()  # handles a check showed to be non-null
 
     def copy(self) -> "PState":
         new = PState.__new__(PState)
@@ -105,6 +106,7 @@ class PState:
         new.assume = dict(self.assume)
         new.exit_site = self.exit_site
         new.globals_ = self.globals_
+        new.nonnull = self.nonnull
         return new
 
     def key(self):
@@ -125,7 +127,7 @@ class PState:
             return v[1]
         if tag in ("b", "e"):
             return self.boxes.get(v[1], frozenset())
-        if tag == "t":
+        if tag == "t" or tag == "z":
             out: Set[Hashable] = set()
             for x in v[1]:
                 out |= self.rids_of(x)
@@ -252,7 +254,8 @@ class Interpreter:
             nxt: List[PState] = []
             for st in cur:
                 o = self.exec_stmt(stmt, st)
-                nxt.extend(o.normal)
+                # a path that ended inside the statement (sys.exit, a check that must fail) stops here
+                nxt.extend(x for x in o.normal if "<dead>" not in x.env)
                 out.extend(o, normal=False)
             cur = dedupe(nxt) if len(nxt) > 1 else nxt
         out.normal.extend(cur)
@@ -535,6 +538,8 @@ class Interpreter:
     def iter_elem(self, v, st: PState):
         if v is None:
             return UNKNOWN
+        if v[0] == "z":
+            return ("t", tuple(self.iter_elem(x, st) for x in v[1]))
         if v[0] in ("b", "e"):
             return ("e", v[1])
         if v[0] == "t":
@@ -891,6 +896,8 @@ class Interpreter:
             if sid in st.assume and st.assume[sid] != ("ok" if is_zero else "failed"):
                 return []
             st.assume[sid] = "ok" if is_zero else "failed"
+            if is_zero and rec is not None and rec.rids:
+                st.nonnull = st.nonnull | rec.rids
             if not is_zero and rec is not None:
                 self.fail_resources(st, rec.rids)
                 if rec.linked:
@@ -898,6 +905,13 @@ class Interpreter:
                 st.err = True
             return [st]
         if tag == "r":
+            if is_zero and v[1] and all(r in st.nonnull for r in v[1]):
+                return []  # checked non-null before: this branch cannot be taken
+            if not is_zero:
+                # a local handle seen non-null stays so (a container from outside may empty)
+                st.nonnull = st.nonnull | frozenset(
+                    r for r in v[1] if r in st.ts.res and not st.ts.res[r].external)
+                return [st]
             if is_zero:
                 local = False
                 for rid in v[1]:
@@ -916,6 +930,10 @@ class Interpreter:
                 return [st]
             # non-null: a released external attribute guarded by `if self.x:` is still possible
             return [st]
+        if tag == "t" and not none_cmp:
+            statuses = [x for x in v[1] if x is not None and x[0] == "s"]
+            if len(statuses) == 1:
+                return self.assume_zero(node, statuses[0], st, is_zero, none_cmp, success_const)
         if tag == "t" and is_zero:
             rids = st.rids_of(v)
             if rids:
@@ -930,8 +948,9 @@ class Interpreter:
     def fail_resources(self, st: PState, rids: Iterable[Hashable]) -> None:
         """On a failure branch the handles were never acquired: forget them (and what they own)."""
         rids = set(rids)
-        # what a helper's returned handle brought along does not exist either
+        # what a helper's returned handle brought along does not exist either, nor what is keyed by it
         rids |= {r.rid for r in st.ts.res.values() if r.origin is not None and r.origin in rids}
+        rids |= {r.rid for r in st.ts.res.values() if r.key is not None and any(k in rids for k in r.key[1])}
         for rid in rids:
             res = st.ts.res.pop(rid, None)
             if res is not None and res.key is not None and st.ts.keyed.get(res.key) == rid:
@@ -1038,7 +1057,11 @@ class Interpreter:
             if base[0] == "t" and idx is not None and -len(base[1]) <= idx < len(base[1]):
                 return base[1][idx]
             if base[0] == "r":
+                if all(st.ts.res.get(r) is not None and st.ts.res[r].external for r in base[1]):
+                    return self.iter_elem(base, st)  # self.rois[i]: an element, not the list
                 return base
+            if base[0] == "z":
+                return UNKNOWN
             return UNKNOWN
         if t is cst.Await:
             return self.ev(node.expression, st, out, target)
@@ -1106,8 +1129,11 @@ class Interpreter:
             api = self.p.api(api_name)
             if api is not None:
                 return self.apply_api(api, node, st, out, target)
+            # an acl call the rules do not describe: it may keep what it is given
             for a in node.args:
-                self.mark_read(self.ev(a.value, st, out), st)
+                v = self.ev(a.value, st, out)
+                self.escape(v, st, f"passed to acl.{api_name}()")
+                self.mark_read(v, st)
             return UNKNOWN
         if name in EXIT_CALLS:
             for a in node.args:
@@ -1170,6 +1196,24 @@ class Interpreter:
             return self.apply_summary(target_fn, bound_self, node, st, out, target)
         args = [self.ev(a.value, st, out) for a in node.args]
         base_name = name.rsplit(".", 1)[-1] if name else ""
+        if base_name in self.host.check_names:
+            # a check helper defined where acl-lint cannot see it: assumed to raise on failure
+            for a, v in zip(node.args, args):
+                self.mark_read(v, st)
+                if v is not None and v[0] == "s":
+                    fail = st.copy()
+                    if self.assume_zero(a.value, v, fail, False, False):
+                        fail.exit_site = self.site(node)
+                        fail.err = True
+                        out.exc.append(fail)
+                    if not self.assume_zero(a.value, v, st, True, False):
+                        st.env["<dead>"] = ("c", True)
+            return UNKNOWN
+        if name in ("zip", "enumerate") and args:
+            for a in args:
+                self.mark_read(a, st)
+            parts = tuple(args) if name == "zip" else (UNKNOWN, args[0])
+            return ("z", parts)
         if name in PASS_THROUGH_CALLS:
             for a in args:
                 self.mark_read(a, st)
@@ -1420,7 +1464,8 @@ class Interpreter:
                         fail.err = True
                         fail.add_trace(site, f"{fn.qualname}() raises", "branch")
                         out.exc.append(fail)
-                    self.assume_zero(expr, v, st, True, False)
+                    if not self.assume_zero(expr, v, st, True, False):
+                        st.env["<dead>"] = ("c", True)
                 continue
             self.mark_read(v, st)
             if pname in summ.releases:

@@ -1,0 +1,692 @@
+"""The audit session: one typestate machine fed by the shim, findings out.
+
+A :class:`Session` holds the process-wide :class:`~acl_lint.typestate.TState`
+(one state: the run is one path), the map from handle integers to resources,
+each thread's current context, and the findings. Every intercepted call is
+turned into :meth:`Machine.call` with arguments resolved per index:
+
+* a literal 0 / ``None`` -> :data:`~acl_lint.typestate.NULL`;
+* an int that is a known handle (live or released) -> the set of its resources;
+* anything else -> unknown (``None``).
+
+An acquire maps the returned handle to a fresh resource id ``("h", handle, n)``;
+a later acquire that returns the same integer (an allocator reusing a freed
+address) replaces the mapping. Results the protocol names (``alias_result``,
+``borrow``: ``get_data_buffer_addr`` returns the memory a buffer wraps,
+``get_dataset_buffer`` a buffer of the dataset) are mapped to those resources.
+
+Locations are the caller's file and line: the first frame outside acl_lint and
+outside the ``acl`` package. Leaks are the resources still live when the audit
+ends, at their acquire sites; two or more ACL101 leaks from one acquire site are
+one ACL103 (acquired per iteration or per call). Process-scoped kinds (``acl.init``,
+``set_device``) are never leaks at run time: the process ending releases them,
+and whether a program must tear them down before exit is the static engine's
+business (it reports them only in functions that tear them down somewhere).
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import linecache
+import re
+import os
+import sys
+import sysconfig
+import threading
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import Any, Callable, Dict, Hashable, Iterator, List, Optional, Sequence, Tuple
+
+from .. import protocol as _protocol
+from ..findings import FileError, Finding, Related, RunResult
+from ..typestate import NULL, Machine, Res, Site, TState
+from .shim import RAISED, Shim, Spec, _internal_dirs
+
+_getframe = sys._getframe
+get_ident = threading.get_ident
+
+#: a thread whose context is not known (it existed before the audit started)
+UNKNOWN = "<unknown-context>"
+_ASSIGN = re.compile(r"\s*([A-Za-z_][\w.]*(?:\[[^\]=]*\])?)\s*(?:,\s*[A-Za-z_][\w.]*\s*)*=(?!=)")
+LEAK_CODES = frozenset({"ACL101", "ACL102", "ACL103", "ACL104", "ACL105", "ACL106", "ACL107"})
+
+
+class _Thread:
+    __slots__ = ("cur", "ctx")
+
+    def __init__(self, cur=None):
+        self.cur = cur  # what is current: a context handle, ("default", device), UNKNOWN or None
+        self.ctx = None  # the machine's view: the context resource id, or None (unknown / default)
+
+
+class Session:
+    """One audit: the shared machine state and its findings."""
+
+    PRUNE_MIN = 4096
+
+    def __init__(self, protocol=None, options: Optional[Dict[str, Any]] = None, stack_depth: int = 4):
+        self.protocol = protocol or _protocol.default()
+        self.machine = Machine(self.protocol, self._emit, options)
+        self.state = TState()
+        self.lock = threading.Lock()
+        self.handles: Dict[int, frozenset] = {}  # handle int -> resource ids
+        self.threads: Dict[int, _Thread] = {}
+        self.devices: Dict[Any, int] = {}  # device id -> set_device count seen
+        self.errors: List[FileError] = []
+        self.stack_depth = max(1, stack_depth)
+        self.cwd = os.getcwd()
+        self.shim = Shim(self)
+        self.active = False
+        self.files: set = set()
+        self._found: Dict[Tuple[str, str, int], Finding] = {}
+        self._last: Dict[Tuple[str, str, int], int] = {}  # key -> sequence number of its latest emission
+        self._seq = 0
+        self._serial = 1  # next acquisition serial
+        self._acquired: Dict[Hashable, Tuple[int, Tuple]] = {}  # rid -> (serial, caller stack)
+        self._graveyard: Dict[Hashable, Res] = {}  # released resources pruned from the state
+        self._prune_at = self.PRUNE_MIN
+        self._final: Optional[List[Finding]] = None
+        self._skip: Dict[str, bool] = {}  # filename -> frame is ours / acl's
+        self._sites: Dict[Tuple[int, int], Tuple[Any, Site, str]] = {}  # (id(code), lasti) -> site
+        self._paths: Dict[str, str] = {}
+        self._runner: Dict[str, bool] = {}  # filename -> stdlib / test runner (ends a stack)
+        self._orphan_token: Dict[Hashable, Tuple] = {}  # rid -> invocation that orphaned it
+        self._names: Dict[Site, str] = {}  # acquire site -> assigned variable
+        self._funcs: Dict[Site, str] = {}  # site -> qualified name of the calling function
+        self._internal = _internal_dirs()
+        self._error_apis: set = set()
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self, module, fresh: Optional[bool] = None) -> "Session":
+        """Wrap ``module`` (an ``acl`` module object). ``fresh``: no thread has a context yet."""
+        if fresh is None:
+            fresh = _is_fresh_sim(module)
+        if not fresh:
+            for t in threading.enumerate():
+                if t.ident is not None:
+                    self.threads.setdefault(t.ident, _Thread(UNKNOWN))
+        self._internal = _internal_dirs(module)
+        self._skip.clear()
+        self.shim.install(module)
+        self.active = True
+        return self
+
+    def attach(self, module=None) -> bool:
+        """Also wrap ``module`` (default: the current ``sys.modules['acl']``) if not wrapped yet."""
+        module = module if module is not None else sys.modules.get("acl")
+        if module is None or self.shim.wraps(module):
+            return False
+        self.shim.install(module)
+        return True
+
+    def stop(self) -> List[Finding]:
+        """End the audit: restore the module, record the leaks; returns all findings."""
+        if self.active:
+            self.shim.uninstall()
+            self.active = False
+        if self._final is None:
+            self._final = self.leak_findings()
+        return self.findings
+
+    # ------------------------------------------------------------------ results
+
+    @property
+    def findings(self) -> List[Finding]:
+        """Findings so far (sorted); after :meth:`stop` they include the leaks."""
+        with self.lock:
+            out = dict(self._found)
+        for f in self._final or ():
+            out.setdefault((f.code, f.path, f.line), f)
+        return sorted(out.values(), key=Finding.sort_key)
+
+    def checkpoint(self) -> Tuple[int, int]:
+        with self.lock:
+            return (self._serial, self._seq + 1)
+
+    def findings_since(self, cp: Tuple[int, int], leaks: bool = True,
+                       exclude: Sequence[Tuple[Tuple[int, int], Tuple[int, int]]] = ()) -> List[Finding]:
+        """Findings emitted since ``cp`` and (``leaks``) leaks of resources acquired since then,
+        leaving out what happened between the checkpoint pairs of ``exclude``."""
+        serial, seq = cp
+
+        def excluded(value: int, i: int) -> bool:
+            return any(a[i] <= value < b[i] for a, b in exclude)
+
+        with self.lock:
+            out = {k: f for k, f in self._found.items()
+                   if self._last.get(k, 0) >= seq and not excluded(self._last.get(k, 0), 1)}
+        if leaks:
+            for f in self.leak_findings(since=serial, skip=lambda s: excluded(s, 0) if exclude else False):
+                out.setdefault((f.code, f.path, f.line), f)
+        return sorted(out.values(), key=Finding.sort_key)
+
+    def result(self, findings: Optional[List[Finding]] = None) -> RunResult:
+        findings = self.findings if findings is None else findings
+        sources: Dict[str, str] = {}
+        for f in findings:
+            if f.path not in sources:
+                text = _read(self.abspath(f.path))
+                if text is not None:
+                    sources[f.path] = text
+        return RunResult(findings=list(findings), errors=list(self.errors),
+                         files_checked=max(len(self.files), 1), sources=sources)
+
+    def report(self, fmt: str = "concise", color: bool = False, findings: Optional[List[Finding]] = None) -> str:
+        from ..report import render
+
+        return render(self.result(findings), fmt, color=color)
+
+    def abspath(self, path: str) -> str:
+        return path if os.path.isabs(path) else os.path.join(self.cwd, path)
+
+    # ------------------------------------------------------------------ leaks
+
+    def leak_findings(self, since: int = 0, skip: Optional[Callable[[int], bool]] = None) -> List[Finding]:
+        """Live resources acquired at or after serial ``since`` that are leaks now."""
+        m = self.machine
+        with self.lock:
+            st = self.state
+            groups: Dict[Tuple[str, str, int], List[Res]] = {}
+            for res in list(st.res.values()):
+                if not res.live:
+                    continue
+                info = self._acquired.get(res.rid)
+                serial = info[0] if info else 0
+                if serial < since or (skip is not None and skip(serial)):
+                    continue
+                if not m.leak_reportable(st, res):
+                    continue
+                code = m.leak_code(res)
+                groups.setdefault((code, res.site.path, res.site.line), []).append(res)
+            out = []
+            for (code, _path, _line), rs in groups.items():
+                out.append(self._leak_finding(code, rs))
+        return sorted(out, key=Finding.sort_key)
+
+    def _leak_finding(self, code: str, rs: List[Res]) -> Finding:
+        m = self.machine
+        res = rs[0]
+        n = len(rs)
+        label = m.p.label(res.kind)
+        if code == "ACL101" and n >= 2:
+            code = "ACL103"
+            msg = (f"{label} from {res.api} is acquired here again and again (per loop iteration or per "
+                   f"call) and never released: {n} were still live when the audit ended")
+        elif code == "ACL106":
+            msg = f"{m.describe(res)} wraps a data buffer that is destroyed, but the memory itself is never freed"
+        elif code == "ACL107":
+            msg = (f"{m.describe(res)} belongs to a dataset that is destroyed, but the buffer itself is "
+                   f"never destroyed")
+        else:
+            msg = f"{m.describe(res)} is never released: still live when the audit ended"
+        if n >= 2 and code != "ACL103":
+            msg += f" ({n} from this line)"
+        related = [Related(res.site.path, res.site.line, res.site.column,
+                           f"{label} acquired by {res.api}", "acquire")]
+        info = self._acquired.get(res.rid)
+        for (path, line, func) in (info[1] if info else ()):
+            related.append(Related(path, line, 1, f"called from {func}", "call"))
+        if res.orphan is not None and res.orphan[1] is not None:
+            order, osite, oname = res.orphan
+            owner = f"{m.p.label(next(iter(sorted(order.then))))}" + (f" `{oname}`" if oname else "")
+            text = (f"its owner, {owner}, released here" if code in ("ACL106", "ACL107")
+                    else f"{owner} released here while it was still live")
+            related.append(Related(osite.path, osite.line, osite.column, text, "release"))
+        return Finding(code=code, message=msg, path=res.site.path, line=res.site.line, column=res.site.column,
+                       end_line=res.site.end_line, end_column=res.site.end_column, related=tuple(related),
+                       function=self._site_function(res.site), resource=res.name, acquire_call=res.api,
+                       engine="runtime")
+
+    # ------------------------------------------------------------------ emission
+
+    def _emit(self, code, site, message, res, related) -> None:
+        key = (code, site.path, site.line)
+        self._seq += 1
+        self._last[key] = self._seq
+        if key in self._found:
+            return
+        rel = tuple(Related(s.path, s.line, s.column, msg, kind) for (s, msg, kind) in related if s is not None)
+        self._found[key] = Finding(
+            code=code, message=message, path=site.path, line=site.line, column=site.column,
+            end_line=site.end_line, end_column=site.end_column, related=rel,
+            function=self._site_function(site), resource=res.name if res is not None else "",
+            acquire_call=res.api if res is not None else "", engine="runtime",
+        )
+
+    def _site_function(self, site: Site) -> str:
+        return self._funcs.get(site, "")
+
+    def _error(self, spec: Spec, exc: BaseException) -> None:
+        if spec.call in self._error_apis:
+            return
+        self._error_apis.add(spec.call)
+        self.errors.append(FileError("acl-lint runtime", f"internal error while auditing {spec.api.qualname}: "
+                                                         f"{type(exc).__name__}: {exc}"))
+
+    # ------------------------------------------------------------------ frames
+
+    def _user_frame(self, f):
+        skip = self._skip
+        while f is not None:
+            fn = f.f_code.co_filename
+            s = skip.get(fn)
+            if s is None:
+                s = skip[fn] = self._is_internal(fn)
+            if not s:
+                return f
+            f = f.f_back
+        return None
+
+    def _is_internal(self, filename: str) -> bool:
+        if filename.startswith("<"):
+            return False
+        path = os.path.abspath(filename)
+        return path.startswith(self._internal)
+
+    def _site(self, f) -> Site:
+        if f is None:
+            return Site("<unknown>", 1)
+        code = f.f_code
+        key = (id(code), f.f_lasti)
+        entry = self._sites.get(key)
+        if entry is not None and entry[0] is code:
+            return entry[1]
+        filename = code.co_filename
+        path = self._paths.get(filename)
+        if path is None:
+            path = self._paths[filename] = self._display(filename)
+        line, col, end_line, end_col = f.f_lineno or 1, 1, 0, 0
+        positions = getattr(code, "co_positions", None)
+        if positions is not None:
+            try:
+                pos = next(itertools.islice(positions(), f.f_lasti // 2, None))
+                if pos[0]:
+                    line = pos[0]
+                    end_line = pos[1] or 0
+                    col = pos[2] + 1 if pos[2] is not None else 1
+                    end_col = pos[3] + 1 if pos[3] is not None else 0
+            except (StopIteration, TypeError, ValueError):
+                pass
+        site = Site(path, line, col, end_line, end_col)
+        func = getattr(code, "co_qualname", code.co_name)
+        self._sites[key] = (code, site, func)
+        self._funcs.setdefault(site, func)
+        self.files.add(path)
+        return site
+
+    def _display(self, filename: str) -> str:
+        if filename.startswith("<") or not os.path.isabs(filename):
+            return filename
+        try:
+            rel = os.path.relpath(filename, self.cwd)
+        except ValueError:
+            return filename
+        return filename if rel.startswith("..") else rel
+
+    def _stack(self, f) -> Tuple[Tuple[str, int, str], ...]:
+        out = []
+        f = f.f_back if f is not None else None
+        while f is not None and len(out) < self.stack_depth - 1:
+            f = self._user_frame(f)
+            if f is None:
+                break
+            code = f.f_code
+            fn = code.co_filename
+            stop = self._runner.get(fn)
+            if stop is None:
+                stop = self._runner[fn] = _is_runner(fn)
+            if stop:
+                break
+            path = self._paths.get(fn)
+            if path is None:
+                path = self._paths[fn] = self._display(fn)
+            out.append((path, f.f_lineno or 1, getattr(code, "co_qualname", code.co_name)))
+            f = f.f_back
+        return tuple(out)
+
+    # ------------------------------------------------------------------ the hot path
+
+    def _feed(self, spec: Spec, args: tuple, kwargs: dict, result: Any, no_ctx: bool) -> None:
+        """One intercepted call (called by the wrapper after the real function returned or raised)."""
+        try:
+            self._feed1(spec, args, kwargs, result, no_ctx)
+        except Exception as exc:  # never let the audit break the program
+            self._error(spec, exc)
+
+    def _feed1(self, spec: Spec, args: tuple, kwargs: dict, result: Any, no_ctx: bool) -> None:
+        if kwargs:
+            args = spec.bind(args, kwargs)
+        ok, value = _outcome(spec.returns, result, spec.acquires)
+        frame = self._user_frame(_getframe(3))
+        hget = self.handles.get
+        resolved: List[Any] = [None] * spec.n
+        nargs = len(args)
+        for i in spec.idx:
+            if i < nargs:
+                a = args[i]
+                if a is None:
+                    resolved[i] = NULL
+                elif a.__class__ is int:
+                    resolved[i] = NULL if a == 0 else hget(a)
+        keys: Any = ()
+        if spec.key_idx:
+            keys = [None] * (spec.key_idx[-1][0] + 1)
+            for i, as_handle in spec.key_idx:
+                if i < nargs:
+                    a = args[i]
+                    if as_handle and a.__class__ is int and a:
+                        rids = hget(a)
+                        if rids is not None and len(rids) == 1:
+                            keys[i] = next(iter(rids))
+                            continue
+                    keys[i] = _hashable(a)
+        api = spec.api
+        m = self.machine
+        with self.lock:
+            site = self._site(frame)
+            st = self.state
+            tid = get_ident()
+            th = self.threads.get(tid)
+            if th is None:
+                th = self.threads[tid] = _Thread(None)
+            st.ctx = th.ctx
+            if self._graveyard:
+                self._revive(resolved)
+            if no_ctx and spec.needs_ctx and not self._context_gone(api, resolved):
+                self._emit("ACL402", site,
+                           f"{api.qualname} needs a current context, but this thread has none: call "
+                           f"acl.rt.set_device or acl.rt.create_context / acl.rt.set_context on this thread first",
+                           None, ())
+            rid = None
+            serial = 0
+            if spec.acquires and ok:
+                serial = self._serial
+                self._serial += 1
+                rid = ("h", value, serial)
+            keyed_before = None
+            if spec.keyed_new and ok:
+                ka = api.keyed_acquire
+                kkey = (ka.kind, tuple(keys[i] if i < len(keys) else None for i in ka.key))
+                old = st.res.get(st.keyed.get(kkey)) if kkey in st.keyed else None
+                keyed_before = old if old is not None and old.live else False
+            name = self._name(site, frame, api) if rid is not None else ""
+            if spec.option_first:
+                self._other_invocation(api, resolved, frame)
+            out = m.call(st, api, resolved, site, result_rid=rid, name=name, keys=keys, succeeded=ok)
+            th.ctx = st.ctx
+            if spec.option_then:
+                self._note_orphans(spec, resolved, frame)
+            if out.acquired is not None:
+                self.handles[value] = frozenset((rid,))
+                self._acquired[rid] = (serial, self._stack(frame))
+                if len(st.res) >= self._prune_at:
+                    self._prune()
+            if keyed_before is False and out.keyed is not None:
+                self._acquired[out.keyed.rid] = (self._serial, self._stack(frame))
+                self._serial += 1
+            if spec.value_map and ok and value.__class__ is int and value:
+                cands = out.borrowed if out.borrowed is not None else out.alias
+                if cands:
+                    self._map_value(value, cands)
+            if spec.context_call and ok:
+                self._context_hook(spec.call, args, value, th)
+
+    # The free -> destroy_data_buffer order is acl-lint's choice for one teardown sequence (the
+    # documentation does not order them; see rules/docs/ACL203.md). At run time it is checked only
+    # when the buffer is destroyed and its memory freed by the same function invocation, as the
+    # static engine checks it within one function: memory that outlives its buffer (a caller's
+    # input, a staging area reused by the next buffer) is not the buffer's to free.
+
+    def _note_orphans(self, spec: Spec, resolved, frame) -> None:
+        res = self.state.res
+        token = (id(frame), frame.f_code, frame.f_lasti) if frame is not None else None
+        for role in spec.api.releases:
+            a = resolved[role.arg] if role.arg < len(resolved) else None
+            if a is None or a is NULL:
+                continue
+            for parent in a:
+                for child in list(res.values()):
+                    o = child.orphan
+                    if (child.live and o is not None and o[1] is not None and o[0] in spec.option_then
+                            and (o[0].link, parent) in child.links):
+                        self._orphan_token[child.rid] = token
+
+    def _other_invocation(self, api, resolved, frame) -> None:
+        res = self.state.res
+        for role in api.releases:
+            a = resolved[role.arg] if role.arg < len(resolved) else None
+            if a is None or a is NULL:
+                continue
+            for rid in a:
+                r = res.get(rid)
+                if r is None or r.orphan is None or r.orphan[1] is None or not r.orphan[0].option:
+                    continue
+                tok = self._orphan_token.pop(rid, None)
+                same = (tok is not None and frame is not None and tok[0] == id(frame)
+                        and tok[1] is frame.f_code and frame.f_lasti > tok[2])
+                if not same:
+                    res[rid] = replace(r, orphan=None)
+
+    def _context_gone(self, api, resolved) -> bool:
+        """A release of a resource whose context was already destroyed: ACL203 says it, not ACL402."""
+        res = self.state.res
+        for role in api.releases:
+            a = resolved[role.arg] if role.arg < len(resolved) else None
+            if a is None or a is NULL:
+                continue
+            for rid in a:
+                r = res.get(rid)
+                if r is None:
+                    continue
+                ctx = res.get(r.ctx) if r.ctx is not None else None
+                if ctx is not None and not ctx.live:
+                    return True
+                for typ, tgt in r.links:
+                    t = res.get(tgt)
+                    if t is not None and t.kind == "context" and not t.live:
+                        return True
+        return False
+
+    def _name(self, site: Site, frame, api) -> str:
+        """The variable the acquire's result is assigned to, read from the source line (cached per site)."""
+        name = self._names.get(site)
+        if name is None:
+            name = ""
+            if frame is not None:
+                text = linecache.getline(frame.f_code.co_filename, site.line)
+                mt = _ASSIGN.match(text)
+                if mt and api.call.rsplit(".", 1)[-1] in text[mt.end():]:
+                    name = mt.group(1)
+            self._names[site] = name
+        return name
+
+    def _map_value(self, value: int, cands) -> None:
+        res = self.state.res
+        cur = self.handles.get(value)
+        if cur is not None and any((r in res and res[r].live) for r in cur):
+            return
+        live = [r for r in cands if r in res and res[r].live]
+        if len(live) == 1:
+            self.handles[value] = frozenset(live)
+
+    def _context_hook(self, call: str, args: tuple, value: Any, th: _Thread) -> None:
+        threads = self.threads.values()
+        if call == "rt.set_device":
+            dev = args[0] if args else None
+            self.devices[dev] = self.devices.get(dev, 0) + 1
+            th.cur = ("default", dev)
+            th.ctx = None
+        elif call == "rt.create_context":
+            th.cur = value
+        elif call == "rt.set_context":
+            th.cur = args[0] if args else None
+        elif call == "rt.destroy_context":
+            h = args[0] if args else None
+            rids = self.handles.get(h, ()) if h.__class__ is int else ()
+            for t in threads:
+                if t.cur == h:
+                    t.cur = None
+                if t.ctx is not None and t.ctx in rids:
+                    t.ctx = None
+        elif call in ("rt.reset_device", "rt.reset_device_force"):
+            dev = args[0] if args else None
+            n = 0 if call.endswith("force") else max(self.devices.get(dev, 0) - 1, 0)
+            self.devices[dev] = n
+            if n == 0:
+                for t in threads:
+                    if t.cur == ("default", dev):
+                        t.cur = None
+        elif call == "finalize" or (call == "finalize_reference" and value == 0):
+            for t in threads:
+                t.cur = None
+                t.ctx = None
+            self.devices.clear()
+
+    # ------------------------------------------------------------------ memory
+
+    def _prune(self) -> None:
+        """Move released resources nothing refers to out of the state (keeps the machine's
+        scans short in long runs); they come back when their handle is used again."""
+        st = self.state
+        keep = set()
+        for r in st.res.values():
+            for _t, tgt in r.links:
+                keep.add(tgt)
+            if r.ctx is not None:
+                keep.add(r.ctx)
+        for t in self.threads.values():
+            keep.add(t.ctx)
+        keep.update(st.keyed.values())
+        keep.update(st.pending)
+        for rids in st.pending.values():
+            keep.update(rids)
+        keep.update(st.recorded)
+        dead = [rid for rid, r in st.res.items() if not r.live and rid not in keep]
+        for rid in dead:
+            self._graveyard[rid] = st.res.pop(rid)
+            self._acquired.pop(rid, None)
+        self._prune_at = max(self.PRUNE_MIN, 2 * len(st.res))
+
+    def _revive(self, resolved) -> None:
+        res, gy = self.state.res, self._graveyard
+        for a in resolved:
+            if a is None or a is NULL:
+                continue
+            for r in a:
+                if r not in res and r in gy:
+                    res[r] = gy.pop(r)
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _outcome(returns: str, result: Any, acquires: bool) -> Tuple[bool, Any]:
+    """(succeeded, value) of a call from its return shape."""
+    if result is RAISED:
+        return False, None
+    try:
+        if returns == "ret":
+            return result == 0, None
+        if returns == "handle":
+            return (result.__class__ is int and result != 0), result
+        if returns in ("value_ret", "values_ret"):
+            value, ret = result[0], result[-1]
+            ok = ret == 0
+            if acquires:
+                ok = ok and value.__class__ is int and value != 0
+            return bool(ok), value
+        return True, result
+    except Exception:
+        return False, None
+
+
+_STDLIB = tuple(os.path.abspath(p) + os.sep for p in {
+    sysconfig.get_paths().get("stdlib", ""), sysconfig.get_paths().get("platstdlib", "")} if p)
+_RUNNERS = (os.sep + "_pytest" + os.sep, os.sep + "pluggy" + os.sep, os.sep + "runpy.py")
+
+
+def _is_runner(filename: str) -> bool:
+    """Frames below the program: the stdlib (runpy, threading) and the test runner."""
+    if filename.startswith("<"):
+        return filename.startswith("<frozen")
+    path = os.path.abspath(filename)
+    if any(r in path for r in _RUNNERS):
+        return True
+    return path.startswith(_STDLIB) and "site-packages" not in path and "dist-packages" not in path
+
+
+def _hashable(value: Any) -> Hashable:
+    try:
+        hash(value)
+        return value
+    except TypeError:
+        return ("<unhashable>", id(value))
+
+
+def _is_fresh_sim(module) -> bool:
+    if not getattr(module, "__acl_lint_sim__", False):
+        return False
+    from .. import sim
+
+    return not sim.state()["initialized"]
+
+
+def _read(path: str) -> Optional[str]:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+_current: List[Session] = []
+
+
+def current() -> Optional[Session]:
+    """The innermost active audit session, if any."""
+    return _current[-1] if _current else None
+
+
+@contextmanager
+def audit(sim: bool = False, *, module=None, protocol=None, options: Optional[Dict[str, Any]] = None,
+          fresh: Optional[bool] = None, stack_depth: int = 4) -> Iterator[Session]:
+    """Audit every pyACL call made inside the ``with`` block.
+
+    ``sim=True`` installs the simulator as ``acl`` first (and uninstalls it on
+    exit if it was not installed before). ``module``: the acl module object to
+    wrap (default: ``sys.modules['acl']``, else ``import acl``). ``fresh``: no
+    thread has a context yet (default: known for the simulator, assumed
+    unknown for threads that exist when the audit starts on a real acl).
+
+    Yields the :class:`Session`; on exit the module's functions are restored and
+    the resources still live are added to ``session.findings`` as leaks.
+    """
+    installed = False
+    sim_mod = None
+    if sim:
+        from .. import sim as sim_mod
+
+        installed = not sim_mod.is_installed()
+        acl = sim_mod.install()
+        module = module if module is not None else acl
+    if module is None:
+        module = sys.modules.get("acl")
+        if module is None:
+            try:
+                module = importlib.import_module("acl")
+            except ImportError as exc:
+                raise ImportError("acl_lint.runtime.audit: no `acl` module to audit (pyACL is not "
+                                  "importable); use audit(sim=True) for the simulator") from exc
+    session = Session(protocol, options, stack_depth)
+    session.start(module, fresh)
+    _current.append(session)
+    try:
+        yield session
+    finally:
+        if session in _current:
+            _current.remove(session)
+        session.stop()
+        if installed and sim_mod is not None:
+            sim_mod.uninstall()
