@@ -1338,6 +1338,12 @@ class Interpreter:
             st.add_trace(site, f"{self.p.label(acquired.kind)} acquired by {api.qualname}", "acquire")
         if api.is_release:
             self.release_count += 1
+            for role in api.releases:
+                if role.arg < len(exprs):
+                    root = self.owner_root(dotted(exprs[role.arg]))
+                    if root is not None:
+                        self.self_releases.setdefault(root, set()).update(
+                            k for k in role.kinds if k in self.p.kinds)
             st.add_trace(site, f"released by {api.qualname}", "release")
         # the value of the call
         if res.acquired is not None:

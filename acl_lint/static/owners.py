@@ -59,7 +59,12 @@ class _Facts:
 
 
 def _matches(name: str, patterns: Iterable[str]) -> bool:
-    return any(fnmatch.fnmatchcase(name, p) for p in patterns)
+    """Case-insensitive, and `vpc_init` / `CreateDesc` / `_decode_thread_init` match like `init*`."""
+    low = name.lower()
+    words = [w for w in low.strip("_").split("_") if w]
+    return any(fnmatch.fnmatchcase(low, p.lower()) or any(fnmatch.fnmatchcase(w, p.lower().lstrip("_"))
+                                                          for w in words[-1:])
+               for p in patterns)
 
 
 class OwnerPass:
@@ -144,6 +149,8 @@ class OwnerPass:
                 continue
             fn = methods[name]
             per_call = name not in once and name not in releasing and not name.startswith("__")
+            # a helper whose callers release what it stores (gen / execute / drop) is part of a pair
+            helper_of = [facts.get(c) for c in callers.get(name, ())]
             for site, (attr, res, direct, owner_attr) in it.self_stores.items():
                 if site in reported:
                     continue
@@ -162,8 +169,10 @@ class OwnerPass:
                             f"{self.describe(res)} is stored in `self.{attr}` but no method of `{owner}` "
                             f"releases it", fn))
                         continue
-                    if per_call and site not in it.container_stores and site not in it.guarded_stores and \
-                            not self.covered(res.kind, it.self_releases.get(attr)):
+                    paired = bool(helper_of) and all(
+                        h is not None and self.covered(res.kind, h.self_releases.get(attr)) for h in helper_of)
+                    if per_call and not paired and site not in it.container_stores and \
+                            site not in it.guarded_stores and not self.covered(res.kind, it.self_releases.get(attr)):
                         reported.add(site)
                         out.append(self.finding(
                             "ACL104", res,
