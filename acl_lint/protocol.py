@@ -81,6 +81,7 @@ class Api:
     records_event: Optional[Tuple[int, int]] = None
     null_args: Tuple[NullArg, ...] = ()
     sources: Tuple[str, ...] = ()
+    transfers: Tuple[int, ...] = ()  # args whose ownership goes with the call (released by a callback)
 
     @property
     def qualname(self) -> str:
@@ -132,6 +133,7 @@ class Order:
     assume_related: bool = False
     option: str = ""
     sources: Tuple[str, ...] = ()
+    enforce: bool = True  # False: ownership only, no order is checked
 
 
 @dataclass(frozen=True)
@@ -236,7 +238,7 @@ class _Entry:
 _API_KEYS = (
     "call", "returns", "status", "acquires", "keyed_acquire", "keyed_release", "releases", "uses",
     "links", "alias_result", "borrow", "sets_context", "context_bound", "async_stream", "async_args",
-    "sync", "records_event", "null_arg", "sources",
+    "sync", "records_event", "null_arg", "sources", "transfers",
 )
 
 
@@ -354,6 +356,7 @@ def _load_api(path: Path, i: int, table, kinds: Dict[str, Kind]) -> Api:
         records_event=rec,
         null_args=tuple(nulls),
         sources=e.str_list("sources", required=True),
+        transfers=e.int_list("transfers"),
     )
 
 
@@ -362,7 +365,7 @@ def _load_orders(path: Path, kinds) -> Tuple[Order, ...]:
     for i, table in enumerate(load_toml(path).get("order", [])):
         e = _Entry(path, f"order #{i + 1}", table, (
             "first", "then", "link", "code", "message", "leak_code", "immediate", "owns",
-            "assume_related", "option", "sources"))
+            "assume_related", "option", "sources", "enforce"))
         first, then = e.str_list("first", required=True), e.str_list("then", required=True)
         for k in first + then:
             if k not in kinds:
@@ -372,6 +375,7 @@ def _load_orders(path: Path, kinds) -> Tuple[Order, ...]:
             e.get("code", str, required=True), e.get("message", str, required=True),
             e.get("leak_code", str, ""), e.get("immediate", bool, False), e.get("owns", bool, False),
             e.get("assume_related", bool, False), e.get("option", str, ""), e.str_list("sources"),
+            e.get("enforce", bool, True),
         ))
     return tuple(out)
 

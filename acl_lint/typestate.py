@@ -150,7 +150,8 @@ class Machine:
         self.emit = emit
         opts = options or {}
         self.disabled_orders = frozenset(
-            id(o) for o in protocol.orders if o.option and opts.get(o.option, True) is False
+            id(o) for o in protocol.orders
+            if not o.enforce or (o.option and opts.get(o.option, True) is False)
         )
 
     # ------------------------------------------------------------------ describing
@@ -179,7 +180,13 @@ class Machine:
     def owned(self, st: TState, rid: Hashable, link: str = "") -> List[Res]:
         """Resources directly owned by ``rid`` (through ``link``, or any owning link)."""
         links = (link,) if link else self.p.owning_links
-        return [r for r in st.res.values() if any(t in links and tgt == rid for t, tgt in r.links)]
+        out = []
+        for r in st.res.values():
+            for t, tgt in r.links:  # (a plain loop: this runs on every execute at run time)
+                if tgt == rid and t in links:
+                    out.append(r)
+                    break
+        return out
 
     # ------------------------------------------------------------------ the call
 

@@ -1316,6 +1316,9 @@ class Interpreter:
         args = [self.resolve_arg(api, i, e, v, st, handle_args, node) for i, (e, v) in enumerate(zip(exprs, vals))]
         for v in vals:
             self.mark_read(v, st)
+        for i in api.transfers:
+            if i < len(vals):
+                self.escape(vals[i], st, f"handed to {api.qualname}()")
         keys = ([self.key_of(e, v, a) for e, v, a in zip(exprs, vals, args)]
                 if api.keyed_acquire or api.keyed_release or any(
                     isinstance(l.target, str) and ":" in l.target for l in api.links) else ())
