@@ -76,6 +76,7 @@ class Engine:
         self._summary_deps: Dict[int, Set[str]] = {}
         self.deps: Dict[str, Set[str]] = {}  # analysed path -> other project paths its result depends on
         self._class_links: Dict[int, Dict[str, Tuple[Tuple[str, str], ...]]] = {}
+        self._runs: Dict[int, Tuple[Interpreter, Outcome]] = {}
         extra_checks = self.options.get("check-helpers") or ()
         self.extra_check_helpers = frozenset(extra_checks)
         #: names of check helpers assumed to raise on a non-zero status when their body is not visible
@@ -183,19 +184,37 @@ class Engine:
         body = fn.node.body
         return body.body if isinstance(body, (cst.IndentedBlock, cst.SimpleStatementSuite)) else ()
 
+    def initial_state(self, fn: Optional[FunctionInfo]) -> PState:
+        """Parameters are handles from outside (for a method: all but self)."""
+        init = PState()
+        if fn is None:
+            return init
+        site = None
+        for i, p in enumerate(fn.params):
+            if fn.is_method and i == 0:
+                continue
+            p = p.lstrip("*")
+            rid = ("ext", p)
+            init.ts.res[rid] = Res(rid=rid, kind="unknown", name=p, api="", site=site, external=True)
+            init.env[p] = ("r", frozenset({rid}))
+        return init
+
+    def run_fn(self, fn: FunctionInfo) -> Tuple[Interpreter, Outcome]:
+        """Interpret a function once; its findings and its summary both come from this run."""
+        run = self._runs.get(id(fn))
+        if run is None:
+            interp = Interpreter(self, fn, self.protocol, self.options)
+            interp.class_links = self.class_links(fn)
+            out = interp.run(self._body(fn), self.initial_state(fn))
+            interp.check_exits(out)
+            run = self._runs[id(fn)] = (interp, out)
+        return run
+
     def _summarise(self, fn: FunctionInfo) -> Summary:
         summ = Summary(params=fn.params)
         params = [p.lstrip("*") for p in fn.params]
         is_method = fn.is_method
-        interp = Interpreter(self, fn, self.protocol, self.options, summary_mode=True)
-        init = PState()
-        for i, p in enumerate(params):
-            if is_method and i == 0:
-                continue
-            rid = ("ext", p)
-            init.ts.res[rid] = Res(rid=rid, kind="unknown", name=p, api="", site=None, external=True)
-            init.env[p] = ("r", frozenset({rid}))
-        out = interp.run(self._body(fn), init)
+        interp, out = self.run_fn(fn)
         rets = [s for s in out.ret if not s.env.get("<dead>")]
         if not rets and out.exc:
             summ.always_raises = True
@@ -264,8 +283,7 @@ class Engine:
             summ.returns, summ.returns_len, summ.returns_boxes = next(iter(shapes))
             self._owned_templates(summ, rets, interp)
         # check helpers: a parameter whose non-zero value makes the function raise or exit
-        code = fn.module.positions.code(fn.node) if _RAISES.search(fn.module.text) else ""
-        if fn.name in self.extra_check_helpers or (code and _RAISES.search(code)):
+        if fn.name in self.extra_check_helpers or (_RAISES.search(fn.module.text) and _may_raise(fn.node)):
             self._summarise_checks(fn, summ, params, is_method)
         return summ
 
@@ -416,14 +434,19 @@ class Engine:
             return {}
         return self._class_links.get(id(fn.cls), {})
 
-    def analyse_unit(self, mod: ModuleInfo, fn: Optional[FunctionInfo], body, graph=None) -> List[Finding]:
+    def analyse_unit(self, mod: ModuleInfo, fn: Optional[FunctionInfo], body, graph=None,
+                     fresh: bool = False) -> List[Finding]:
         self._current_module = mod
-        interp = Interpreter(self, fn, self.protocol, self.options)
-        interp.class_links = self.class_links(fn)
-        interp.graph = graph
-        init = PState()
-        out = interp.run(body, init)
-        interp.check_exits(out)
+        if fn is not None and graph is None and not fresh:
+            interp, out = self.run_fn(fn)
+        else:
+            interp = Interpreter(self, fn, self.protocol, self.options)
+            interp.class_links = self.class_links(fn)
+            interp.graph = graph
+            out = interp.run(body, self.initial_state(fn))
+            interp.check_exits(out)
+            if fn is not None and graph is None:
+                self._runs[id(fn)] = (interp, out)
         if getattr(self, "_interps", None) is not None and fn is not None:
             self._interps[id(fn)] = interp
         return self.to_findings(interp, mod, fn)
@@ -512,7 +535,7 @@ class Engine:
         for fn in redo:
             self._interps = interps
             try:
-                kept.extend(self.analyse_unit(fn.module, fn, self._body(fn)))
+                kept.extend(self.analyse_unit(fn.module, fn, self._body(fn), fresh=True))
             except Exception:
                 kept.extend(f for f in findings if (f.path, f.function) == (fn.module.path, fn.qualname))
         return kept
@@ -534,6 +557,26 @@ class Engine:
                 return f"is not released when the exception is raised at line {site.line}{branch}"
             return f"is not released when {site.text} raises at line {site.line}{branch}"
         return f"is not released when the function returns at line {site.line}{branch}"
+
+
+def _may_raise(fn: cst.FunctionDef) -> bool:
+    """Whether a function body has a `raise` or an exit call (a statement walk, no codegen)."""
+    from .index import _blocks
+
+    todo = [fn.body.body if isinstance(fn.body, cst.IndentedBlock) else fn.body.body]
+    while todo:
+        for stmt in todo.pop():
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    if isinstance(small, (cst.Raise, cst.Assert)):
+                        return True
+                    if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+                        name = dotted(small.value.func)
+                        if name in ("sys.exit", "exit", "quit", "os._exit", "os.abort"):
+                            return True
+            elif not isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                todo.extend(_blocks(stmt))
+    return False
 
 
 def _call_text(site) -> str:

@@ -190,6 +190,7 @@ class Interpreter:
         self.fn = fn  # FunctionInfo or None for module top level
         self.mod = host.module_of(fn)
         self.zero_names = host.zero_names_for(self.mod)
+        self.fn_params = frozenset(p.lstrip("*") for p in fn.params) if fn is not None else frozenset()
         self.p = protocol
         self.options = options
         self.summary_mode = summary_mode
@@ -1530,6 +1531,9 @@ class Interpreter:
                     continue
                 done.add(res.rid)
                 cur = st.ts.res.get(res.rid, res)
+                if group and cur.external and cur.kind == "unknown" and self.fn is not None and \
+                        isinstance(cur.rid, tuple) and len(cur.rid) == 2 and cur.rid[1] in self.fn_params:
+                    continue  # a plain parameter that went into the container (a size), not a handle
                 if group and not (cur.external or self.p.kind_matches(cur.kind, kinds)):
                     continue  # a helper that releases a group releases what matches
                 if group and not cur.live:

@@ -48,7 +48,7 @@ class _Facts:
             saved = getattr(self.engine, "_interps", None)
             self.engine._interps = sink
             try:
-                self.engine.analyse_unit(fn.module, fn, self.engine._body(fn))
+                self.engine.analyse_unit(fn.module, fn, self.engine._body(fn))  # cached run
             except Exception:
                 pass
             finally:
