@@ -39,9 +39,7 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import sys
-import tempfile
 from dataclasses import fields
 from functools import lru_cache
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
@@ -366,8 +364,11 @@ class Cache:
                 if _BUCKET.match(name) and name != self.key and os.path.isdir(full):
                     buckets.append((os.stat(full).st_mtime, full))
             buckets.sort(reverse=True)
-            for _, full in buckets[KEEP_BUCKETS - 1:]:
-                shutil.rmtree(full, ignore_errors=True)
+            if len(buckets) >= KEEP_BUCKETS:
+                import shutil
+
+                for _, full in buckets[KEEP_BUCKETS - 1:]:
+                    shutil.rmtree(full, ignore_errors=True)
         except OSError:
             pass
 
@@ -397,6 +398,8 @@ class Cache:
 
 
 def _atomic_write(target: str, data: bytes) -> None:
+    import tempfile
+
     folder = os.path.dirname(target)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=folder)
     try:

@@ -191,9 +191,7 @@ def _check(argv: Sequence[str]) -> int:
     progress = None
     if _isatty(sys.stderr) and not (fmt in MACHINE_FORMATS and to_terminal):
         progress = Progress(sys.stderr)
-    from .parallel import default_jobs
-
-    jobs = args.jobs or default_jobs()
+    jobs = args.jobs or max(1, os.cpu_count() or 1)  # acl_lint.parallel.default_jobs, without importing it
     cache_dir = None
     if not args.no_cache:
         from .cache import default_dir
@@ -239,7 +237,7 @@ def _report_stats(stats: dict, elapsed: float, jobs: int) -> None:
     """The --verbose lines (stderr)."""
     lines = [
         f"acl-lint: {stats.get('files', 0)} files read, {stats.get('acl_files', 0)} mention acl, "
-        f"{stats.get('analysed', 0)} analysed "
+        f"{stats.get('relevant', stats.get('acl_files', 0))} use it, {stats.get('analysed', 0)} analysed "
         + (f"in {stats.get('workers', 1)} processes" if stats.get("workers", 1) > 1 else "in-process")
         + f" (--jobs {jobs})"
     ]

@@ -15,16 +15,15 @@ enough of them. Each of these gives the findings of one plain in-process run.
 from __future__ import annotations
 
 import gc
+import os
 import re
 import sys
 import time
-import traceback
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
-from .baseline import new_findings
 from .config import Settings
 from .discovery import discover
 from .findings import FileError, Finding, RunResult, registry
@@ -36,6 +35,8 @@ Progress = Callable[[int, int], None]
 
 def _internal(exc: BaseException) -> str:
     """One line naming the exception and where it happened."""
+    import traceback
+
     frames = traceback.extract_tb(exc.__traceback__)
     where = ""
     if frames:
@@ -154,6 +155,93 @@ def _incremental_engine() -> bool:
 _MENTIONS_ACL = re.compile("acl", re.IGNORECASE)
 
 
+def _may_suppress(text: str, has_findings: bool) -> bool:
+    """False when apply_suppressions would return the findings unchanged: no
+    ``acl-lint`` directive, no ``noqa`` naming an ACL code, and no bare ``noqa``
+    while there are findings. Cheaper than its tokenizing (most files here carry
+    ``# noqa: E402`` or nothing), and errs towards True."""
+    if _NOQA is None:
+        return True
+    if text.isascii():
+        low = text.lower()
+        if "noqa" not in low and "acl-lint" not in low:
+            return False
+    elif not _QUICK.search(text):
+        return False
+    if "acl-lint" in text and (_IGNORE.search(text) or _SKIP_FILE.search(text)):
+        return True
+    for m in _NOQA.finditer(text):
+        codes = m.group("codes")
+        if codes is None:
+            if has_findings:
+                return True
+        elif any(c.startswith("ACL") for c in _split_codes(codes)):
+            return True
+    return False
+
+
+try:  # the patterns apply_suppressions uses, to decide when it can be skipped
+    from .suppress import _IGNORE, _NOQA, _QUICK, _SKIP_FILE, _split_codes
+except ImportError:  # pragma: no cover - suppress.py changed: always apply
+    _NOQA = None  # type: ignore[assignment]
+_ACL_WORD = re.compile(r"\bacl\b")
+_IMPORT = re.compile(
+    r"^[ \t]*(?:from[ \t]+(?P<from>[\w.]+)[ \t]+import[ \t]*(?P<names>\([^)]*\)|[^\n]*)"
+    r"|import[ \t]+(?P<mods>[^\n]*))",
+    re.MULTILINE,
+)
+_IDENT = re.compile(r"[^\W\d]\w*")
+
+
+def _short_name(path: str) -> str:
+    p = path.replace("\\", "/")
+    p = p[:-3] if p.endswith(".py") else p[:-4] if p.endswith(".pyi") else p
+    parts = [x for x in p.split("/") if x not in ("", ".", "..")]
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    return parts[-1] if parts else ""
+
+
+def _import_words(path: str, text: str) -> Set[str]:
+    """Every name in the file's import statements (modules, their parts, imported names);
+    for a relative import also the names of the file's own packages."""
+    words: Set[str] = set()
+    for m in _IMPORT.finditer(text):
+        if m.group("from") is not None:
+            words.update(_IDENT.findall(m.group("from")))
+            words.update(_IDENT.findall(m.group("names") or ""))
+            if m.group("from").startswith("."):
+                words.update(path.replace("\\", "/").split("/"))
+        else:
+            words.update(_IDENT.findall(m.group("mods") or ""))
+    return words
+
+
+def relevant_files(files: Sequence[Tuple[str, str]]) -> Set[str]:
+    """The files worth analysing: those that use the ``acl`` module (the word ``acl``),
+    and, transitively, those that import a project module that is worth analysing.
+
+    Over-approximates what calls can resolve to (any import naming a relevant module's
+    last component counts). The other files cannot produce findings (they neither call
+    acl nor reach code that does) and are only parsed when a call resolves to them.
+    """
+    relevant = {p for p, t in files if _ACL_WORD.search(t)}
+    if len(relevant) == len(files):
+        return relevant
+    names = {_short_name(p) for p in relevant}
+    rest = {p: _import_words(p, t) for p, t in files if p not in relevant}
+    changed = True
+    while changed and rest:
+        changed = False
+        for p in list(rest):
+            if rest[p] & names:
+                relevant.add(p)
+                names.add(_short_name(p))
+                del rest[p]
+                changed = True
+    return relevant
+
+
 def _run_engine(
     texts: List[Tuple[str, str]],
     options: Dict[str, Any],
@@ -171,11 +259,16 @@ def _run_engine(
             progress(0, total)
         stats.update(acl_files=total, analysed=total)
         return _analyze(texts, options)
-    # the byte-level prefilter: the engine finds nothing in a file that never mentions acl
-    todo = [(p, t) for p, t in texts if "acl" in t]
-    by_path = dict(todo)
+    # the prefilter: the engine finds nothing in a file that never mentions acl; of the
+    # others, only those that use acl or import a module that does are analysed (the rest,
+    # "metaclass" and "dataclass" included, stay loadable for calls that resolve to them)
+    candidates = [(p, t) for p, t in texts if "acl" in t]
+    by_path = dict(candidates)
     project = list(by_path)
-    stats["acl_files"] = len(todo)
+    relevant = relevant_files(candidates)
+    todo = [(p, t) for p, t in candidates if p in relevant]
+    stats["acl_files"] = len(candidates)
+    stats["relevant"] = len(todo)
     if progress is not None:
         progress(total - len(todo), total)
     cached: List[Finding] = []
@@ -185,10 +278,11 @@ def _run_engine(
 
         t0 = time.perf_counter()
         cache = Cache.open(cache_dir, options)
-        hashes = {p: content_hash(t) for p, t in todo}
+        hashes = {p: content_hash(t) for p, t in candidates}  # what entries may depend on
+        relevant_count = len(todo)
         todo, cached = cache.lookup(todo, hashes, by_path)
         stats["cache"] = cache
-        stats["hits"] = len(by_path) - len(todo)
+        stats["hits"] = relevant_count - len(todo)
         stats["t_cache"] = time.perf_counter() - t0
         if progress is not None:
             progress(total - len(todo), total)
@@ -276,7 +370,9 @@ def lint_sources(
             if level:
                 f = replace(f, severity=level)
             kept.append(f)
-        kept = apply_suppressions(path, result.sources.get(path), kept, enabled)
+        text = result.sources.get(path)
+        if text is not None and _may_suppress(text, bool(kept)):
+            kept = apply_suppressions(path, text, kept, enabled)
         for f in kept:
             if f.code == "ACL002":
                 level = settings.severity_of(f.code)
@@ -284,9 +380,40 @@ def lint_sources(
                     f = replace(f, severity=level)
             result.findings.append(f)
     if baseline is not None:
+        from .baseline import new_findings
+
         result.findings = new_findings(result.findings, baseline)
     result.findings.sort(key=Finding.sort_key)
     return result
+
+
+_CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
+
+
+def _read(path: str, max_size: int) -> str:
+    """read_source, with one fast path: a plain UTF-8 file (no BOM, no coding line,
+    no NUL, within max-file-size) is read with one open and decoded directly.
+    Anything else (or any error) goes to read_source, which words the ACL001."""
+    try:
+        with open(path, "rb") as fh:
+            if max_size and os.fstat(fh.fileno()).st_size > max_size:
+                return read_source(path, max_size)
+            data = fh.read()
+    except OSError:
+        return read_source(path, max_size)
+    first = data.find(b"\n")
+    second = data.find(b"\n", first + 1) if first >= 0 else -1
+    head = data if second < 0 else data[:second]  # a coding line can only be one of the first two
+    if (data.startswith(b"\xef\xbb\xbf") or b"\0" in data or (max_size and len(data) > max_size)
+            or (b"coding" in head and _CODING.search(head))):
+        return read_source(path, max_size)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return read_source(path, max_size)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def lint_paths(
@@ -312,7 +439,7 @@ def lint_paths(
     read_errors: List[Finding] = []
     for name in names:
         try:
-            files.append((name, read_source(name, settings.max_file_size)))
+            files.append((name, _read(name, settings.max_file_size)))
         except SourceError as exc:
             files.append((name, None))
             read_errors.append(parse_error_finding(name, exc.reason, exc.line, exc.column))

@@ -78,7 +78,7 @@ class _AuditPlugin:
         self.config = config
         self.mode = mode
         self.session: Optional[Session] = None  # the run-wide audit (strict / warn)
-        self.results: List[Tuple[str, str, List[Finding]]] = []  # (nodeid, outcome, findings)
+        self.results: List[Tuple[str, str, List[Finding]]] = []  # (nodeid, mode, findings)
         self.attributed: set = set()
         self.tail: List[Finding] = []
         self.excluded: List[Tuple[Tuple[int, int], Tuple[int, int]]] = []
@@ -94,7 +94,7 @@ class _AuditPlugin:
         if module is None:
             try:
                 import acl as module  # noqa: F811  (the real pyACL, when installed)
-            except ImportError:
+            except Exception:  # not installed, or its native libraries do not load here
                 module = None
         self.session.active = True
         if module is not None:
@@ -161,6 +161,8 @@ class _AuditPlugin:
             return
         counted.sort(key=Finding.sort_key)
         mode = self._item_mode()
+        if mode == "off":
+            return
         self.results.append((item.nodeid, mode, counted))
         text = _describe(counted)
         if mode == "strict":
@@ -184,7 +186,7 @@ class _AuditPlugin:
         tr = terminalreporter
         tr.section("acl-lint runtime audit")
         for nodeid, mode, findings in self.results:
-            tag = {"strict": "FAILED", "warn": "WARN", "off": "NOTE"}[mode]
+            tag = "FAILED" if mode == "strict" else "WARN"
             tr.write_line(f"{tag} {nodeid}: {len(findings)} finding(s)")
             for f in findings:
                 tr.write_line(f"    {f.path}:{f.line}:{f.column}: {f.code} {f.message}")

@@ -63,13 +63,14 @@ class _Thread:
 class Session:
     """One audit: the shared machine state and its findings."""
 
-    PRUNE_MIN = 4096
+    PRUNE_MIN = 64  # prune released resources when the state doubles past this
+    GRAVEYARD_MAX = 200_000  # released resources remembered for ACL301/ACL302 after pruning
 
     def __init__(self, protocol=None, options: Optional[Dict[str, Any]] = None, stack_depth: int = 4):
         self.protocol = protocol or _protocol.default()
         self.machine = Machine(self.protocol, self._emit, options)
         self.state = TState()
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()
         self.handles: Dict[int, frozenset] = {}  # handle int -> resource ids
         self.threads: Dict[int, _Thread] = {}
         self.devices: Dict[Any, int] = {}  # device id -> set_device count seen
@@ -96,6 +97,7 @@ class Session:
         self._funcs: Dict[Site, str] = {}  # site -> qualified name of the calling function
         self._internal = _internal_dirs()
         self._error_apis: set = set()
+        self._feed = self._make_feed()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -348,90 +350,164 @@ class Session:
 
     # ------------------------------------------------------------------ the hot path
 
-    def _feed(self, spec: Spec, args: tuple, kwargs: dict, result: Any, no_ctx: bool) -> None:
-        """One intercepted call (called by the wrapper after the real function returned or raised)."""
-        try:
-            self._feed1(spec, args, kwargs, result, no_ctx)
-        except Exception as exc:  # never let the audit break the program
-            self._error(spec, exc)
+    def _make_feed(self):
+        """The function the wrappers call after each real call: feed(spec, args, kwargs, result, no_ctx).
 
-    def _feed1(self, spec: Spec, args: tuple, kwargs: dict, result: Any, no_ctx: bool) -> None:
-        if kwargs:
-            args = spec.bind(args, kwargs)
-        ok, value = _outcome(spec.returns, result, spec.acquires)
-        frame = self._user_frame(_getframe(3))
-        hget = self.handles.get
-        resolved: List[Any] = [None] * spec.n
-        nargs = len(args)
-        for i in spec.idx:
-            if i < nargs:
-                a = args[i]
-                if a is None:
-                    resolved[i] = NULL
-                elif a.__class__ is int:
-                    resolved[i] = NULL if a == 0 else hget(a)
-        keys: Any = ()
-        if spec.key_idx:
-            keys = [None] * (spec.key_idx[-1][0] + 1)
-            for i, as_handle in spec.key_idx:
-                if i < nargs:
-                    a = args[i]
-                    if as_handle and a.__class__ is int and a:
-                        rids = hget(a)
-                        if rids is not None and len(rids) == 1:
-                            keys[i] = next(iter(rids))
-                            continue
-                    keys[i] = _hashable(a)
-        api = spec.api
-        m = self.machine
-        with self.lock:
-            site = self._site(frame)
-            st = self.state
-            tid = get_ident()
-            th = self.threads.get(tid)
+        A closure over the session's state (not a method) so the hot path reads locals only."""
+        session = self
+        handles = self.handles
+        hget = handles.get
+        threads = self.threads
+        tget = threads.get
+        st = self.state
+        lock = self.lock
+        call = self.machine.call
+        sites = self._sites
+        skip = self._skip
+        emit = self._emit
+        graveyard = self._graveyard
+        acquired = self._acquired
+        busy: set = set()  # threads inside the critical section
+        deferred: List[tuple] = []
+
+        def apply(spec, args, value, ok, f, resolved, keys, no_ctx, tid):
+            """The machine's part of one call; runs with the lock held."""
+            api = spec.api
+            if f is not None:
+                entry = sites.get((id(f.f_code), f.f_lasti))
+                site = entry[1] if entry is not None and entry[0] is f.f_code else session._site(f)
+            else:
+                site = session._site(None)
+            th = tget(tid)
             if th is None:
-                th = self.threads[tid] = _Thread(None)
+                th = threads[tid] = _Thread(None)
             st.ctx = th.ctx
-            if self._graveyard:
-                self._revive(resolved)
-            if no_ctx and spec.needs_ctx and not self._context_gone(api, resolved):
-                self._emit("ACL402", site,
-                           f"{api.qualname} needs a current context, but this thread has none: call "
-                           f"acl.rt.set_device or acl.rt.create_context / acl.rt.set_context on this thread first",
-                           None, ())
+            if graveyard:
+                session._revive(resolved)
+            if no_ctx and spec.needs_ctx and not session._context_gone(api, resolved):
+                emit("ACL402", site,
+                     f"{api.qualname} needs a current context, but this thread has none: call "
+                     f"acl.rt.set_device or acl.rt.create_context / acl.rt.set_context on this "
+                     f"thread first", None, ())
             rid = None
-            serial = 0
+            name = ""
             if spec.acquires and ok:
-                serial = self._serial
-                self._serial += 1
+                serial = session._serial
+                session._serial = serial + 1
                 rid = ("h", value, serial)
+                name = session._name(site, f, api)
             keyed_before = None
             if spec.keyed_new and ok:
-                ka = api.keyed_acquire
-                kkey = (ka.kind, tuple(keys[i] if i < len(keys) else None for i in ka.key))
-                old = st.res.get(st.keyed.get(kkey)) if kkey in st.keyed else None
-                keyed_before = old if old is not None and old.live else False
-            name = self._name(site, frame, api) if rid is not None else ""
+                keyed_before = session._keyed_live(api, keys)
             if spec.option_first:
-                self._other_invocation(api, resolved, frame)
-            out = m.call(st, api, resolved, site, result_rid=rid, name=name, keys=keys, succeeded=ok)
+                session._other_invocation(api, resolved, f)
+            out = call(st, api, resolved, site, result_rid=rid, name=name, keys=keys, succeeded=ok)
             th.ctx = st.ctx
             if spec.option_then:
-                self._note_orphans(spec, resolved, frame)
+                session._note_orphans(spec, resolved, f)
             if out.acquired is not None:
-                self.handles[value] = frozenset((rid,))
-                self._acquired[rid] = (serial, self._stack(frame))
-                if len(st.res) >= self._prune_at:
-                    self._prune()
+                old = handles.get(value)
+                if old is not None and graveyard:  # the address was reused: the old one is gone
+                    for r in old:
+                        graveyard.pop(r, None)
+                handles[value] = frozenset((rid,))
+                acquired[rid] = (serial, session._stack(f))
+                if len(st.res) >= session._prune_at:
+                    session._prune()
             if keyed_before is False and out.keyed is not None:
-                self._acquired[out.keyed.rid] = (self._serial, self._stack(frame))
-                self._serial += 1
+                acquired[out.keyed.rid] = (session._serial, session._stack(f))
+                session._serial += 1
             if spec.value_map and ok and value.__class__ is int and value:
                 cands = out.borrowed if out.borrowed is not None else out.alias
                 if cands:
-                    self._map_value(value, cands)
+                    session._map_value(value, cands)
             if spec.context_call and ok:
-                self._context_hook(spec.call, args, value, th)
+                session._context_hook(spec.call, args, value, th)
+
+        def feed(spec: Spec, args: tuple, kwargs: dict, result: Any, no_ctx: bool) -> None:
+            try:
+                # outcome of the call from its return shape
+                shape = spec.shape
+                value = None
+                if result is RAISED:
+                    ok = False
+                elif shape == 0:  # ret
+                    ok = result == 0
+                elif shape == 1:  # handle
+                    value = result
+                    ok = result.__class__ is int and result != 0
+                elif shape == 2:  # value_ret / values_ret
+                    try:
+                        value, ret = result[0], result[-1]
+                        ok = ret == 0 and (not spec.acquires or (value.__class__ is int and value != 0))
+                    except Exception:
+                        ok = False
+                else:  # value / none
+                    value = result
+                    ok = True
+                if kwargs:
+                    args = spec.bind(args, kwargs)
+                # the caller: first frame outside acl_lint and the acl package
+                f = _getframe(2)
+                while f is not None:
+                    fn = f.f_code.co_filename
+                    inside = skip.get(fn)
+                    if inside is None:
+                        inside = skip[fn] = session._is_internal(fn)
+                    if not inside:
+                        break
+                    f = f.f_back
+                resolved = [None] * spec.n
+                nargs = len(args)
+                for i in spec.idx:
+                    if i < nargs:
+                        a = args[i]
+                        if a is None:
+                            resolved[i] = NULL
+                        elif a.__class__ is int:
+                            resolved[i] = NULL if a == 0 else hget(a)
+                keys = session._keys(spec, args) if spec.key_idx else ()
+                tid = get_ident()
+                if tid in busy:
+                    # called again from inside our own critical section (a __del__ run by the
+                    # garbage collector, a signal handler): queue it, the outer call applies it
+                    deferred.append((spec, args, value, ok, f, resolved, keys, no_ctx, tid))
+                    return
+                with lock:
+                    busy.add(tid)
+                    try:
+                        apply(spec, args, value, ok, f, resolved, keys, no_ctx, tid)
+                        while deferred:
+                            apply(*deferred.pop(0))
+                    finally:
+                        busy.discard(tid)
+            except Exception as exc:  # never let the audit break the program
+                session._error(spec, exc)
+
+        return feed
+
+    def _keys(self, spec: Spec, args: tuple) -> list:
+        """Argument values for keyed resources: raw (a device id) or, for a handle, its resource."""
+        keys: List[Any] = [None] * (spec.key_idx[-1][0] + 1)
+        nargs = len(args)
+        for i, as_handle in spec.key_idx:
+            if i < nargs:
+                a = args[i]
+                if as_handle and a.__class__ is int and a:
+                    rids = self.handles.get(a)
+                    if rids is not None and len(rids) == 1:
+                        keys[i] = next(iter(rids))
+                        continue
+                keys[i] = _hashable(a)
+        return keys
+
+    def _keyed_live(self, api, keys):
+        """The live keyed resource the call would acquire again, else False (a new one)."""
+        st = self.state
+        ka = api.keyed_acquire
+        kkey = (ka.kind, tuple(keys[i] if i < len(keys) else None for i in ka.key))
+        old = st.res.get(st.keyed.get(kkey)) if kkey in st.keyed else None
+        return old if old is not None and old.live else False
 
     # The free -> destroy_data_buffer order is acl-lint's choice for one teardown sequence (the
     # documentation does not order them; see rules/docs/ACL203.md). At run time it is checked only
@@ -564,9 +640,18 @@ class Session:
             keep.update(rids)
         keep.update(st.recorded)
         dead = [rid for rid, r in st.res.items() if not r.live and rid not in keep]
+        gy = self._graveyard
         for rid in dead:
-            self._graveyard[rid] = st.res.pop(rid)
+            gy[rid] = st.res.pop(rid)
             self._acquired.pop(rid, None)
+        if len(gy) > self.GRAVEYARD_MAX:
+            # forget the oldest released handles (a use of one of them goes unreported)
+            for rid in list(itertools.islice(gy, len(gy) - self.GRAVEYARD_MAX * 9 // 10)):
+                del gy[rid]
+                if isinstance(rid, tuple) and len(rid) == 3 and rid[0] == "h":
+                    rids = self.handles.get(rid[1])
+                    if rids is not None and rid in rids:
+                        del self.handles[rid[1]]
         self._prune_at = max(self.PRUNE_MIN, 2 * len(st.res))
 
     def _revive(self, resolved) -> None:
@@ -580,26 +665,6 @@ class Session:
 
 
 # ---------------------------------------------------------------------------- helpers
-
-
-def _outcome(returns: str, result: Any, acquires: bool) -> Tuple[bool, Any]:
-    """(succeeded, value) of a call from its return shape."""
-    if result is RAISED:
-        return False, None
-    try:
-        if returns == "ret":
-            return result == 0, None
-        if returns == "handle":
-            return (result.__class__ is int and result != 0), result
-        if returns in ("value_ret", "values_ret"):
-            value, ret = result[0], result[-1]
-            ok = ret == 0
-            if acquires:
-                ok = ok and value.__class__ is int and value != 0
-            return bool(ok), value
-        return True, result
-    except Exception:
-        return False, None
 
 
 _STDLIB = tuple(os.path.abspath(p) + os.sep for p in {

@@ -17,10 +17,11 @@ Three wrapper shapes, chosen per API:
 
 * not wrapped: a pure query that touches no handle and needs no context
   (``get_run_mode``, ``query_size``, ``util.bytes_to_ptr``...);
-* *use*: an API whose only effect is to use handles (getters, ``memcpy``,
-  ``ptr_to_bytes``): the machine is skipped unless a handle argument is released
-  (ACL302) or async work is pending (ACL202), so a clean call costs a few dict
-  look-ups;
+* *fast*: an API whose only effects are to use handles, complete async work or
+  need a context (getters, ``memcpy``, ``ptr_to_bytes``, ``synchronize_stream``):
+  the machine is skipped unless a handle argument is released (ACL302), async
+  work is pending (ACL202) or the thread has no context (ACL402), so a clean
+  call costs a few dict look-ups;
 * *full*: everything else goes to the machine.
 
 Known limits: a function fetched from the module before the audit started
@@ -35,7 +36,7 @@ import inspect
 import os
 import sys
 import threading
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Tuple
 
 from ..protocol import Api, Protocol
 
@@ -76,13 +77,16 @@ class Spec:
     """Everything the hot path needs about one API, computed once at wrap time."""
 
     __slots__ = ("api", "fn", "call", "returns", "idx", "n", "key_idx", "acquires", "needs_ctx",
-                 "mode", "value_map", "sig", "context_call", "keyed_new", "option_first", "option_then")
+                 "mode", "value_map", "sig", "context_call", "keyed_new", "option_first", "option_then",
+                 "shape", "cbound")
 
     def __init__(self, api: Api, fn: Callable, protocol: Protocol, handle_keys: Dict[str, frozenset]):
         self.api = api
         self.fn = fn
         self.call = api.call
         self.returns = api.returns
+        self.shape = {"ret": 0, "handle": 1, "value_ret": 2, "values_ret": 2}.get(api.returns, 3)
+        self.cbound = tuple(api.context_bound)
         idx = set(api.handle_args())
         idx.update(na.arg for na in api.null_args)
         for seq, step in protocol.steps_by_call.get(api.call, ()):
@@ -126,14 +130,19 @@ class Spec:
         self.option_first = any(protocol.kind_matches(k, frozenset(released)) for o in opt for k in o.first)
         self.option_then = tuple(o for o in opt if any(protocol.kind_matches(k, frozenset(released))
                                                          for k in o.then))
-        pure_use = bool(api.uses) and not (
+        # "fast": the call only checks handles (uses, context_bound), completes async work (sync)
+        # or needs a context; with no async work pending, live handles bound to the current
+        # context and a current context, the machine would change nothing and report nothing,
+        # so the wrapper does not call it. (`transfers` is for the static engine: at run time the
+        # callback's releases are seen as they happen.)
+        fast = bool(api.uses or api.sync) and not (
             api.releases or api.keyed_acquire or api.keyed_release or api.acquires or api.links
             or api.alias_result is not None or api.borrow is not None or api.sets_context is not None
-            or api.context_bound or api.async_stream is not None or api.sync or api.records_event
-            or api.null_args or protocol.steps_by_call.get(api.call)
+            or api.async_stream is not None or api.records_event
+            or api.null_args or protocol.steps_by_call.get(api.call) or self.context_call
         )
-        if pure_use and not self.needs_ctx and not self.context_call:
-            self.mode = "use"
+        if fast:
+            self.mode = "fast"
         elif (api.uses or api.releases or api.acquires or api.keyed_acquire or api.keyed_release
               or api.links or api.sync or api.sets_context is not None or api.records_event
               or api.null_args or api.async_stream is not None or self.needs_ctx or self.context_call
@@ -177,20 +186,28 @@ def build_wrapper(session, spec: Spec) -> Callable:
     """The closure that replaces ``spec.fn`` on the module."""
     fn = spec.fn
     feed = session._feed
-    if spec.mode == "use":
+    if spec.mode == "fast":
         idx = spec.idx
         hget = session.handles.get
         rget = session.state.res.get
         pending = session.state.pending
+        threads = session.threads
+        needs_ctx = spec.needs_ctx
+        cbound = spec.cbound
 
         def wrapper(*args, **kwargs):
+            no_ctx = False
+            th = None
+            if needs_ctx or cbound:
+                th = threads.get(get_ident())
+                no_ctx = needs_ctx and (th is None or th.cur is None)
             try:
                 result = fn(*args, **kwargs)
             except BaseException:
-                feed(spec, args, kwargs, RAISED, False)
+                feed(spec, args, kwargs, RAISED, no_ctx)
                 raise
-            if kwargs:
-                feed(spec, args, kwargs, result, False)
+            if kwargs or no_ctx or pending:
+                feed(spec, args, kwargs, result, no_ctx)
                 return result
             n = len(args)
             for i in idx:
@@ -202,10 +219,18 @@ def build_wrapper(session, spec: Spec) -> Callable:
                             for r in rids:
                                 x = rget(r)
                                 if x is None or not x.live:
-                                    feed(spec, args, kwargs, result, False)
+                                    feed(spec, args, kwargs, result, no_ctx)
                                     return result
-            if pending:
-                feed(spec, args, kwargs, result, False)
+            if cbound and th is not None and th.ctx is not None:
+                # ACL401: a handle bound to another context than the thread's current one
+                for i in cbound:
+                    a = args[i] if i < n else None
+                    if a.__class__ is int:
+                        for r in hget(a, ()):
+                            x = rget(r)
+                            if x is not None and x.ctx is not None and x.ctx != th.ctx:
+                                feed(spec, args, kwargs, result, no_ctx)
+                                return result
             return result
 
     elif spec.needs_ctx:
