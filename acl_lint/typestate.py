@@ -93,7 +93,7 @@ class Res:
 class TState:
     """The machine's state on one path (static) or in one process (runtime)."""
 
-    __slots__ = ("res", "ctx", "pending", "recorded", "keyed", "released_then")
+    __slots__ = ("res", "ctx", "pending", "recorded", "keyed", "released_then", "linked")
 
     def __init__(self):
         self.res: Dict[Hashable, Res] = {}
@@ -102,6 +102,7 @@ class TState:
         self.recorded: Dict[Hashable, Tuple] = {}  # event -> (stream, work queued before the record)
         self.keyed: Dict[Tuple, Hashable] = {}  # (kind, key) -> rid
         self.released_then: Dict[int, Tuple[Site, str]] = {}  # id(order) -> where its `then` was released
+        self.linked: set = set()  # rids that have links (what a release must look at for orders)
 
     def copy(self) -> "TState":
         new = TState.__new__(TState)
@@ -111,6 +112,7 @@ class TState:
         new.recorded = dict(self.recorded)
         new.keyed = dict(self.keyed)
         new.released_then = dict(self.released_then)
+        new.linked = set(self.linked)
         return new
 
     def key(self) -> Tuple:
@@ -189,7 +191,11 @@ class Machine:
         """Resources directly owned by ``rid`` (through ``link``, or any owning link)."""
         links = (link,) if link else self.p.owning_links
         out = []
-        for r in st.res.values():
+        res = st.res
+        for crid in st.linked:  # only resources with links can be owned
+            r = res.get(crid)
+            if r is None:
+                continue
             for t, tgt in r.links:  # (a plain loop: this runs on every execute at run time)
                 if tgt == rid and t in links:
                     out.append(r)
@@ -300,6 +306,7 @@ class Machine:
                         rid = ("made", kind, res.rid)
                         made = Res(rid=rid, kind=kind, name=f"output memory of {res.name or 'buffer'}",
                                    api=api.qualname, site=site, ctx=st.ctx, links=((link, res.rid),))
+                        st.linked.add(rid)
                         st.res[rid] = made
                         out.created = out.created + (made,)
 
@@ -371,6 +378,7 @@ class Machine:
                 new = tuple((link.type, t) for t in targets if (link.type, t) not in res.links and t != s)
                 if new:
                     st.res[s] = replace(res, links=res.links + new)
+                    st.linked.add(s)
                     out.linked = out.linked + tuple((s, n) for n in new)
 
         # context switches
@@ -554,10 +562,22 @@ class Machine:
                               res, ((site, "released here, too late", "release"),))
                     st.released_then.pop(id(order), None)
         # orders where this kind is the `then` side
-        orders = [o for k in then_kinds for o in p.orders_by_then.get(k, ())]
-        for order in dict.fromkeys(orders):
+        if len(then_kinds) == 1:
+            orders = p.orders_by_then.get(then_kinds[0], ())
+        else:
+            seen, orders = set(), []
+            for k in then_kinds:
+                for o in p.orders_by_then.get(k, ()):
+                    if id(o) not in seen:
+                        seen.add(id(o))
+                        orders.append(o)
+        for order in orders:
             disabled = id(order) in self.disabled_orders
-            for child in list(st.res.values()):
+            if order.link == "*":
+                children = list(st.res.values())
+            else:
+                children = [st.res[r] for r in st.linked if r in st.res]
+            for child in children:
                 if not child.live or child.rid == res.rid or child.kind not in order.first:
                     continue
                 if order.link == "*" or (order.link, res.rid) in child.links:

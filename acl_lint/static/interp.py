@@ -1253,6 +1253,8 @@ class Interpreter:
             res = Res(rid=rid, kind=kind or "unknown", name=key, api="",
                       site=self.site(self.fn.node if self.fn else self.mod.tree), external=True, links=links)
             st.ts.res[rid] = res
+            if links:
+                st.ts.linked.add(rid)
         v = ("r", frozenset({rid}))
         st.env[key] = v
         return v
@@ -1579,6 +1581,7 @@ class Interpreter:
                         st.ts.res.pop((id(node), ("owned", n, j)), None)
                         st.ts.keyed[key] = key
                     st.ts.res[crid] = _replace(child, rid=crid, links=((link, prid),), key=key, origin=rid)
+                    st.ts.linked.add(crid)
                     children.append(crid)
                 val = ("r", frozenset({rid}))
                 made.append(rid)
