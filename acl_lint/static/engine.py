@@ -495,7 +495,14 @@ class Engine:
                 if started and kind != "acquire":
                     steps.append(Related(s.path, s.line, s.column, str(text), "step"))
             if rec.exit_site is not None and code not in ("ACL103", "ACL104"):
-                steps.append(Related(mod.path, rec.exit_site.line, rec.exit_site.column, "exit", "exit"))
+                node = rec.exit_site.node
+                what = ("returns here without releasing it" if isinstance(node, cst.Return) else
+                        "raises here without releasing it" if isinstance(node, cst.Raise) else
+                        "raises here (a failed check) without releasing it")
+                steps.append(Related(rec.exit_site.path, rec.exit_site.line, rec.exit_site.column, what, "exit"))
+            elif rec.exit_site is None and code not in ("ACL103", "ACL104"):
+                steps.append(Related(res.site.path, res.site.line, res.site.column,
+                                     "the function ends without releasing it", "exit"))
             elif code == "ACL104" and rec.overwrite_site is not None:
                 steps.append(Related(mod.path, rec.overwrite_site.line, rec.overwrite_site.column,
                                      "reassigned here", "exit"))
