@@ -54,6 +54,14 @@ class HelperApi(Api):
         return self.display
 
 
+_ACL_WORD = re.compile(r"(?<![\w.])acl(?!\w)")
+
+
+def mentions_acl(text: str) -> bool:
+    """The prefilter: does the text name `acl` as a word (`import acl`, `acl.rt`, `acl as x`)?"""
+    return "acl" in text and _ACL_WORD.search(text) is not None
+
+
 _RAISES = re.compile(r"\braise\b|\bexit\(|\babort\(")
 #: check helpers of the Ascend samples and common wrappers, for when their module is not linted
 DEFAULT_CHECK_NAMES = ("check_ret", "_check_ret", "check_acl_ret", "acl_check", "check_status", "_check")
@@ -95,7 +103,7 @@ class Engine:
             return None
         try:
             text = self.project_loader(path)
-            if text is None or "acl" not in text and False:
+            if text is None:
                 return None
             tree = cst.parse_module(text)
         except Exception:
@@ -655,7 +663,7 @@ def analyze_files(files: Sequence[Tuple[str, str]], options: Optional[Mapping[st
     texts = dict(files)
     others = [p for p in project_files if p not in texts] if read is not None else []
     engine.index.known(others)
-    engine.index.known(p for p, t in files if "acl" not in t)
+    engine.index.known(p for p, t in files if not mentions_acl(t))
 
     def load(path: str) -> Optional[str]:
         if path in texts:
@@ -666,9 +674,9 @@ def analyze_files(files: Sequence[Tuple[str, str]], options: Optional[Mapping[st
     findings: List[Finding] = []
     errors: List[FileError] = []
     mods = []
-    engine.index.known(p for p, t in files if "acl" in t)
+    engine.index.known(p for p, t in files if mentions_acl(t))
     for path, text in files:
-        if "acl" not in text:
+        if not mentions_acl(text):
             # the prefilter: a file that never mentions acl holds nothing to check
             # (it is parsed only if a call resolves into it: a check helper module)
             continue
