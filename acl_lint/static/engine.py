@@ -601,48 +601,14 @@ def _call_text(site) -> str:
         return ""
 
 
-_PY2_HINTS = (
-    (re.compile(r"^\s*print\s+[^\s(=]"), "Python 2 print statement"),
-    (re.compile(r"^\s*except\s+[\w.]+\s*,\s*\w+\s*:"), "Python 2 `except X, e:` syntax"),
-    (re.compile(r"^\s*exec\s+[\"'\w]"), "Python 2 exec statement"),
-    (re.compile(r"`[^`]+`"), "Python 2 backtick repr"),
-    (re.compile(r"\b0[0-7]+\b"), "Python 2 octal literal"),
-    (re.compile(r"\bur[\"']"), "Python 2 ur'' string"),
-    (re.compile(r"^\s*raise\s+\w+\s*,"), "Python 2 `raise E, msg` syntax"),
-)
-
-
-def describe_syntax_error(text: str, lineno: int) -> str:
-    lines = text.splitlines()
-    line = lines[lineno - 1] if 0 < lineno <= len(lines) else ""
-    for rx, what in _PY2_HINTS:
-        if rx.search(line):
-            return f"{what} (this looks like a Python 2 file; acl-lint reads Python 3)"
-    return ""
-
-
 def _parse_error(path: str, text: str, exc: cst.ParserSyntaxError) -> Finding:
+    """ACL001 for a file libcst cannot parse; sources.py words the reason (Python 2 hints...)."""
+    from ..sources import syntax_error_finding
+
     line = getattr(exc, "raw_line", 1) or 1
     col = (getattr(exc, "raw_column", 0) or 0) + 1
-    hint = ""
-    try:
-        from ..sources import describe_syntax_error as hint_fn  # the CLI's richer version, if present
-    except Exception:
-        hint_fn = describe_syntax_error
-    try:
-        hint = hint_fn(text, line)
-    except Exception:
-        hint = describe_syntax_error(text, line)
     msg = str(getattr(exc, "message", "") or "invalid syntax").splitlines()[0]
-    try:
-        from ..sources import syntax_error_finding
-
-        return syntax_error_finding(path, text, line, col, msg)
-    except ImportError:
-        pass
-    reason = f"syntax error: {hint}" if hint else f"syntax error: {msg}"
-    return Finding("ACL001", f"cannot parse: {reason}", path, line, col, line, col, function="<module>",
-                   resource="syntax")
+    return syntax_error_finding(path, text, line, col, msg)
 
 
 # ----------------------------------------------------------------------------- public API

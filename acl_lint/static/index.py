@@ -13,6 +13,7 @@ from typing import Dict, List, Optional, Set, Tuple
 import libcst as cst
 
 from .positions import Positions
+from .positions import cst_dotted as _dotted
 
 #: names whose value is the success status wherever they are defined
 SUCCESS_NAMES = frozenset({"ACL_SUCCESS", "ACL_ERROR_NONE", "SUCCESS", "ACL_OK"})
@@ -89,15 +90,6 @@ def _module_name(path: str) -> str:
     if parts and parts[-1] == "__init__":
         parts = parts[:-1]
     return ".".join(parts)
-
-
-def _dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = _dotted(node.value)
-        return f"{base}.{node.attr.value}" if base else ""
-    return ""
 
 
 def _params(fn: cst.FunctionDef) -> Tuple[str, ...]:

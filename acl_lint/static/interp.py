@@ -22,6 +22,7 @@ import libcst as cst
 from ..protocol import Api, Protocol
 from ..typestate import NULL, Machine, Res, TState, replace
 from .positions import NodeSite
+from .positions import cst_dotted as dotted
 
 MAX_STATES = 48  # path states kept per program point
 LOOP_UNROLL = 2
@@ -54,15 +55,6 @@ NO_ESCAPE_METHODS = frozenset({
 CONTAINER_ADD = frozenset({"append", "add", "insert", "extend", "appendleft", "setdefault", "update", "put"})
 CONTAINER_GET = frozenset({"pop", "popleft", "get", "popitem", "values", "items", "copy", "keys"})
 EXIT_CALLS = frozenset({"sys.exit", "exit", "quit", "os._exit", "os.abort"})
-
-
-def dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = dotted(node.value)
-        return f"{base}.{node.attr.value}" if base else ""
-    return ""
 
 
 def is_null(v) -> bool:
