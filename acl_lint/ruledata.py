@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -23,9 +24,13 @@ class RuleDataError(Exception):
 def rules_dir() -> Path:
     """The directory holding codes.toml, api/ and docs/.
 
+    ``ACL_LINT_RULES_DIR`` points at another copy (a team's rules with APIs added).
     Installed: the package ``acl_lint.rules``. Source checkout without install:
     the top-level ``rules/`` beside ``acl_lint/``.
     """
+    override = os.environ.get("ACL_LINT_RULES_DIR")
+    if override:
+        return Path(override)
     try:
         import acl_lint.rules as pkg  # type: ignore[import-not-found]
 
