@@ -84,7 +84,9 @@ def _check_parser(prog: str = "acl-lint") -> argparse.ArgumentParser:
         metavar="DIR",
         help=f"where to keep the result cache (default: {CACHE_DIRNAME} in the project root)",
     )
-    p.add_argument("--verbose", "-v", action="store_true", help="print file counts, cache statistics and timings on stderr")
+    p.add_argument(
+        "--verbose", "-v", action="store_true", help="print file counts, cache statistics and timings on stderr"
+    )
     return p
 
 
@@ -236,8 +238,8 @@ def _check(argv: Sequence[str]) -> int:
 def _report_stats(stats: dict, elapsed: float, jobs: int) -> None:
     """The --verbose lines (stderr)."""
     lines = [
-        f"acl-lint: {stats.get('files', 0)} files read, {stats.get('acl_files', 0)} mention acl, "
-        f"{stats.get('relevant', stats.get('acl_files', 0))} use it, {stats.get('analysed', 0)} analysed "
+        f"acl-lint: {stats.get('files', 0)} files read, {stats.get('acl_files', 0)} name acl, "
+        f"{stats.get('analysed', 0)} analysed "
         + (f"in {stats.get('workers', 1)} processes" if stats.get("workers", 1) > 1 else "in-process")
         + f" (--jobs {jobs})"
     ]

@@ -4,12 +4,15 @@ Nothing raised while analysing escapes: an engine crash becomes a FileError
 (exit code 2) for the file that caused it, and the other files are still
 reported.
 
-Doing less: only files that mention ``acl`` reach the engine (the others can
-hold no finding but an unused suppression, which needs no parse); with a
-cache (:mod:`acl_lint.cache`) only files whose text or dependencies changed
-are analysed, and a fully cached run never imports the parser; the files to
+Doing less: only files that name ``acl`` are analysed (the engine's own
+prefilter, applied here so that the others are not even handed over; they
+stay loadable for calls that resolve into them, and hold no finding but an
+unused suppression, which needs no parse); with a cache
+(:mod:`acl_lint.cache`) only files whose text or dependencies changed are
+analysed, and a fully cached run never imports the parser; the files to
 analyse go to a process pool (:mod:`acl_lint.parallel`) when there are
-enough of them. Each of these gives the findings of one plain in-process run.
+enough of them. Each of these gives the findings of one plain in-process
+``engine.analyze_files`` call on every file.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from .config import Settings
 from .discovery import discover
@@ -152,7 +155,6 @@ def _incremental_engine() -> bool:
     return known
 
 
-_MENTIONS_ACL = re.compile("acl", re.IGNORECASE)
 
 
 def _may_suppress(text: str, has_findings: bool) -> bool:
@@ -184,62 +186,48 @@ try:  # the patterns apply_suppressions uses, to decide when it can be skipped
     from .suppress import _IGNORE, _NOQA, _QUICK, _SKIP_FILE, _split_codes
 except ImportError:  # pragma: no cover - suppress.py changed: always apply
     _NOQA = None  # type: ignore[assignment]
-_ACL_WORD = re.compile(r"\bacl\b")
-_IMPORT = re.compile(
-    r"^[ \t]*(?:from[ \t]+(?P<from>[\w.]+)[ \t]+import[ \t]*(?P<names>\([^)]*\)|[^\n]*)"
-    r"|import[ \t]+(?P<mods>[^\n]*))",
-    re.MULTILINE,
-)
-_IDENT = re.compile(r"[^\W\d]\w*")
+_ACL_END = re.compile(r"acl(?!\w)")
+_WORD_OR_DOT = re.compile(r"[\w.]")
 
 
-def _short_name(path: str) -> str:
-    p = path.replace("\\", "/")
-    p = p[:-3] if p.endswith(".py") else p[:-4] if p.endswith(".pyi") else p
-    parts = [x for x in p.split("/") if x not in ("", ".", "..")]
-    if parts and parts[-1] == "__init__":
-        parts = parts[:-1]
-    return parts[-1] if parts else ""
+def mentions_acl(text: str) -> bool:
+    """The engine's prefilter (``acl_lint.static.engine.mentions_acl``: the word ``acl``,
+    not after a dot), without importing the engine; several times faster than its
+    regular expression on files full of "metaclass". tests/test_parallel.py checks
+    that the two agree."""
+    if "acl" not in text:
+        return False
+    for m in _ACL_END.finditer(text):
+        i = m.start()
+        if i == 0 or not _WORD_OR_DOT.match(text, i - 1):
+            return True
+    return False
 
 
-def _import_words(path: str, text: str) -> Set[str]:
-    """Every name in the file's import statements (modules, their parts, imported names);
-    for a relative import also the names of the file's own packages."""
-    words: Set[str] = set()
-    for m in _IMPORT.finditer(text):
-        if m.group("from") is not None:
-            words.update(_IDENT.findall(m.group("from")))
-            words.update(_IDENT.findall(m.group("names") or ""))
-            if m.group("from").startswith("."):
-                words.update(path.replace("\\", "/").split("/"))
-        else:
-            words.update(_IDENT.findall(m.group("mods") or ""))
-    return words
+class _LazyHashes(Mapping):
+    """Content hash of every project file, computed when first asked for (a cached run
+    needs the hashes of the files it analyses and of their dependencies only)."""
 
+    def __init__(self, texts: Dict[str, str]) -> None:
+        self._texts = texts
+        self._hashes: Dict[str, str] = {}
 
-def relevant_files(files: Sequence[Tuple[str, str]]) -> Set[str]:
-    """The files worth analysing: those that use the ``acl`` module (the word ``acl``),
-    and, transitively, those that import a project module that is worth analysing.
+    def __getitem__(self, path: str) -> str:
+        h = self._hashes.get(path)
+        if h is None:
+            from .cache import content_hash
 
-    Over-approximates what calls can resolve to (any import naming a relevant module's
-    last component counts). The other files cannot produce findings (they neither call
-    acl nor reach code that does) and are only parsed when a call resolves to them.
-    """
-    relevant = {p for p, t in files if _ACL_WORD.search(t)}
-    if len(relevant) == len(files):
-        return relevant
-    names = {_short_name(p) for p in relevant}
-    rest = {p: _import_words(p, t) for p, t in files if p not in relevant}
-    changed = True
-    while changed and rest:
-        changed = False
-        for p in list(rest):
-            if rest[p] & names:
-                relevant.add(p)
-                names.add(_short_name(p))
-                del rest[p]
-                changed = True
-    return relevant
+            h = self._hashes[path] = content_hash(self._texts[path])
+        return h
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._texts
+
+    def __iter__(self):
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
 
 
 def _run_engine(
@@ -259,26 +247,22 @@ def _run_engine(
             progress(0, total)
         stats.update(acl_files=total, analysed=total)
         return _analyze(texts, options)
-    # the prefilter: the engine finds nothing in a file that never mentions acl; of the
-    # others, only those that use acl or import a module that does are analysed (the rest,
-    # "metaclass" and "dataclass" included, stay loadable for calls that resolve to them)
-    candidates = [(p, t) for p, t in texts if "acl" in t]
-    by_path = dict(candidates)
+    # the prefilter: the engine analyses the files that name acl; every file of the run
+    # stays loadable for calls that resolve into it (check helpers, wrapper classes)
+    by_path = dict(texts)
     project = list(by_path)
-    relevant = relevant_files(candidates)
-    todo = [(p, t) for p, t in candidates if p in relevant]
-    stats["acl_files"] = len(candidates)
-    stats["relevant"] = len(todo)
+    todo = [(p, t) for p, t in texts if mentions_acl(t)]
+    stats["acl_files"] = len(todo)
     if progress is not None:
         progress(total - len(todo), total)
     cached: List[Finding] = []
     cache = hashes = None
     if cache_dir is not None and todo:
-        from .cache import Cache, content_hash
+        from .cache import Cache
 
         t0 = time.perf_counter()
         cache = Cache.open(cache_dir, options)
-        hashes = {p: content_hash(t) for p, t in candidates}  # what entries may depend on
+        hashes = _LazyHashes(by_path)  # entries may depend on any file of the run
         relevant_count = len(todo)
         todo, cached = cache.lookup(todo, hashes, by_path)
         stats["cache"] = cache
@@ -357,7 +341,7 @@ def lint_sources(
         by_path.setdefault(path, [])
     enabled_cache: Dict[str, frozenset] = {}
     for path, found in by_path.items():
-        if not found and not _MENTIONS_ACL.search(result.sources.get(path) or ""):
+        if not found and "acl" not in (result.sources.get(path) or "").lower():
             continue  # no finding, and no acl-lint suppression comment that could be unused
         enabled = enabled_cache.get(path)
         if enabled is None:

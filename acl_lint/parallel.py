@@ -100,7 +100,9 @@ def _work(indices: List[int]) -> Batch:
     return analyse(files, dict(_STATE["options"]), _STATE["project"], _read)
 
 
-WORKER_SOFT_RSS = 160 * 1024 * 1024  # bytes: above this a worker collects before its next chunk
+#: bytes: above this a worker collects before its next chunk (with 120 MB, two workers and the
+#: parent stay under 300 MB PSS on the 63 kLOC benchmark tree; 160 MB: 5 % faster, 325 MB)
+WORKER_SOFT_RSS = 120 * 1024 * 1024
 
 
 def _rss() -> int:

@@ -22,7 +22,6 @@ import ast
 import builtins
 import io
 import keyword
-import os
 import random
 import sys
 import tokenize
@@ -78,10 +77,6 @@ class Renamer:
                             excluded.add(local)
                         elif isinstance(node, ast.Import) and not _internal(alias.name, module_names):
                             excluded.add(local)
-                elif isinstance(node, (ast.Global, ast.Nonlocal)):
-                    pass
-                elif isinstance(node, ast.arg):
-                    pass
             excluded.update(_names_after_dot(text))
         self.names = {n for n in candidates - excluded if not (n.startswith("__") and n.endswith("__"))}
 
@@ -153,10 +148,6 @@ def _merge(texts: Sequence[str]) -> str:
         bodies.append(body.rstrip("\n") + "\n")
     head = ("\n".join(futures) + "\n\n") if futures else ""
     return head + "\n\n".join(bodies)
-
-
-def _module_stem(path: Path) -> str:
-    return path.stem
 
 
 def generate(out: Path, kloc: float = 60.0, seed: int = 0, corpus: Path = CORPUS) -> Dict[str, int]:

@@ -22,7 +22,7 @@ Tools, each a fresh process on the same folder, output discarded:
 
 Measured per run: wall time, CPU time (user + system of the process tree),
 peak memory (the largest process's maximum RSS, from ``wait4`` - the counter
-``/usr/bin/time -v`` prints - and the peak of the summed RSS of the whole
+``/usr/bin/time -v`` prints - and the peak of the summed PSS of the whole
 process tree, sampled every 50 ms, for tools that fork workers), kLOC/s
 (physical lines of every ``.py`` file of the input / wall time), and each
 row's time relative to acl-lint cold. Fast rows (< 10 s) are repeated
@@ -67,7 +67,7 @@ class Measure:
     wall: float = 0.0
     cpu: float = 0.0
     max_rss: float = 0.0  # MB, largest single process
-    tree_rss: float = 0.0  # MB, peak sum over the process tree (sampled)
+    tree_mem: float = 0.0  # MB, peak of the summed PSS of the process tree (sampled)
     code: Optional[int] = None
     note: str = ""  # "not installed", "timeout", "error"
     stderr: str = ""
@@ -88,17 +88,30 @@ def _children_map() -> Dict[int, List[int]]:
     return out
 
 
-def _tree_rss(root: int) -> int:
+def _process_memory(pid: int, page: int) -> int:
+    """Proportional set size (shared pages split between the processes sharing them:
+    forked workers share the parent's imports), else RSS, in bytes."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * page
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _tree_memory(root: int) -> int:
     page = os.sysconf("SC_PAGE_SIZE")
     kids = _children_map()
     total, todo = 0, [root]
     while todo:
         pid = todo.pop()
-        try:
-            with open(f"/proc/{pid}/statm", "rb") as fh:
-                total += int(fh.read().split()[1]) * page
-        except (OSError, ValueError, IndexError):
-            pass
+        total += _process_memory(pid, page)
         todo.extend(kids.get(pid, ()))
     return total
 
@@ -114,7 +127,7 @@ class _Sampler(threading.Thread):
     def run(self) -> None:
         while self.enabled and not self.stop.is_set():
             try:
-                self.peak = max(self.peak, _tree_rss(self.pid))
+                self.peak = max(self.peak, _tree_memory(self.pid))
             except Exception:  # noqa: BLE001 - sampling is best effort
                 pass
             self.stop.wait(0.05)
@@ -169,7 +182,7 @@ def measure(cmd: Sequence[str], cwd: Path, timeout: float, env: Optional[Dict[st
         if after is not None and before is not None:
             m.cpu = (after[0] - before[0])
             m.max_rss = after[1]
-    m.tree_rss = max(sampler.peak / (1024 * 1024), m.max_rss)
+    m.tree_mem = sampler.peak / (1024 * 1024) if sampler.peak else m.max_rss
     err.seek(0)
     m.stderr = err.read().decode("utf-8", "replace")[-2000:]
     err.close()
@@ -357,7 +370,7 @@ def machine() -> Dict[str, str]:
 
 def table(title: str, files: int, lines: int, rows: List[Tuple[Tool, Measure]]) -> str:
     ref = next((m for t, m in rows if t.reference and not m.note), None)
-    head = ["tool", "wall s", "kLOC/s", "CPU s", "max RSS MB", "tree RSS MB", "time / acl-lint cold"]
+    head = ["tool", "wall s", "kLOC/s", "CPU s", "max RSS MB", "all procs PSS MB", "time / acl-lint cold"]
     body = []
     for tool, m in rows:
         if m.note in ("not installed",):
@@ -365,13 +378,13 @@ def table(title: str, files: int, lines: int, rows: List[Tuple[Tool, Measure]]) 
             continue
         if m.note == "timeout":
             body.append([tool.label, f"> {m.wall:.0f} (timeout)", f"< {lines / 1000 / m.wall:.2f}", f"{m.cpu:.1f}",
-                         f"{m.max_rss:.0f}", f"{m.tree_rss:.0f}",
+                         f"{m.max_rss:.0f}", f"{m.tree_mem:.0f}",
                          f"> {m.wall / ref.wall:.1f}x" if ref else ""])
             continue
         ratio = f"{m.wall / ref.wall:.2f}x" if ref else ""
         label = tool.label + (f" [{m.note}]" if m.note else "")
         body.append([label, f"{m.wall:.2f}", f"{lines / 1000 / m.wall:.1f}", f"{m.cpu:.1f}", f"{m.max_rss:.0f}",
-                     f"{m.tree_rss:.0f}", ratio])
+                     f"{m.tree_mem:.0f}", ratio])
     widths = [max(len(r[i]) for r in [head] + body) for i in range(len(head))]
 
     def fmt(r: List[str]) -> str:
@@ -440,7 +453,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    versions = [f"acl-lint {_version([sys.executable, '-m', 'acl_lint', '--version'])}"]
+    versions = [_version([sys.executable, "-m", "acl_lint", "--version"])]
     if _module_available("fixit"):
         versions.append(_version([sys.executable, "-m", "fixit", "--version"]))
     if _module_available("pylint"):

@@ -9,8 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "bench"
 sys.path.insert(0, str(BENCH))
@@ -57,7 +55,7 @@ def test_missing_peers_are_reported_not_fatal(monkeypatch, tmp_path):
     tools = bench_run.tools(tmp_path, tmp_path, 2)
     peers = [t for t in tools if not t.label.startswith("acl-lint")]
     assert peers and all(t.cmd is None for t in peers)
-    rows_ = [(t, bench_run.Measure(wall=1.0, cpu=1.0, max_rss=10, tree_rss=10, code=0) if t.cmd else
+    rows_ = [(t, bench_run.Measure(wall=1.0, cpu=1.0, max_rss=10, tree_mem=10, code=0) if t.cmd else
               bench_run.Measure(note="not installed")) for t in tools]
     text = bench_run.table("x", 1, 5000, rows_)
     assert "| fixit lint" in text and "not installed" in text

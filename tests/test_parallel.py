@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from acl_lint import parallel
 
 REPO = Path(__file__).resolve().parent.parent
@@ -72,27 +74,30 @@ from acl_lint.sources import SourceError, read_source  # noqa: E402
 from acl_lint.suppress import apply_suppressions  # noqa: E402
 
 
-def test_prefilter_keeps_every_finding_of_the_corpus(monkeypatch):
-    monkeypatch.chdir(REPO)
-    filtered = render(lint_mod.lint_paths(["corpus"], Settings(), jobs=1), "json")
-    monkeypatch.setattr(lint_mod, "relevant_files", lambda files: {p for p, _ in files})
-    everything = render(lint_mod.lint_paths(["corpus"], Settings(), jobs=1), "json")
-    assert filtered == everything
+def test_prefilter_is_the_engines():
+    from acl_lint.static import engine
 
-
-def test_relevant_files():
-    files = [
-        ("pkg/hw.py", "import acl\n\ndef alloc(n):\n    return acl.rt.malloc(n, 0)\n"),
-        ("pkg/app.py", "from .hw import alloc\nfrom dataclasses import dataclass\n"),
-        ("pkg/far.py", "from pkg.app import (\n    x,\n    y,\n)\n# dataclass\n"),
-        ("pkg/meta.py", "class A(metaclass=type):\n    pass\n"),
-        ("pkg/rel.py", "from . import thing  # a relative import of the package (macl)\n"),
-        ("other/oracle.py", "import os  # oracle\n"),
+    texts = [
+        "import acl\n", "import acl as pyacl\n", "from acl import rt\n", "x = self.acl.rt.malloc(1)\n",
+        "class A(metaclass=M): pass\n", "acllite_like.x()\n", "_acl = 1\n", "# acl-lint: ignore\n", "acl", "",
+        "obj.acl\n", "é acl\n", "éacl\n", "(acl)\n",
     ]
-    got = lint_mod.relevant_files(files)
-    assert got == {"pkg/hw.py", "pkg/app.py", "pkg/far.py"}
-    files.append(("pkg/__init__.py", "import acl\n"))
-    assert "pkg/rel.py" in lint_mod.relevant_files(files)
+    texts += [p.read_text(encoding="utf-8") for p in sorted((REPO / "corpus").rglob("*.py"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((REPO / "acl_lint").rglob("*.py"))]
+    for text in texts:
+        assert lint_mod.mentions_acl(text) == engine.mentions_acl(text), text[:80]
+
+
+def test_one_engine_call_on_every_file_gives_the_same_report(monkeypatch):
+    """The prefilter, the subset with project_files, and the pool change nothing."""
+    from acl_lint.static import engine
+
+    monkeypatch.chdir(REPO)
+    ours = render(lint_mod.lint_paths(["corpus"], Settings(), jobs=2), "json")
+    monkeypatch.setattr(lint_mod, "_incremental_engine", lambda: False)  # the classic call, every file at once
+    classic = render(lint_mod.lint_paths(["corpus"], Settings(), jobs=1), "json")
+    assert ours == classic
+    assert engine.analyze_files  # the real engine ran
 
 
 SUPPRESSION_TEXTS = [
@@ -122,7 +127,8 @@ def test_skipping_apply_suppressions_changes_nothing():
 def test_fast_reader_reads_like_read_source(tmp_path):
     cases = {
         "plain.py": b"x = 1\n", "bom.py": b"\xef\xbb\xbfx = 1\n", "crlf.py": b"x = 1\r\ny = 2\r\n",
-        "latin.py": b"# -*- coding: latin-1 -*-\nx = '\xe9'\n", "second.py": b"#!/bin/py\n# coding: latin-1\nx='\xe9'\n",
+        "latin.py": b"# -*- coding: latin-1 -*-\nx = '\xe9'\n",
+        "second.py": b"#!/bin/py\n# coding: latin-1\nx='\xe9'\n",
         "third.py": b"\n\n# coding: latin-1\n", "nul.py": b"x = 1\x00\n", "bad.py": b"x = '\xff'\n",
         "badcoding.py": b"# coding: nope\nx = 1\n", "empty.py": b"", "big.py": b"x = 1\n" * 50,
     }
@@ -142,3 +148,28 @@ def test_fast_reader_reads_like_read_source(tmp_path):
     for path in paths:
         for size in (2 * 1024 * 1024, 64):
             assert outcome(lint_mod._read, path, size) == outcome(read_source, path, size), path
+
+
+def _fake_analyse(files, options, project, read):
+    """Stands in for the engine: one finding per file; a worker that meets 'CRASH' dies."""
+    import os as _os
+
+    out = []
+    for path, text in files:
+        if "CRASH" in text and _os.getpid() != PARENT_PID:
+            _os._exit(3)
+        assert read(path) == text
+        out.append(Finding("ACL101", f"{len(text)}", path, 1, 1, 1, 2, function="f"))
+    return out, [], {path: set() for path, _ in files}
+
+
+PARENT_PID = os.getpid()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="fork start method")
+def test_a_dead_worker_costs_time_not_results():
+    files = [(f"d{i % 3}/m{i}.py", ("CRASH\n" if i == 5 else "") + "x = 1\n" * 400) for i in range(12)]
+    texts = dict(files)
+    findings, errors, deps = parallel.analyse_in_pool(files, {}, list(texts), texts, _fake_analyse, 2)
+    assert sorted(f.path for f in findings) == sorted(texts)
+    assert errors == [] and set(deps) == set(texts)
