@@ -30,7 +30,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Set, 
 from .config import Settings
 from .discovery import discover
 from .findings import FileError, Finding, RunResult, registry
-from .sources import SourceError, parse_error_finding, read_source
+from .sources import SourceError, parse_error_finding, read_source, mentions_acl
 from .suppress import apply_suppressions
 
 Progress = Callable[[int, int], None]
@@ -186,22 +186,6 @@ try:  # the patterns apply_suppressions uses, to decide when it can be skipped
     from .suppress import _IGNORE, _NOQA, _QUICK, _SKIP_FILE, _split_codes
 except ImportError:  # pragma: no cover - suppress.py changed: always apply
     _NOQA = None  # type: ignore[assignment]
-_ACL_END = re.compile(r"acl(?!\w)")
-_WORD_OR_DOT = re.compile(r"[\w.]")
-
-
-def mentions_acl(text: str) -> bool:
-    """The engine's prefilter (``acl_lint.static.engine.mentions_acl``: the word ``acl``,
-    not after a dot), without importing the engine; several times faster than its
-    regular expression on files full of "metaclass". tests/test_parallel.py checks
-    that the two agree."""
-    if "acl" not in text:
-        return False
-    for m in _ACL_END.finditer(text):
-        i = m.start()
-        if i == 0 or not _WORD_OR_DOT.match(text, i - 1):
-            return True
-    return False
 
 
 class _LazyHashes(Mapping):

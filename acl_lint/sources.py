@@ -251,3 +251,20 @@ def describe_syntax_error(text: str, lineno: int) -> str:
     where, _, what = hint.partition(": ")
     construct, _, fix = what.partition("; ")
     return f"Python 2 code: {construct} on {where} ({fix}); acl-lint checks Python 3"
+
+
+_ACL_END = re.compile(r"acl(?!\w)")
+_WORD_OR_DOT = re.compile(r"[\w.]")
+
+
+def mentions_acl(text: str) -> bool:
+    """The prefilter: does the text name `acl` as a word, not after a dot (`import acl`,
+    `acl.rt`, `acl as x`)? Files that do not are never parsed. Several times faster than
+    one regular expression on files full of "metaclass" and "dataclass"."""
+    if "acl" not in text:
+        return False
+    for m in _ACL_END.finditer(text):
+        i = m.start()
+        if i == 0 or not _WORD_OR_DOT.match(text, i - 1):
+            return True
+    return False

@@ -77,15 +77,15 @@ from acl_lint.suppress import apply_suppressions  # noqa: E402
 def test_prefilter_is_the_engines():
     from acl_lint.static import engine
 
-    texts = [
-        "import acl\n", "import acl as pyacl\n", "from acl import rt\n", "x = self.acl.rt.malloc(1)\n",
-        "class A(metaclass=M): pass\n", "acllite_like.x()\n", "_acl = 1\n", "# acl-lint: ignore\n", "acl", "",
-        "obj.acl\n", "é acl\n", "éacl\n", "(acl)\n",
-    ]
-    texts += [p.read_text(encoding="utf-8") for p in sorted((REPO / "corpus").rglob("*.py"))]
-    texts += [p.read_text(encoding="utf-8") for p in sorted((REPO / "acl_lint").rglob("*.py"))]
-    for text in texts:
-        assert lint_mod.mentions_acl(text) == engine.mentions_acl(text), text[:80]
+    expected = {
+        "import acl\n": True, "import acl as pyacl\n": True, "from acl import rt\n": True,
+        "x = self.acl.rt.malloc(1)\n": False, "class A(metaclass=M): pass\n": False,
+        "acllite_like.x()\n": False, "_acl = 1\n": False, "# acl-lint: ignore\n": True, "acl": True,
+        "": False, "obj.acl\n": False, "é acl\n": True, "éacl\n": False, "(acl)\n": True,
+    }
+    for text, want in expected.items():
+        assert lint_mod.mentions_acl(text) is want, text
+        assert engine.mentions_acl is lint_mod.mentions_acl  # one prefilter for both
 
 
 def test_one_engine_call_on_every_file_gives_the_same_report(monkeypatch):

@@ -17,6 +17,7 @@ import libcst as cst
 
 from .. import protocol as protocol_mod
 from ..findings import FileError, Finding, Related
+from ..sources import mentions_acl  # noqa: F401 (also the prefilter of lint.py)
 from ..protocol import Api
 from .index import FunctionInfo, ModuleInfo, ProjectIndex
 from .interp import NULLV, Interpreter, Outcome, PState, dotted
@@ -54,14 +55,6 @@ class HelperApi(Api):
         return self.display
 
 
-_ACL_WORD = re.compile(r"(?<![\w.])acl(?!\w)")
-
-
-def mentions_acl(text: str) -> bool:
-    """The prefilter: does the text name `acl` as a word (`import acl`, `acl.rt`, `acl as x`)?"""
-    return "acl" in text and _ACL_WORD.search(text) is not None
-
-
 _RAISES = re.compile(r"\braise\b|\bexit\(|\babort\(")
 #: check helpers of the Ascend samples and common wrappers, for when their module is not linted
 DEFAULT_CHECK_NAMES = ("check_ret", "_check_ret", "check_acl_ret", "acl_check", "check_status", "_check")
@@ -75,6 +68,8 @@ class Engine:
         self.protocol = protocol_mod.default()
         self.index = ProjectIndex()
         self.index.loader = self._load_lazy
+        self.index.gate = self._gate
+        self._statusish = True
         self._zero: Dict[int, Set[str]] = {}
         self.project_loader = None  # path -> text, for modules outside this run's files
         self._summaries: Dict[int, Optional[Summary]] = {}
@@ -122,7 +117,29 @@ class Engine:
             return f"{member}.{rest}" if rest else member
         return None
 
-    def resolve_call(self, mod: ModuleInfo, fn, func: cst.BaseExpression, name: str):
+    def resolve_call(self, mod: ModuleInfo, fn, func: cst.BaseExpression, name: str, statusish: bool = True):
+        """The project function a call runs. A module without acl calls only matters as a check
+        helper (it raises on a bad status): it is followed only from code that uses acl and
+        for calls that pass a status; what such modules call in turn (os, threading) is not."""
+        self._statusish = statusish and mod.uses_acl
+        try:
+            target, bound = self._resolve_call(mod, fn, func, name)
+        finally:
+            self._statusish = True
+        if target is not None and not target.module.uses_acl and not (statusish and mod.uses_acl):
+            return None, None
+        return target, bound
+
+    def _gate(self, path: str) -> bool:
+        mod = self.index.modules.get(path)
+        if mod is not None:
+            return mod.uses_acl or self._statusish
+        if self._statusish:
+            return True
+        text = self.project_loader(path) if self.project_loader is not None else None
+        return text is not None and mentions_acl(text)
+
+    def _resolve_call(self, mod: ModuleInfo, fn, func: cst.BaseExpression, name: str):
         if isinstance(func, cst.Name):
             target = self.index.resolve_function(mod, name)
             if target is not None:

@@ -66,6 +66,7 @@ class ModuleInfo:
     classes: Dict[str, ClassInfo] = field(default_factory=dict)
     zero_names: Set[str] = field(default_factory=set)  # module-level NAME = 0
     all_functions: List[FunctionInfo] = field(default_factory=list)  # incl. methods and nested
+    uses_acl: bool = True  # names acl: a module that does not only matters as a helper
     _global_refs: Optional[Set[str]] = None
 
     @property
@@ -231,6 +232,8 @@ class ProjectIndex:
     loader: Optional[object] = None
     #: paths consulted since the last reset (what a result depends on)
     consulted: Set[str] = field(default_factory=set)
+    #: may this path be loaded now? (the engine keeps acl-free modules out unless needed)
+    gate: Optional[object] = None
 
     #: every project file by the last component of its module name: resolution does not depend
     #: on which files a run (or a worker of a parallel run) parsed
@@ -238,6 +241,9 @@ class ProjectIndex:
 
     def add(self, path: str, tree: cst.Module, text: str) -> ModuleInfo:
         mod = ModuleInfo(path=path, name=_module_name(path), tree=tree, text=text, positions=Positions(tree, text))
+        from ..sources import mentions_acl
+
+        mod.uses_acl = mentions_acl(text)
         _Collector(mod).run(tree)
         self.modules[path] = mod
         self.known([path])
@@ -283,6 +289,8 @@ class ProjectIndex:
             exact = [p for p in cands if _module_name(p) == name]
             chosen = exact[0] if len(exact) == 1 else (cands[0] if len(cands) == 1 else None)
         if chosen is None:
+            return None
+        if self.gate is not None and not self.gate(chosen):
             return None
         mod = self._load(chosen)
         if mod is not None:

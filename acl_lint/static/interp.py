@@ -1182,7 +1182,7 @@ class Interpreter:
                         self.mark_read(a, st)
                 return UNKNOWN
         # project functions and methods
-        target_fn, bound_self = self.host.resolve_call(self.mod, self.fn, func, name)
+        target_fn, bound_self = self.host.resolve_call(self.mod, self.fn, func, name, self.statusish(node, st))
         if bound_self == "self" and target_fn is not None and not self.summary_mode:
             self.self_calls.append((target_fn.name, self.site(node)))
         if target_fn is not None:
@@ -1226,6 +1226,22 @@ class Interpreter:
             self.escape(a, st, f"passed to {name or 'a call'}()")
             self.mark_read(a, st)
         return UNKNOWN
+
+    def statusish(self, node: cst.Call, st: PState) -> bool:
+        """Does the call pass a pyACL status (a check helper call), by a cheap look at its args?"""
+        for a in node.args:
+            v = a.value
+            if isinstance(v, cst.Call):
+                name = dotted(v.func)
+                api_name = self.host.acl_call_name(self.mod, name) if name else None
+                api = self.p.api(api_name) if api_name else None
+                if api is not None and api.has_status:
+                    return True
+            elif isinstance(v, (cst.Name, cst.Attribute)):
+                pv = st.env.get(dotted(v))
+                if pv is not None and pv[0] in ("s", "t"):
+                    return True
+        return False
 
     def external(self, st: PState, key: str, kind: Optional[str]) -> Tuple:
         """A handle from outside the function (parameter, self attribute), materialised on first use."""
