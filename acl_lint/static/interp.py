@@ -280,7 +280,7 @@ class Interpreter:
     def s_Expr(self, node: cst.Expr, st: PState) -> Outcome:
         out = Outcome()
         v = self.ev(node.value, st, out)
-        if isinstance(node.value, cst.Call) and isinstance(v, tuple):
+        if type(node.value) is cst.Call and isinstance(v, tuple):
             self.discard(v, st, node.value)
         out.normal.insert(0, st)
         return out
@@ -410,7 +410,7 @@ class Interpreter:
         """Handles referenced by a nested function, class or lambda escape into it."""
         if not any(v is not None and v[0] in ("r", "b", "e", "t", "s") for v in st.env.values()):
             return
-        names = self.mod.positions.names_used(node if not isinstance(node, cst.Lambda) else self.cur_stmt)
+        names = self.mod.positions.names_used(node if not type(node) is cst.Lambda else self.cur_stmt)
         for key, v in list(st.env.items()):
             if key.split(".", 1)[0] in names:
                 self.escape(v, st, "captured")
@@ -551,8 +551,8 @@ class Interpreter:
     def s_While(self, node: cst.While, st: PState) -> Outcome:
         pre = Outcome()
         self.ev(node.test, st, pre)
-        infinite = isinstance(node.test, cst.Name) and node.test.value == "True" or (
-            isinstance(node.test, cst.Integer) and node.test.value != "0")
+        infinite = type(node.test) is cst.Name and node.test.value == "True" or (
+            type(node.test) is cst.Integer and node.test.value != "0")
 
         def bind(s: PState) -> List[PState]:
             return self.refine(node.test, s, True)
@@ -573,7 +573,7 @@ class Interpreter:
                 hs = [s.copy() for s in raised]
                 for s in hs:
                     s.err = True
-                    if h.name is not None and isinstance(h.name.name, cst.Name):
+                    if h.name is not None and type(h.name.name) is cst.Name:
                         s.env[h.name.name.value] = UNKNOWN
                 out.extend(self.exec_block(self.body_of(h), hs))
         else:
@@ -632,13 +632,13 @@ class Interpreter:
         d = dotted(t)
         if d:
             return d
-        if isinstance(t, cst.Subscript):
+        if type(t) is cst.Subscript:
             base = dotted(t.value)
             return base + "[...]" if base else ""
         return ""
 
     def assign(self, t: cst.BaseExpression, v, st: PState, stmt, loop_bind: bool = False) -> None:
-        if isinstance(t, cst.Name):
+        if type(t) is cst.Name:
             name = t.value
             if name == "_":
                 self.discard(v, st, stmt)
@@ -650,7 +650,7 @@ class Interpreter:
             if name in self.global_names:
                 self.escape(v, st, "stored in a module global")
             return
-        if isinstance(t, cst.Attribute):
+        if type(t) is cst.Attribute:
             key = dotted(t)
             if key:
                 if key.startswith("self.") and not self.summary_mode:
@@ -673,7 +673,7 @@ class Interpreter:
             return
         if isinstance(t, (cst.Tuple, cst.List)):
             elems = t.elements
-            starred = any(isinstance(e, cst.StarredElement) for e in elems)
+            starred = any(type(e) is cst.StarredElement for e in elems)
             if v is not None and v[0] == "t" and len(v[1]) == len(elems) and not starred:
                 for e, x in zip(elems, v[1]):
                     self.assign(e.value, x, st, stmt, loop_bind)
@@ -688,7 +688,7 @@ class Interpreter:
                 for e in elems:
                     self.assign(e.value, UNKNOWN, st, stmt, loop_bind)
             return
-        if isinstance(t, cst.Subscript):
+        if type(t) is cst.Subscript:
             base = self.ev(t.value, st, Outcome())
             for el in t.slice:
                 if isinstance(el.slice, cst.Index):
@@ -708,7 +708,7 @@ class Interpreter:
                 return
             self.escape(v, st, "stored in a container")
             return
-        if isinstance(t, cst.StarredElement):
+        if type(t) is cst.StarredElement:
             self.assign(t.value, UNKNOWN, st, stmt)
             return
 
@@ -797,9 +797,9 @@ class Interpreter:
 
     def refine(self, test: cst.BaseExpression, st: PState, truth: bool) -> List[PState]:
         """The states in which ``test`` evaluates to ``truth`` (empty when infeasible)."""
-        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        if type(test) is cst.UnaryOperation and isinstance(test.operator, cst.Not):
             return self.refine(test.expression, st, not truth)
-        if isinstance(test, cst.BooleanOperation):
+        if type(test) is cst.BooleanOperation:
             is_and = isinstance(test.operator, cst.And)
             if is_and == truth:
                 # both sides hold (and/True) or both fail (or/False)
@@ -812,7 +812,7 @@ class Interpreter:
             for s in self.refine(test.left, st, not truth):
                 out.extend(self.refine(test.right, s, truth))
             return dedupe(out)
-        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        if type(test) is cst.Comparison and len(test.comparisons) == 1:
             comp = test.comparisons[0]
             op = comp.operator
             left, right = test.left, comp.comparator
@@ -838,31 +838,31 @@ class Interpreter:
             else:
                 return [st]
             none_cmp = isinstance(op, (cst.Is, cst.IsNot)) and (
-                isinstance(right, cst.Name) and right.value == "None" or
-                isinstance(left, cst.Name) and left.value == "None")
+                type(right) is cst.Name and right.value == "None" or
+                type(left) is cst.Name and left.value == "None")
             zero_side = right if subject is left else left
             success = isinstance(zero_side, (cst.Name, cst.Attribute)) and (
-                (zero_side.value if isinstance(zero_side, cst.Name) else zero_side.attr.value)
+                (zero_side.value if type(zero_side) is cst.Name else zero_side.attr.value)
                 in self.zero_names)
             return self.assume_zero(subject, sv, st, is_zero, none_cmp, success)
         if isinstance(test, (cst.Name, cst.Attribute, cst.Subscript)):
             v = self.peek(test, st)
             return self.assume_zero(test, v, st, not truth, False)
-        if isinstance(test, cst.NamedExpr):
+        if type(test) is cst.NamedExpr:
             return self.refine(test.target, st, truth)
-        if isinstance(test, cst.Call) and dotted(test.func) in ("len", "bool"):
+        if type(test) is cst.Call and dotted(test.func) in ("len", "bool"):
             return [st]
         return [st]
 
     def is_zero_expr(self, node: cst.BaseExpression, v) -> bool:
-        if isinstance(node, cst.Integer) and node.value == "0":
+        if type(node) is cst.Integer and node.value == "0":
             return True
-        if isinstance(node, cst.Name) and node.value in ("None", "False"):
+        if type(node) is cst.Name and node.value in ("None", "False"):
             return True
         if v is not None and v[0] == "c" and v[1] in (0, None, False):
             return True
         if isinstance(node, (cst.Name, cst.Attribute)):
-            last = node.value if isinstance(node, cst.Name) else node.attr.value
+            last = node.value if type(node) is cst.Name else node.attr.value
             if last in self.zero_names and (v is None or v[0] == "c"):
                 return True
         return False
@@ -953,7 +953,7 @@ class Interpreter:
 
     def peek(self, node: cst.BaseExpression, st: PState):
         """The value of a simple expression without side effects."""
-        if isinstance(node, cst.Name):
+        if type(node) is cst.Name:
             if node.value == "None":
                 return NULLV
             if node.value in ("True", "False"):
@@ -963,7 +963,7 @@ class Interpreter:
             if node.value in self.zero_names:
                 return ZERO
             return UNKNOWN
-        if isinstance(node, cst.Attribute):
+        if type(node) is cst.Attribute:
             key = dotted(node)
             if key and key in st.env:
                 return st.env[key]
@@ -972,12 +972,12 @@ class Interpreter:
             if key.startswith("self."):
                 return self.external(st, key, None)
             return UNKNOWN
-        if isinstance(node, cst.Integer):
+        if type(node) is cst.Integer:
             try:
                 return ("c", int(node.value, 0))
             except ValueError:
                 return UNKNOWN
-        if isinstance(node, cst.NamedExpr):
+        if type(node) is cst.NamedExpr:
             return self.peek(node.target, st)
         return UNKNOWN
 
@@ -1139,7 +1139,7 @@ class Interpreter:
             st.env["<dead>"] = ("c", True)
             return UNKNOWN
         # container methods
-        if isinstance(func, cst.Attribute):
+        if type(func) is cst.Attribute:
             meth = func.attr.value
             if meth in CONTAINER_ADD or meth in CONTAINER_GET:
                 base = self.ev(func.value, st, out)
@@ -1213,11 +1213,11 @@ class Interpreter:
             if args and args[0] is not None and args[0][0] in ("b", "e", "r", "t"):
                 return args[0] if args[0][0] != "t" else ("r", st.rids_of(args[0]))
             return UNKNOWN
-        if name in NO_ESCAPE_CALLS or (isinstance(func, cst.Attribute) and base_name in NO_ESCAPE_METHODS):
+        if name in NO_ESCAPE_CALLS or (type(func) is cst.Attribute and base_name in NO_ESCAPE_METHODS):
             for a in args:
                 self.mark_read(a, st)
-            if not isinstance(func, cst.Name):
-                self.ev(func, st, out) if not isinstance(func, cst.Attribute) else None
+            if not type(func) is cst.Name:
+                self.ev(func, st, out) if not type(func) is cst.Attribute else None
             return UNKNOWN
         if not isinstance(func, (cst.Name, cst.Attribute)):
             self.ev(func, st, out)
@@ -1231,7 +1231,7 @@ class Interpreter:
         """Does the call pass a pyACL status (a check helper call), by a cheap look at its args?"""
         for a in node.args:
             v = a.value
-            if isinstance(v, cst.Call):
+            if type(v) is cst.Call:
                 name = dotted(v.func)
                 api_name = self.host.acl_call_name(self.mod, name) if name else None
                 api = self.p.api(api_name) if api_name else None
@@ -1752,8 +1752,8 @@ def _looks_like_status(node) -> bool:
         import re
 
         _STATUS_NAME = re.compile(r"(^|_)(ret|rc|status|err|error|errno|result_code|code)$|^ret")
-    name = node.value if isinstance(node, cst.Name) else (
-        node.attr.value if isinstance(node, cst.Attribute) else "")
+    name = node.value if type(node) is cst.Name else (
+        node.attr.value if type(node) is cst.Attribute else "")
     return bool(name) and bool(_STATUS_NAME.search(name))
 
 

@@ -43,10 +43,16 @@ def _block(body) -> List[cst.CSTNode]:
     return []
 
 
+_NAME, _ATTRIBUTE = cst.Name, cst.Attribute
+
+
 def cst_dotted(node) -> str:
-    if isinstance(node, cst.Name):
+    """`a.b.c` for a Name/Attribute chain, else "". (type() checks: libcst nodes are ABCs,
+    and isinstance on them is slow on this hot path.)"""
+    t = type(node)
+    if t is _NAME:
         return node.value
-    if isinstance(node, cst.Attribute):
+    if t is _ATTRIBUTE:
         base = cst_dotted(node.value)
         return f"{base}.{node.attr.value}" if base else ""
     return ""
