@@ -1524,6 +1524,9 @@ class Interpreter:
         if bound_self is not None:
             for attr, kinds in summ.releases_attrs.items():
                 key = bound_self + attr[4:] if attr.startswith("self") else attr
+                root = self.owner_root(key)
+                if root is not None:  # released through self.<attr> by a helper method
+                    self.self_releases.setdefault(root, set()).update(k for k in kinds if k in self.p.kinds)
                 v = st.env.get(key)
                 rids = st.rids_of(v) if v is not None else self.external(st, key, None)[1]
                 for rid in rids:
