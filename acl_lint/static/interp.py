@@ -1692,6 +1692,10 @@ class Interpreter:
 
     def check_exit(self, st: PState, cat: str) -> None:
         self.collect_owner_facts(st, cat)
+        if cat == "exc" and (self.fn is None or (self.fn.name == "main" and self.fn.cls is None)):
+            # an exception out of the program's entry point ends the process: the driver takes
+            # back what it held; reporting every handle of a crashed script is noise
+            return
         candidates = [r for r in st.ts.res.values() if r.live and not r.external and not r.escaped]
         roots = self.reachable(st, roots_only=True) if candidates else set()
         if cat == "exc" and candidates and self.fn is not None and self.fn.name == "__init__" \
