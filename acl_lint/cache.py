@@ -143,19 +143,9 @@ def run_key(options: Mapping[str, Any]) -> str:
     return hashlib.blake2b(basis.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
-# --- module names (mirrors acl_lint.static.index._module_name, without importing libcst) ---
+# --- module names: the dotted name a project file is imported by ---
 
-
-def module_name(path: str) -> str:
-    p = path.replace("\\", "/")
-    if p.endswith(".py"):
-        p = p[:-3]
-    elif p.endswith(".pyi"):
-        p = p[:-4]
-    parts = [x for x in p.split("/") if x not in ("", ".", "..")]
-    if parts and parts[-1] == "__init__":
-        parts = parts[:-1]
-    return ".".join(parts)
+from .discovery import module_name  # noqa: E402
 
 
 def short_name(path: str) -> str:

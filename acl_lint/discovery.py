@@ -160,3 +160,17 @@ def _walk(top: str, patterns: Sequence[str], root: Optional[str]) -> Iterable[st
             found.append(tuple(os.path.relpath(full, top).split(os.sep)))
     for parts in sorted(found):
         yield os.path.join(*parts)
+
+
+def module_name(path: str) -> str:
+    """The dotted name a project file is imported by, guessed from its path
+    (`pkg/helpers.py` -> `pkg.helpers`, `pkg/__init__.py` -> `pkg`)."""
+    p = path.replace("\\", "/")
+    if p.endswith(".py"):
+        p = p[:-3]
+    elif p.endswith(".pyi"):
+        p = p[:-4]
+    parts = [x for x in p.split("/") if x not in ("", ".", "..")]
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)

@@ -12,6 +12,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
+from ..discovery import module_name as _module_name
 from .positions import Positions
 from .positions import cst_dotted as _dotted
 
@@ -81,16 +82,6 @@ class ModuleInfo:
         return self._global_refs
 
 
-def _module_name(path: str) -> str:
-    p = path.replace("\\", "/")
-    if p.endswith(".py"):
-        p = p[:-3]
-    elif p.endswith(".pyi"):
-        p = p[:-4]
-    parts = [x for x in p.split("/") if x not in ("", ".", "..")]
-    if parts and parts[-1] == "__init__":
-        parts = parts[:-1]
-    return ".".join(parts)
 
 
 def _params(fn: cst.FunctionDef) -> Tuple[str, ...]:
