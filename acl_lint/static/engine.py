@@ -75,7 +75,6 @@ class Engine:
         self._summaries: Dict[int, Optional[Summary]] = {}
         self._computing: Set[int] = set()
         self._pseudo: Dict[int, HelperApi] = {}
-        self.release_loop_cache: Dict[int, bool] = {}
         self._summary_deps: Dict[int, Set[str]] = {}
         self.deps: Dict[str, Set[str]] = {}  # analysed path -> other project paths its result depends on
         self._class_links: Dict[int, Dict[str, Tuple[Tuple[str, str], ...]]] = {}
@@ -494,8 +493,8 @@ class Engine:
             res = rec.res
             if "iter" in rec.kinds:
                 code = "ACL103"
-                why = (f"is acquired on every iteration of the loop and the handle from the previous "
-                       f"iteration is never released")
+                why = ("is acquired on every iteration of the loop and the handle from the previous "
+                       "iteration is never released")
             elif "overwrite" in rec.kinds:
                 code = "ACL104"
                 at = rec.overwrite_site

@@ -514,20 +514,6 @@ class Interpreter:
         out.extend(pre, normal=False)
         return out
 
-    def releases_in(self, node) -> bool:
-        cache = self.host.release_loop_cache
-        key = id(node)
-        if key not in cache:
-            found = False
-            for name in self.mod.positions.called_names(node):
-                api_name = self.host.acl_call_name(self.mod, name) if name else None
-                api = self.p.api(api_name) if api_name else None
-                if api is not None and api.is_release:
-                    found = True
-                    break
-            cache[key] = found
-        return cache[key]
-
     def iter_elem(self, v, st: PState):
         if v is None:
             return UNKNOWN
@@ -597,7 +583,6 @@ class Interpreter:
             states = getattr(o, cat)
             if not states:
                 continue
-            saved = [(s.exit_site, s.err, s.env.get("<return>")) for s in states]
             fo = self.exec_block(self.body_of(fin), dedupe(states) if cat == "normal" else states)
             res.extend(fo, normal=False)
             for s in fo.normal:
@@ -695,7 +680,7 @@ class Interpreter:
                     self.ev(el.slice.value, st, Outcome())
             if base is not None and base[0] in ("b", "e"):
                 bid = base[1]
-                st.boxes[bid] = st.boxes.get(bid, frozenset()) | st.rids_of(v) | self.box_rids(v, st)
+                st.boxes[bid] = st.boxes.get(bid, frozenset()) | st.rids_of(v)
                 self.mark_read(v, st)
                 return
             key = dotted(t.value)
@@ -711,9 +696,6 @@ class Interpreter:
         if type(t) is cst.StarredElement:
             self.assign(t.value, UNKNOWN, st, stmt)
             return
-
-    def box_rids(self, v, st: PState) -> FrozenSet[Hashable]:
-        return frozenset()
 
     def overwrite(self, key: str, new, st: PState, stmt, loop_bind: bool) -> None:
         old = st.env.get(key)
@@ -1397,9 +1379,6 @@ class Interpreter:
         tied = frozenset(r.rid for r in (res.acquired, res.keyed) + res.created if r is not None)
         checked = api.status in ("acquire", "use", "execute", "memcpy", "sync") or (
             api.status == "release" and self.check_release_status)
-        old = st.status.get(sid)
-        if old is not None and not old.read and old.checked_kind and self.loop_depth:
-            pass
         st.status[sid] = StatusRec(site, tied, False, checked, api.qualname, res.linked)
         status = ("s", sid)
         if sid in st.assume:
