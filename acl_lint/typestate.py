@@ -90,6 +90,28 @@ class Res:
         return h
 
 
+def _res_defaults() -> Dict[str, Any]:
+    import dataclasses
+
+    return {f.name: f.default for f in dataclasses.fields(Res)
+            if f.default is not dataclasses.MISSING}
+
+
+_RES_DEFAULTS: Dict[str, Any] = {}
+
+
+def new_res(**fields) -> Res:
+    """Res(...) without the frozen dataclass's per-field object.__setattr__ (the runtime audit
+    creates one per acquiring call). Same object, about 4x faster."""
+    if not _RES_DEFAULTS:
+        _RES_DEFAULTS.update(_res_defaults())
+    obj = object.__new__(Res)
+    d = obj.__dict__
+    d.update(_RES_DEFAULTS)
+    d.update(fields)
+    return obj
+
+
 class TState:
     """The machine's state on one path (static) or in one process (runtime)."""
 
@@ -350,7 +372,7 @@ class Machine:
 
         # acquires
         if api.acquires:
-            res = Res(rid=result_rid, kind=api.acquires, name=name, api=api.qualname, site=site, ctx=st.ctx)
+            res = new_res(rid=result_rid, kind=api.acquires, name=name, api=api.qualname, site=site, ctx=st.ctx)
             res = self._init_seq(res, get)
             st.res[result_rid] = res
             out.acquired = res
