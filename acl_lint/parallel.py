@@ -18,12 +18,14 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import re
 import sys
 import threading
 import warnings
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
+from .discovery import module_name
 from .findings import FileError, Finding
 
 MIN_FILES = 8  # fewer files than this: in-process
@@ -53,26 +55,73 @@ def worth_a_pool(files: Sequence[Tuple[str, str]], jobs: int) -> bool:
     return False
 
 
+_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import\b|import[ \t]+([\w.]+))", re.M)
+
+
+def _groups(files: Sequence[Tuple[str, str]]) -> List[List[int]]:
+    """Files that belong together: one folder, and modules that import each other
+    (a cheap look at the import lines), so that a chunk rarely parses another chunk's
+    modules again to resolve its calls."""
+    parent = list(range(len(files)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(a: int, b: int) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    by_dir: Dict[str, int] = {}
+    by_last: Dict[str, List[int]] = {}
+    dirs = []
+    for i, (path, _) in enumerate(files):
+        d = os.path.dirname(path.replace("\\", "/"))
+        dirs.append(d)
+        if d in by_dir:
+            union(i, by_dir[d])
+        else:
+            by_dir[d] = i
+        name = module_name(path)
+        by_last.setdefault(name.rsplit(".", 1)[-1], []).append(i)
+    for i, (path, text) in enumerate(files):
+        for m in _IMPORT.finditer(text):
+            spec = m.group(1) if m.group(1) is not None else m.group(2)
+            last = spec.strip(".").rsplit(".", 1)[-1]
+            cands = by_last.get(last, ())
+            if len(cands) == 1:
+                union(i, cands[0])
+            elif cands:  # several: the one beside the importer, as the engine resolves it
+                near = [c for c in cands if dirs[c] == dirs[i]]
+                if len(near) == 1:
+                    union(i, near[0])
+    comps: Dict[int, List[int]] = {}
+    for i in range(len(files)):
+        comps.setdefault(find(i), []).append(i)
+    return list(comps.values())
+
+
 def plan_chunks(files: Sequence[Tuple[str, str]], jobs: int) -> List[List[int]]:
-    """Indices of ``files`` in chunks of about equal line counts; a folder's files stay
-    together unless the folder alone is bigger than a chunk."""
+    """Indices of ``files`` in chunks of about equal line counts; files that belong
+    together (a folder, modules that import each other) stay together unless the group
+    alone is bigger than a chunk."""
     sizes = [text.count("\n") + 1 for _, text in files]
     total = sum(sizes)
     target = max(MIN_CHUNK_LINES, total // max(1, jobs * CHUNKS_PER_JOB) + 1)
-    groups: Dict[str, List[int]] = {}
-    for i, (path, _) in enumerate(files):
-        groups.setdefault(os.path.dirname(path.replace("\\", "/")), []).append(i)
     chunks: List[List[int]] = []
     current: List[int] = []
     size = 0
-    for members in groups.values():
+    for members in _groups(files):
         group_size = sum(sizes[i] for i in members)
         if current and size + group_size > target:
             chunks.append(current)
             current, size = [], 0
         for i in members:
             if current and size + sizes[i] > target and group_size > target:
-                chunks.append(current)  # an oversized folder is split
+                chunks.append(current)  # an oversized group is split
                 current, size = [], 0
             current.append(i)
             size += sizes[i]
