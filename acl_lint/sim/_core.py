@@ -16,6 +16,7 @@ from collections import deque
 
 from ._errors import (
     INVALID_PARAM,
+    INVALID_RESOURCE_HANDLE,
     RT_CONTEXT_NULL,
     RT_INVALID_DEVICEID,
     RT_INVALID_HANDLE,
@@ -247,6 +248,17 @@ def lookup(h, cls):
     if o.__class__ is cls:
         return o
     return None
+
+
+def lookup_or_raise(h, cls, api, what):
+    """The live ``cls`` object for ``h``; a null handle is INVALID_PARAM, any other bad one
+    INVALID_RESOURCE_HANDLE (released, never made, or another kind)."""
+    o = lookup(h, cls)
+    if o is None:
+        if not h:
+            raise SimError(INVALID_PARAM, "%s: null %s" % (api, what))
+        raise SimError(INVALID_RESOURCE_HANDLE, api + ": " + describe_handle(h))
+    return o
 
 
 # --------------------------------------------------------------------------

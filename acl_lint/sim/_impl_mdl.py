@@ -588,12 +588,7 @@ def create_dataset():
 
 
 def _dataset(dataset, api):
-    ds = lookup(dataset, Dataset)
-    if ds is None:
-        if not dataset:
-            raise SimError(INVALID_PARAM, api + ": null dataset")
-        raise SimError(INVALID_RESOURCE_HANDLE, api + ": " + C.describe_handle(dataset))
-    return ds
+    return C.lookup_or_raise(dataset, Dataset, api, "dataset")
 
 
 def destroy_dataset(dataset):
@@ -795,12 +790,7 @@ def create_exec_config_handle():
 
 
 def _exec_config(handle, api):
-    h = lookup(handle, ExecConfig)
-    if h is None:
-        if not handle:
-            raise SimError(INVALID_PARAM, api + ": null exec config handle")
-        raise SimError(INVALID_RESOURCE_HANDLE, api + ": " + C.describe_handle(handle))
-    return h
+    return C.lookup_or_raise(handle, ExecConfig, api, "exec config handle")
 
 
 def set_exec_config_opt(handle, attr, value):
@@ -869,12 +859,7 @@ def create_aipp(batch_size):
 
 
 def _aipp(aipp, api):
-    a = lookup(aipp, Aipp)
-    if a is None:
-        if not aipp:
-            raise SimError(INVALID_PARAM, api + ": null aipp handle")
-        raise SimError(INVALID_RESOURCE_HANDLE, api + ": " + C.describe_handle(aipp))
-    return a
+    return C.lookup_or_raise(aipp, Aipp, api, "aipp handle")
 
 
 def destroy_aipp(aipp):
