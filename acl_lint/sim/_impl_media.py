@@ -18,19 +18,24 @@ from ._impl_rt import free_by
 # --------------------------------------------------------------------------
 # memory
 # --------------------------------------------------------------------------
+def _alloc(kind, device_of, size, api):
+    """Allocate DVPP memory of ``kind`` on the device ``device_of()`` names: (ptr, ret)."""
+    try:
+        dev = device_of()
+        size = C.int_arg(size, "size")
+        if size <= 0:
+            raise SimError(INVALID_PARAM, "size must be > 0")
+        r = C.alloc_region(kind, size, dev, True, api, ("device", dev), RT_MEMORY_ALLOCATION)
+    except SimError as e:
+        return 0, fail(e.code, "%s: %s" % (api, e))
+    return r.base, 0
+
+
 def dvpp_malloc(size):
     c = C.cur_ctx()
     if c is None:
         return 0, fail(RT_CONTEXT_NULL, "acl.media.dvpp_malloc: no current context")
-    try:
-        size = C.int_arg(size, "size")
-        if size <= 0:
-            raise SimError(INVALID_PARAM, "size must be > 0")
-        r = C.alloc_region("dvpp", size, c.device, True, "acl.media.dvpp_malloc",
-                           ("device", c.device), RT_MEMORY_ALLOCATION)
-    except SimError as e:
-        return 0, fail(e.code, "acl.media.dvpp_malloc: %s" % e)
-    return r.base, 0
+    return _alloc("dvpp", lambda: c.device, size, "acl.media.dvpp_malloc")
 
 
 def dvpp_free(dev_ptr):
@@ -38,16 +43,7 @@ def dvpp_free(dev_ptr):
 
 
 def himpi_dvpp_malloc(dev_id, size):
-    try:
-        d = C.device(dev_id)
-        size = C.int_arg(size, "size")
-        if size <= 0:
-            raise SimError(INVALID_PARAM, "size must be > 0")
-        r = C.alloc_region("himpi", size, d.id, True, "acl.himpi.dvpp_malloc",
-                           ("device", d.id), RT_MEMORY_ALLOCATION)
-    except SimError as e:
-        return 0, fail(e.code, "acl.himpi.dvpp_malloc: %s" % e)
-    return r.base, 0
+    return _alloc("himpi", lambda: C.device(dev_id).id, size, "acl.himpi.dvpp_malloc")
 
 
 def himpi_dvpp_free(ptr):
