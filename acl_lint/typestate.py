@@ -623,26 +623,37 @@ class Machine:
                 if res.kind in order.first and id(order) in st.released_then and order.link != "*":
                     if not res.external or any(t == order.link for t, _ in res.links):
                         continue
-                    psite, pname = st.released_then[id(order)]
-                    self.emit(order.code, psite, self._order_message(order, pname, res),
-                              res, ((site, "released here, too late", "release"),))
-                    del st.released_then[id(order)]
+                    self._late_release(st, order, res, site)
                 elif order.link == "*" and id(order) in st.released_then and res.kind in order.first:
-                    psite, pname = st.released_then[id(order)]
-                    self.emit(order.code, psite, self._order_message(order, pname, res),
-                              res, ((site, "released here, too late", "release"),))
-                    del st.released_then[id(order)]
+                    self._late_release(st, order, res, site)
         st.res[res.rid] = replace(res, live=False, release_site=site, release_api=api.qualname)
         if st.ctx == res.rid:
             st.ctx = None  # the current context is gone; what is current now is not known
         if res.key is not None and st.keyed.get(res.key) == res.rid:
             del st.keyed[res.key]
 
+    def _late_release(self, st: TState, order: Order, res: Res, site: Site) -> None:
+        """`res` (a `first` of `order`) released after the `then` it belongs with. With a known
+        acquire site the finding stays at the early release; a handle from a parameter, attribute or
+        global has none, so the finding points at this late release."""
+        psite, pname = st.released_then.pop(id(order))
+        if res.site is None:
+            self.emit(order.code, site, self._order_message(order, pname, res),
+                      res, ((psite, self._then_released(order, pname), "release"),))
+        else:
+            self.emit(order.code, psite, self._order_message(order, pname, res),
+                      res, ((site, "released here, too late", "release"),))
+
+    def _then_released(self, order: Order, then_name: str) -> str:
+        label = self.p.label(next(iter(order.then)))
+        return f"{label} `{then_name}` released here, before it" if then_name else f"{label} released here, before it"
+
     def _order_message(self, order: Order, then_name: str, first: Res, then_kind: str = "") -> str:
         then_label = self.p.label(then_kind or next(iter(order.then)))
         return order.message.format(
             then=then_name or "?", then_label=then_label, first=first.name or "?",
-            first_label=self.p.label(first.kind), first_line=first.site.line,
+            first_label=self.p.label(first.kind),
+            first_at=f" (line {first.site.line})" if first.site is not None else "",
         )
 
     def unlink(self, st: TState, linked) -> None:
