@@ -19,7 +19,6 @@ Fingerprints contain the path as displayed, so run with the same path form
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from typing import Iterable, List
 
@@ -50,18 +49,12 @@ def baseline_json(findings: Iterable[Finding]) -> dict:
 
 def write_baseline(path: str, findings: Iterable[Finding]) -> int:
     """Write the baseline; return how many findings it records."""
+    from .fixes import write_atomically
+
     data = baseline_json(findings)
-    tmp = f"{path}.tmp{os.getpid()}"
     try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            json.dump(data, fh, indent=2, ensure_ascii=False)
-            fh.write("\n")
-        os.replace(tmp, path)
+        write_atomically(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
         raise BaselineError(f"cannot write baseline {path}: {exc.strerror or exc}") from None
     return len(data["findings"])
 

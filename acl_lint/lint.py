@@ -170,12 +170,12 @@ def _may_suppress(text: str, has_findings: bool) -> bool:
             return False
     elif not _QUICK.search(text):
         return False
-    if "acl-lint" in text and (_IGNORE.search(text) or _SKIP_FILE.search(text)):
+    if "acl-lint" in text and _DIRECTIVE.search(text):
         return True
     for m in _NOQA.finditer(text):
         codes = m.group("codes")
         if codes is None:
-            if has_findings:
+            if has_findings or _MALFORMED.match(text, m.end()):
                 return True
         elif any(c.startswith("ACL") for c in _split_codes(codes)):
             return True
@@ -183,7 +183,7 @@ def _may_suppress(text: str, has_findings: bool) -> bool:
 
 
 try:  # the patterns apply_suppressions uses, to decide when it can be skipped
-    from .suppress import _IGNORE, _NOQA, _QUICK, _SKIP_FILE, _split_codes
+    from .suppress import _DIRECTIVE, _MALFORMED, _NOQA, _QUICK, _split_codes
 except ImportError:  # pragma: no cover - suppress.py changed: always apply
     _NOQA = None  # type: ignore[assignment]
 
@@ -351,6 +351,9 @@ def lint_sources(
         from .baseline import new_findings
 
         result.findings = new_findings(result.findings, baseline)
+    from .fixes import attach_fixes
+
+    result.findings = attach_fixes(result.findings, result.sources)
     result.findings.sort(key=Finding.sort_key)
     return result
 
@@ -403,6 +406,10 @@ def lint_paths(
     stats = {} if stats is None else stats
     t0 = time.perf_counter()
     names = discover(paths or ["."], settings.exclude, settings.extend_exclude, settings.root)
+    if settings.respect_gitignore:
+        from .discovery import drop_gitignored
+
+        names = drop_gitignored(names, paths or ["."])
     files: List[Tuple[str, Optional[str]]] = []
     read_errors: List[Finding] = []
     for name in names:

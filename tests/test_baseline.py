@@ -105,7 +105,7 @@ def test_cli_baseline_round_trip(tmp_path, monkeypatch, capsys, fake_engine):
 
     # lines move, one more `a` leak and a new `c` leak appear
     (tmp_path / "a.py").write_text("\n\nLEAK(b)\nLEAK(a)\nLEAK(a)\nLEAK(a)\nLEAK(c)\n")
-    assert main(["--baseline", "base.json", "."]) == 1
+    assert main(["--baseline", "base.json", ".", "--output-format", "concise"]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out == ["a.py:6:1: ACL101 a leaks", "a.py:7:1: ACL101 c leaks", "Found 2 findings (2 errors, 0 warnings) in 1 file."]
 

@@ -176,7 +176,7 @@ def fake_engine(monkeypatch):
 def test_cli_suppressions(tmp_path, monkeypatch, capsys, fake_engine):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "a.py").write_text("LEAK = 1  # noqa: ACL101\nLEAK = 2\nx = 3  # noqa: ACL102\n")
-    assert main(["a.py"]) == 1
+    assert main(["a.py", "--output-format", "concise"]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out == [
         "a.py:2:1: ACL101 leaked",

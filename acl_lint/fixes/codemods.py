@@ -1,0 +1,227 @@
+"""The fixes themselves, found with libcst: each takes a finding and the parsed
+file and returns a fix (see :mod:`.edits`) or None when the fix is not mechanical.
+
+- ACL303 (wrong release API): call the release API of the kind the handle was
+  acquired as (both from rules/api). Safe when every binding of the variable in
+  its function is an acquire of that kind; unsafe otherwise.
+- rename table (rules/fixes.toml, e.g. ACL502 ``acl.mdl.destroy_model`` ->
+  ``acl.mdl.unload``): the same call with the right name.
+- ACL203 (teardown order): swap the early release with the late one when they
+  are adjacent simple statements of one block that do not read what the other
+  writes. Unsafe: the order of side effects changes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Dict, List, Optional, Set, Tuple
+
+import libcst as cst
+from libcst.metadata import (
+    ExpressionContext,
+    ExpressionContextProvider,
+    MetadataWrapper,
+    ParentNodeProvider,
+    PositionProvider,
+)
+
+from ..findings import Finding
+from .edits import Fix, edit, make_fix
+from .table import acquired_kind, release_api_of, renames_by_code
+
+_RELEASED_WITH = re.compile(r"\bis released with acl\.([A-Za-z_][\w.]*)")
+
+
+def dotted(node: cst.BaseExpression) -> Optional[str]:
+    """``acl.rt.free`` for an attribute chain of names, else None."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        head = dotted(node.value)
+        return f"{head}.{node.attr.value}" if head else None
+    return None
+
+
+class SourceIndex:
+    """One file parsed with libcst, with the positions, parents and contexts the fixes need."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.module = cst.parse_module(text)
+        wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+        self.pos = wrapper.resolve(PositionProvider)
+        self.parent = wrapper.resolve(ParentNodeProvider)
+        self._wrapper = wrapper
+        self._ctx: Optional[Dict] = None
+        self.calls: Dict[Tuple[int, int], List[cst.Call]] = {}
+        for node, rng in self.pos.items():
+            if isinstance(node, cst.Call):
+                self.calls.setdefault((rng.start.line, rng.start.column + 1), []).append(node)
+
+    @property
+    def ctx(self) -> Dict:
+        if self._ctx is None:
+            self._ctx = self._wrapper.resolve(ExpressionContextProvider)
+        return self._ctx
+
+    def call_at(self, line: int, column: int, tail: str = "") -> Optional[cst.Call]:
+        """The call starting at (line, 1-based column), whose callee ends with ``.tail``."""
+        for call in self.calls.get((line, column), ()):
+            name = dotted(call.func)
+            if name and (not tail or name == tail or name.endswith("." + tail)):
+                return call
+        return None
+
+    def code(self, node: cst.CSTNode) -> str:
+        return self.module.code_for_node(node)
+
+    def start(self, node: cst.CSTNode) -> Tuple[int, int]:
+        p = self.pos[node].start
+        return p.line, p.column + 1
+
+    def end(self, node: cst.CSTNode) -> Tuple[int, int]:
+        p = self.pos[node].end
+        return p.line, p.column + 1
+
+    def ancestor(self, node: cst.CSTNode, types) -> Optional[cst.CSTNode]:
+        while node in self.parent:
+            node = self.parent[node]
+            if isinstance(node, types):
+                return node
+        return None
+
+    def statement(self, node: cst.CSTNode) -> Optional[cst.SimpleStatementLine]:
+        """The one-statement line holding ``node`` (None inside a compound header or ``a; b``)."""
+        while node in self.parent:
+            node = self.parent[node]
+            if isinstance(node, cst.SimpleStatementLine):
+                return node if len(node.body) == 1 else None
+            if isinstance(node, cst.BaseCompoundStatement):
+                return None
+        return None
+
+
+def rename_call(index: SourceIndex, call: cst.Call, old: str, new: str, applicability: str, why: str = "") -> Fix:
+    """Replace the callee ``<module>.old`` by ``<module>.new`` (the module spelled as in the source)."""
+    name = dotted(call.func) or ""
+    head = name[: -len(old)] if name.endswith(old) else "acl."
+    message = f"Replace `{head}{old}` with `{head}{new}`" + (f" ({why})" if why else "")
+    return make_fix(applicability, message, [edit(head + new, index.start(call.func), index.end(call.func))])
+
+
+def wrong_release(index: SourceIndex, finding: Finding) -> Optional[Fix]:
+    """ACL303: the release API of the kind the handle was acquired as."""
+    m = _RELEASED_WITH.search(finding.message)
+    kind = acquired_kind(finding.acquire_call) if finding.acquire_call else None
+    right = release_api_of(kind) if kind else None
+    if not m or not right or right == m.group(1):
+        return None
+    wrong = m.group(1)
+    call = index.call_at(finding.line, finding.column, wrong)
+    if call is None or len(call.args) != 1 or call.args[0].keyword is not None or call.args[0].star:
+        return None
+    arg = index.code(call.args[0].value).strip()
+    certain = arg == finding.resource and _bound_only_by(index, call, arg, kind)
+    return rename_call(index, call, wrong, right, "safe" if certain else "unsafe")
+
+
+def _bound_only_by(index: SourceIndex, at: cst.CSTNode, name: str, kind: str) -> bool:
+    """Whether every binding of the variable ``name`` in the function holding ``at``
+    is an assignment from an acl call acquiring ``kind`` (so the kind is certain)."""
+    if not name.isidentifier():
+        return False
+    scope = index.ancestor(at, (cst.FunctionDef,)) or index.module
+    if isinstance(scope, cst.FunctionDef):
+        params = scope.params
+        every = list(params.posonly_params) + list(params.params) + list(params.kwonly_params)
+        every += [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
+        if any(p.name.value == name for p in every):
+            return False
+    found = False
+    for node, ctx in index.ctx.items():
+        if not (isinstance(node, cst.Name) and node.value == name and ctx in (ExpressionContext.STORE,
+                                                                              ExpressionContext.DEL)):
+            continue
+        if index.ancestor(node, (cst.FunctionDef,)) is not (scope if isinstance(scope, cst.FunctionDef) else None):
+            continue
+        assign = index.ancestor(node, (cst.Assign, cst.BaseSmallStatement, cst.BaseCompoundStatement))
+        if not isinstance(assign, cst.Assign) or ctx is not ExpressionContext.STORE:
+            return False
+        value = assign.value
+        callee = dotted(value.func) if isinstance(value, cst.Call) else None
+        if not callee or "." not in callee or acquired_kind(callee.split(".", 1)[1]) != kind:
+            return False
+        found = True
+    return found
+
+
+def renamed(index: SourceIndex, finding: Finding) -> Optional[Fix]:
+    """A rename of rules/fixes.toml for the finding's code, at the call it points at."""
+    table = renames_by_code().get(finding.code, {})
+    for call in index.calls.get((finding.line, finding.column), ()):
+        name = dotted(call.func) or ""
+        for old, r in table.items():
+            if name == "acl." + old or name.endswith("." + old) and name.count(".") == old.count(".") + 1:
+                return rename_call(index, call, old, r.new, r.applicability, r.why)
+    return None
+
+
+def _names(index: SourceIndex, stmt: cst.CSTNode) -> Tuple[Set[str], Set[str]]:
+    """(read, written) names and attribute paths of a statement."""
+    reads: Set[str] = set()
+    writes: Set[str] = set()
+    stack = [stmt]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.Name, cst.Attribute, cst.Subscript)):
+            text = index.code(node).strip()
+            (writes if index.ctx.get(node) in (ExpressionContext.STORE, ExpressionContext.DEL) else reads).add(text)
+        stack.extend(node.children)
+    return reads, writes
+
+
+def swap_release(index: SourceIndex, finding: Finding) -> Optional[Fix]:
+    """ACL203: the early release and the late one swapped, when adjacent."""
+    late = [r for r in finding.related if r.kind == "release" and r.path == finding.path]
+    if len(late) != 1:
+        return None
+    first = index.call_at(finding.line, finding.column)
+    second = index.call_at(late[0].line, late[0].column)
+    a = index.statement(first) if first is not None else None
+    b = index.statement(second) if second is not None else None
+    if a is None or b is None or a is b or b.leading_lines or index.parent.get(a) is not index.parent.get(b):
+        return None
+    body = list(index.parent[a].body)
+    ia = next(i for i, s in enumerate(body) if s is a)
+    if ia + 1 >= len(body) or body[ia + 1] is not b:
+        return None
+    (a0, _), (a1, _) = index.start(a), index.end(a)
+    (b0, _), (b1, _) = index.start(b), index.end(b)
+    if b0 != a1 + 1:
+        return None
+    ra, wa = _names(index, a)
+    rb, wb = _names(index, b)
+    if wa & rb or wb & ra:
+        return None
+    lines = index.text.splitlines()
+    moved = lines[b0 - 1: b1] + lines[a0 - 1: a1]
+    what = index.code(b.body[0]).strip()
+    return make_fix(
+        "unsafe",
+        f"Move `{what}` (line {b0}) above line {a0}",
+        [edit("\n".join(moved), (a0, 1), (b1, len(lines[b1 - 1]) + 1))],
+    )
+
+
+FIXERS: Dict[str, Callable[[SourceIndex, Finding], Optional[Fix]]] = {
+    "ACL303": wrong_release,
+    "ACL203": swap_release,
+}
+
+
+def fixer_for(code: str) -> Optional[Callable[[SourceIndex, Finding], Optional[Fix]]]:
+    if code in FIXERS:
+        return FIXERS[code]
+    if code in renames_by_code():
+        return renamed
+    return None
