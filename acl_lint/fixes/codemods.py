@@ -6,9 +6,10 @@ file and returns a fix (see :mod:`.edits`) or None when the fix is not mechanica
   its function is an acquire of that kind; unsafe otherwise.
 - rename table (rules/fixes.toml, e.g. ACL502 ``acl.mdl.destroy_model`` ->
   ``acl.mdl.unload``): the same call with the right name.
-- ACL203 (teardown order): swap the early release with the late one when they
-  are adjacent simple statements of one block that do not read what the other
-  writes. Unsafe: the order of side effects changes.
+- ACL203 (teardown order): move the late release up to just above the early
+  one, when both are simple statements of one block and the statements in
+  between neither read what it writes nor write what it reads (two adjacent
+  statements: a swap). Unsafe: the order of side effects changes.
 """
 
 from __future__ import annotations
@@ -180,42 +181,47 @@ def _names(index: SourceIndex, stmt: cst.CSTNode) -> Tuple[Set[str], Set[str]]:
     return reads, writes
 
 
-def swap_release(index: SourceIndex, finding: Finding) -> Optional[Fix]:
-    """ACL203: the early release and the late one swapped, when adjacent."""
-    late = [r for r in finding.related if r.kind == "release" and r.path == finding.path]
-    if len(late) != 1:
+def move_release(index: SourceIndex, finding: Finding) -> Optional[Fix]:
+    """ACL203: the late release moved up to just above the early one (one block,
+    simple statements only, and nothing in between reads or writes what it does)."""
+    other = [r for r in finding.related if r.kind == "release" and r.path == finding.path]
+    if len(other) != 1:
         return None
-    first = index.call_at(finding.line, finding.column)
-    second = index.call_at(late[0].line, late[0].column)
-    a = index.statement(first) if first is not None else None
-    b = index.statement(second) if second is not None else None
-    if a is None or b is None or a is b or b.leading_lines or index.parent.get(a) is not index.parent.get(b):
+    calls = [index.call_at(finding.line, finding.column), index.call_at(other[0].line, other[0].column)]
+    if None in calls:
         return None
-    body = list(index.parent[a].body)
-    ia = next(i for i, s in enumerate(body) if s is a)
-    if ia + 1 >= len(body) or body[ia + 1] is not b:
+    stmts = [index.statement(c) for c in calls]
+    if None in stmts or stmts[0] is stmts[1] or index.parent.get(stmts[0]) is not index.parent.get(stmts[1]):
         return None
-    (a0, _), (a1, _) = index.start(a), index.end(a)
-    (b0, _), (b1, _) = index.start(b), index.end(b)
-    if b0 != a1 + 1:
+    body = list(index.parent[stmts[0]].body)
+    early, late = sorted((next(i for i, s in enumerate(body) if s is st) for st in stmts))
+    moved = body[late]
+    between = body[early:late]
+    if moved.leading_lines or not all(isinstance(s, cst.SimpleStatementLine) for s in between):
         return None
-    ra, wa = _names(index, a)
-    rb, wb = _names(index, b)
-    if wa & rb or wb & ra:
-        return None
+    reads, writes = _names(index, moved)
+    for s in between:
+        r, w = _names(index, s)
+        if writes & (r | w) or w & reads:
+            return None
+    first = index.start(between[0])[0]
+    last_between = index.end(between[-1])[0]
+    m0, m1 = index.start(moved)[0], index.end(moved)[0]
+    if m0 != last_between + 1:
+        return None  # a blank or comment line before the moved statement: left to a person
     lines = index.text.splitlines()
-    moved = lines[b0 - 1: b1] + lines[a0 - 1: a1]
-    what = index.code(b.body[0]).strip()
+    new = lines[m0 - 1: m1] + lines[first - 1: last_between]
+    what = index.code(moved.body[0]).strip()
     return make_fix(
         "unsafe",
-        f"Move `{what}` (line {b0}) above line {a0}",
-        [edit("\n".join(moved), (a0, 1), (b1, len(lines[b1 - 1]) + 1))],
+        f"Move `{what}` (line {m0}) above line {first}",
+        [edit("\n".join(new), (first, 1), (m1, len(lines[m1 - 1]) + 1))],
     )
 
 
 FIXERS: Dict[str, Callable[[SourceIndex, Finding], Optional[Fix]]] = {
     "ACL303": wrong_release,
-    "ACL203": swap_release,
+    "ACL203": move_release,
 }
 
 
