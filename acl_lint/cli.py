@@ -177,7 +177,7 @@ def _emit(text: str, output: Optional[str]) -> None:
 
 
 def _check(argv: Sequence[str]) -> int:
-    from .baseline import BaselineError, load_baseline, write_baseline
+    from .baseline import BaselineError, load_baseline
     from .config import ConfigError, load_settings, parse_code_list
     from .discovery import DiscoveryError
     from .progress import Progress
@@ -238,17 +238,7 @@ def _check(argv: Sequence[str]) -> int:
         _report_stats(stats, time.perf_counter() - started, jobs)
 
     if args.write_baseline:
-        try:
-            n = write_baseline(args.write_baseline, result.findings)
-        except BaselineError as exc:
-            return _fail(str(exc))
-        sys.stderr.write(
-            f"acl-lint: wrote baseline of {n} finding{'s' if n != 1 else ''} "
-            f"({result.files_checked} files) to {args.write_baseline}\n"
-        )
-        for e in result.errors:
-            sys.stderr.write(f"acl-lint: error: {e.path}: {e.message}\n")
-        return 2 if result.errors else 0
+        return _write_baseline(args.write_baseline, result)
     if args.add_noqa:
         return _add_noqa(result)
     fixed = None
@@ -259,8 +249,7 @@ def _check(argv: Sequence[str]) -> int:
         if args.diff:
             return _show_diff(result, fixed)
         if stdin:
-            sys.stdout.write(fixed.texts.get(name, result.sources.get(name, "")))
-            sys.stdout.flush()
+            run.echo(fixed.texts.get(name))
             args.output = args.output or "-"  # the report goes to stderr
         else:
             code = _write_fixes(result, fixed)
@@ -270,11 +259,27 @@ def _check(argv: Sequence[str]) -> int:
     return _report(args, result, fmt, fixed)
 
 
+def _write_baseline(path: str, result) -> int:
+    from .baseline import BaselineError, write_baseline
+
+    try:
+        n = write_baseline(path, result.findings)
+    except BaselineError as exc:
+        return _fail(str(exc))
+    sys.stderr.write(
+        f"acl-lint: wrote baseline of {n} finding{'s' if n != 1 else ''} ({result.files_checked} files) to {path}\n"
+    )
+    for e in result.errors:
+        sys.stderr.write(f"acl-lint: error: {e.path}: {e.message}\n")
+    return 2 if result.errors else 0
+
+
 class _Run:
     """One lint configuration, to run on paths, on standard input, and again on fixed texts."""
 
     def __init__(self, settings, baseline, cache_dir, jobs) -> None:
         self.settings, self.baseline, self.cache_dir, self.jobs = settings, baseline, cache_dir, jobs
+        self.stdin_data = b""
 
     def paths(self, paths, progress, stats):
         from .lint import lint_paths
@@ -288,6 +293,7 @@ class _Run:
         from .sources import SourceError, decode_source, parse_error_finding
 
         data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
+        self.stdin_data = data
         try:
             text: Optional[str] = decode_source(data).replace("\r\n", "\n").replace("\r", "\n")
             errors = []
@@ -295,6 +301,17 @@ class _Run:
             text, errors = None, [parse_error_finding(name, exc.reason, exc.line, exc.column)]
         return lint_sources([(name, text)], self.settings, baseline=self.baseline, read_errors=errors,
                             jobs=1)
+
+    def echo(self, fixed: Optional[str]) -> None:
+        """--fix on standard input: the fixed text, or exactly the bytes read when nothing was fixed."""
+        sys.stdout.flush()
+        if fixed is not None:
+            sys.stdout.write(fixed.replace("\n", "\r\n") if b"\r\n" in self.stdin_data else fixed)
+        elif hasattr(sys.stdout, "buffer"):
+            sys.stdout.buffer.write(self.stdin_data)
+        else:
+            sys.stdout.write(self.stdin_data.decode("utf-8", "replace"))
+        sys.stdout.flush()
 
     def relinter(self, first):
         """Lint ``first``'s files again with some texts replaced (after fixes)."""

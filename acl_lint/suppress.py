@@ -173,7 +173,8 @@ def _directives(comment: str, line: int, col0: int) -> Tuple[List[Suppression], 
             close = difflib.get_close_matches(word.lower(), DIRECTIVES, n=1)
             hint = f" (did you mean `# acl-lint: {close[0]}`?)" if close else ""
             known = ", ".join(f"`{d}`" for d in DIRECTIVES)
-            out.append(_malformed(line, col0, m, f"unknown acl-lint directive `{word}`{hint}; known: {known}"))
+            what = f"unknown acl-lint directive `{word}`" if word else "no directive after `acl-lint:`"
+            out.append(_malformed(line, col0, m, f"{what}{hint}; known: {known}"))
     return out, skip
 
 
