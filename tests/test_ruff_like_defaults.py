@@ -5,27 +5,13 @@ import io
 import json
 import subprocess
 import sys
-import textwrap
 
 import pytest
 
 from acl_lint.cli import main
+from test_cli import LEAK  # a leak at line 5 (acquire) with its exit at line 8
 
 UNUSED = "import acl\nx = 1  # noqa: ACL101\n"  # one ACL002 per file, no engine work
-
-LEAK = textwrap.dedent(
-    """\
-    import acl
-
-
-    def load(size):
-        p, ret = acl.rt.malloc(16, 0)
-        if ret != 0:
-            return None
-        return size
-    """
-)
-
 
 @pytest.fixture
 def here(tmp_path, monkeypatch):
