@@ -21,7 +21,8 @@ __all__ = ["Fix", "FixOutcome", "WriteError", "attach_fixes", "fix_texts", "make
 
 
 def attach_fixes(findings: Sequence[Finding], sources: Mapping[str, str]) -> List[Finding]:
-    """The findings, each with its fix when one is mechanical (files parsed once, only when needed)."""
+    """The findings, each with its fix when one is mechanical (each top-level statement
+    holding a finding of a fixable code is parsed once; nothing else is)."""
     codes = fixable_codes()
     todo: Dict[str, List[int]] = {}
     for i, f in enumerate(findings):
@@ -33,20 +34,42 @@ def attach_fixes(findings: Sequence[Finding], sources: Mapping[str, str]) -> Lis
 
     out = list(findings)
     for path, indices in todo.items():
-        try:
-            index = SourceIndex(sources[path])
-        except Exception:  # noqa: BLE001 - libcst cannot parse it: no fix, never a crash
-            continue
+        text = sources[path]
+        pieces = _top_level_spans(text)
+        by_piece: Dict[Tuple[int, int], List[int]] = {}
         for i in indices:
-            f = out[i]
-            fixer = fixer_for(f.code)
+            span = next((sp for sp in pieces if sp[0] <= out[i].line <= sp[1]), None)
+            if span is not None:
+                by_piece.setdefault(span, []).append(i)
+        for (first, last), chosen in by_piece.items():
             try:
-                fix = fixer(index, f) if fixer is not None else None
-            except Exception:  # noqa: BLE001 - a fixer that fails offers no fix
-                fix = None
-            if fix is not None:
-                out[i] = replace(f, fix=fix)
+                index = SourceIndex(text, first, last)
+            except Exception:  # noqa: BLE001 - libcst cannot parse it: no fix, never a crash
+                continue
+            for i in chosen:
+                fixer = fixer_for(out[i].code)
+                try:
+                    fix = fixer(index, out[i]) if fixer is not None else None
+                except Exception:  # noqa: BLE001 - a fixer that fails offers no fix
+                    fix = None
+                if fix is not None:
+                    out[i] = replace(out[i], fix=fix)
     return out
+
+
+def _top_level_spans(text: str) -> List[Tuple[int, int]]:
+    """(first, last) line of each top-level statement, decorators included (ast: fast)."""
+    import ast
+
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return []
+    spans = []
+    for node in tree.body:
+        first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())])
+        spans.append((first, node.end_lineno or node.lineno))
+    return spans
 
 
 def wanted(fix: Optional[Fix], unsafe: bool) -> bool:
