@@ -116,6 +116,12 @@ def _noqa(comment: str, line: int, col0: int, out: List[Suppression]) -> None:
                 continue
             parsed: Optional[Tuple[str, ...]] = None
         else:
+            glued = re.compile(r"[\w\-]+").match(comment, m.end())
+            if glued:  # "# noqa: ACL1O1" (a letter O): "ACL1" would silence every ACL1xx
+                token = comment[m.start("codes"): glued.end()].split(",")[-1].split()[-1]
+                whole = re.compile(re.escape(comment[m.start(): glued.end()]))
+                out.append(_malformed(line, col0, whole.match(comment, m.start()), f"`{token}` is not a code"))
+                continue
             tail = re.compile(r"\s*,\s*(?P<bad>[^\s,#]+)").match(comment, m.end())
             if tail:  # "# noqa: ACL101, ACL-501": the codes before act, the rest is reported
                 meant = _meant(tail.group("bad"))

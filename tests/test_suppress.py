@@ -283,3 +283,10 @@ def test_malformed_suppression_through_the_cli(tmp_path, monkeypatch, capsys):
     assert out[0].startswith("m.py:5:14: ACL101 device memory `p`")
     assert out[1] == ("m.py:5:36: ACL002 malformed suppression `# noqa: ACL-101`: expected a comma-separated "
                       "list of codes such as `# noqa: ACL101`; it suppresses nothing")
+
+
+def test_a_code_glued_to_junk_is_not_a_prefix():
+    """`ACL1O1` (a letter O) must not act as the prefix ACL1."""
+    out = run("p = x  # noqa: ACL1O1\n", [finding(1), finding(1, "ACL102")])
+    assert codes(out) == [(1, "ACL002"), (1, "ACL101"), (1, "ACL102")]
+    assert out[-1].message == "malformed suppression `# noqa: ACL1O1`: `ACL1O1` is not a code; it suppresses nothing"
