@@ -231,3 +231,13 @@ def test_add_noqa_snapshot_and_relint(here, capsys):
 def test_add_noqa_refuses_stdin_and_fix(here, capsys):
     assert main(["--add-noqa", "--fix", "."]) == 2
     assert "--add-noqa rewrites files" in capsys.readouterr().err
+
+
+def test_no_fix_for_a_name_imported_on_its_own(here, capsys):
+    """`from acl import rt`: the right API would need another import; no fix is offered."""
+    (here / "r.py").write_text((FIXES / "wrong_release_api.py").read_text().replace(
+        "import acl\n", "import acl\nfrom acl import destroy_data_buffer\n").replace(
+        "    acl.destroy_data_buffer(dataset)", "    destroy_data_buffer(dataset)"))
+    _, data = lint_json(capsys, "r.py")
+    fixes = {f["line"]: f["fix"] for f in data["findings"] if f["code"] == "ACL303"}
+    assert fixes[24] is None and fixes[22] is not None, fixes

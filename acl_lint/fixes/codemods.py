@@ -108,10 +108,16 @@ class SourceIndex:
         return None
 
 
-def rename_call(index: SourceIndex, call: cst.Call, old: str, new: str, applicability: str, why: str = "") -> Fix:
-    """Replace the callee ``<module>.old`` by ``<module>.new`` (the module spelled as in the source)."""
+def rename_call(
+    index: SourceIndex, call: cst.Call, old: str, new: str, applicability: str, why: str = ""
+) -> Optional[Fix]:
+    """Replace the callee ``<module>.old`` by ``<module>.new``, the module spelled as in
+    the source (``acl.``, ``pyacl.``); None for a name imported on its own (``from acl
+    import destroy_data_buffer``): the new name would need an import."""
     name = dotted(call.func) or ""
-    head = name[: -len(old)] if name.endswith(old) else "acl."
+    if not name.endswith("." + old):
+        return None
+    head = name[: -len(old)]
     message = f"Replace `{head}{old}` with `{head}{new}`" + (f" ({why})" if why else "")
     return make_fix(applicability, message, [edit(head + new, index.start(call.func), index.end(call.func))])
 
