@@ -241,3 +241,18 @@ def test_no_fix_for_a_name_imported_on_its_own(here, capsys):
     _, data = lint_json(capsys, "r.py")
     fixes = {f["line"]: f["fix"] for f in data["findings"] if f["code"] == "ACL303"}
     assert fixes[24] is None and fixes[22] is not None, fixes
+
+
+def test_noqa_fix_for_one_finding_is_an_edit_of_its_line():
+    """What an editor's "suppress" code action applies (same placement as --add-noqa)."""
+    from acl_lint.fixes.noqa import noqa_fix
+
+    text = (FIXES / "add_noqa.py").read_text()
+    on_string_line = Finding("ACL101", "leak", "n.py", 22, 16, 22, 40)
+    fix = noqa_fix(text, on_string_line)
+    assert fix["message"] == "Suppress with `# noqa: ACL101`"
+    assert fix["edits"] == [{"content": '"""), 0)  # noqa: ACL101', "location": {"row": 23, "column": 1},
+                             "end_location": {"row": 23, "column": 9}}]
+    merged = noqa_fix(text, Finding("ACL101", "leak", "n.py", 15, 16, 15, 40))
+    assert merged["edits"][0]["content"].endswith("# noqa: E501, ACL101")
+    assert noqa_fix(text, Finding("ACL002", "unused", "n.py", 15, 16, 15, 40)) is None

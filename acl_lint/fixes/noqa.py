@@ -6,10 +6,11 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from typing import Dict, List, Sequence, Set, Tuple
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from ..findings import Finding
 from ..suppress import statement_spans
+from .edits import edit, make_fix
 
 #: findings a noqa comment is not for: unreadable files, and unused suppressions (remove those instead)
 NOT_NOQA = frozenset({"ACL001", "ACL002"})
@@ -84,3 +85,19 @@ def add_noqa(text: str, findings: Sequence[Finding]) -> Tuple[str, int]:
             lines[line - 1] = src.rstrip() + "  # noqa: " + ", ".join(codes)
         changed += 1
     return "\n".join(lines), changed
+
+
+def noqa_fix(text: str, finding: Finding) -> Optional[Dict]:
+    """The ``--add-noqa`` change for one finding as a fix (Ruff's shape: one edit replacing
+    the line that gets the comment), e.g. for an editor's "suppress" code action; None when
+    no comment can be placed (ACL001/ACL002, or every line of the statement ends in a string)."""
+    new, changed = add_noqa(text, [finding])
+    if not changed:
+        return None
+    old_lines, new_lines = text.split("\n"), new.split("\n")
+    row = next(i for i, (a, b) in enumerate(zip(old_lines, new_lines), 1) if a != b)
+    return make_fix(
+        "safe",
+        f"Suppress with `# noqa: {finding.code}`",
+        [edit(new_lines[row - 1], (row, 1), (row, len(old_lines[row - 1]) + 1))],
+    )
