@@ -234,6 +234,7 @@ class _GitIgnore:
 
     def __init__(self) -> None:
         self._specs: dict = {}
+        self._dirs: dict = {}  # (folder, start) -> excluded, shared by the files of a folder
 
     def _spec(self, folder: str):
         if folder not in self._specs:
@@ -275,11 +276,14 @@ class _GitIgnore:
 
     def excluded(self, path: str, top: str, start: str) -> bool:
         """Whether a file found under ``top`` is excluded: it, or a folder between ``top`` and it."""
-        rel = os.path.relpath(os.path.dirname(path), top)
-        current = top
-        if rel != os.curdir:
-            for part in rel.split(os.sep):
-                current = os.path.join(current, part)
-                if self.ignored(current, True, start):
-                    return True
-        return self.ignored(path, False, start)
+        return self._folder_excluded(os.path.dirname(path), top, start) or self.ignored(path, False, start)
+
+    def _folder_excluded(self, folder: str, top: str, start: str) -> bool:
+        if folder == top or len(folder) <= len(top):
+            return False
+        key = (folder, start)
+        if key not in self._dirs:
+            self._dirs[key] = self._folder_excluded(os.path.dirname(folder), top, start) or self.ignored(
+                folder, True, start
+            )
+        return self._dirs[key]
