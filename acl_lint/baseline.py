@@ -1,25 +1,28 @@
 """Baselines: record today's findings, then report only new ones.
 
-The file is JSON::
+The file is JSON, one entry per accepted finding, readable in a review::
 
     {
-      "acl-lint-baseline": 1,
+      "acl-lint-baseline": 2,
       "version": "0.1.0",
-      "fingerprints": {"<fingerprint>": <count>, ...},
-      "findings": [{"fingerprint", "code", "path", "line", "message"}, ...]
+      "findings": [
+        {"fingerprint": "...", "code": "ACL101", "rule": "resource-leak", "path": "app.py",
+         "function": "Model.load", "resource": "self.buf", "line": 12, "message": "..."},
+        ...
+      ]
     }
 
-Only ``fingerprints`` is read back; ``findings`` is there for people reading
-a diff. Matching is by ``Finding.fingerprint`` as a multiset: a baseline with
-two of a fingerprint and a run with three reports one (the last by position).
-Fingerprints contain the path as displayed, so run with the same path form
-(e.g. from the repository root) when writing and using a baseline.
+Matching is by ``fingerprint`` only (the rest is for people; ``line`` is where
+it was when recorded), as a multiset: a baseline with two of a fingerprint and
+a run with three reports one (the last by position). Format 1 (a
+``"fingerprints": {fingerprint: count}`` table) still loads. Fingerprints
+contain the path as displayed, so run with the same path form (e.g. from the
+repository root) when writing and using a baseline.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from typing import Iterable, List
 
@@ -27,41 +30,41 @@ from . import __version__
 from .findings import Finding
 
 FORMAT_KEY = "acl-lint-baseline"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READS = (1, 2)
 
 
 class BaselineError(Exception):
     """A baseline that cannot be read or is not one of ours."""
 
 
+def entry(f: Finding) -> dict:
+    """What a reviewer reads about one accepted finding."""
+    return {
+        "fingerprint": f.fingerprint,
+        "code": f.code,
+        "rule": f.name,
+        "path": f.path,
+        "function": f.function,
+        "resource": f.resource,
+        "line": f.line,
+        "message": f.message,
+    }
+
+
 def baseline_json(findings: Iterable[Finding]) -> dict:
     ordered = sorted(findings, key=Finding.sort_key)
-    counts = Counter(f.fingerprint for f in ordered)
-    return {
-        FORMAT_KEY: FORMAT_VERSION,
-        "version": __version__,
-        "fingerprints": dict(sorted(counts.items())),
-        "findings": [
-            {"fingerprint": f.fingerprint, "code": f.code, "path": f.path, "line": f.line, "message": f.message}
-            for f in ordered
-        ],
-    }
+    return {FORMAT_KEY: FORMAT_VERSION, "version": __version__, "findings": [entry(f) for f in ordered]}
 
 
 def write_baseline(path: str, findings: Iterable[Finding]) -> int:
     """Write the baseline; return how many findings it records."""
+    from .fixes import write_atomically
+
     data = baseline_json(findings)
-    tmp = f"{path}.tmp{os.getpid()}"
     try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            json.dump(data, fh, indent=2, ensure_ascii=False)
-            fh.write("\n")
-        os.replace(tmp, path)
+        write_atomically(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
         raise BaselineError(f"cannot write baseline {path}: {exc.strerror or exc}") from None
     return len(data["findings"])
 
@@ -79,8 +82,16 @@ def load_baseline(path: str) -> Counter:
         raise BaselineError(f"baseline {path} is not valid JSON: {exc}") from None
     if not isinstance(data, dict) or FORMAT_KEY not in data:
         raise BaselineError(f"{path} is not an acl-lint baseline (no '{FORMAT_KEY}' key)")
-    if data[FORMAT_KEY] != FORMAT_VERSION:
-        raise BaselineError(f"baseline {path} has format {data[FORMAT_KEY]!r}; this acl-lint reads {FORMAT_VERSION}")
+    if data[FORMAT_KEY] not in READS:
+        raise BaselineError(f"baseline {path} has format {data[FORMAT_KEY]!r}; this acl-lint reads "
+                            + " and ".join(map(str, READS)))
+    if data[FORMAT_KEY] == 2:
+        entries = data.get("findings")
+        if not isinstance(entries, list) or not all(
+            isinstance(e, dict) and isinstance(e.get("fingerprint"), str) for e in entries
+        ):
+            raise BaselineError(f"baseline {path}: 'findings' must be a list of entries with a 'fingerprint'")
+        return Counter(e["fingerprint"] for e in entries)
     prints = data.get("fingerprints")
     if not isinstance(prints, dict) or not all(
         isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v >= 0 for k, v in prints.items()

@@ -98,7 +98,7 @@ def tool_fingerprint() -> str:
     h = hashlib.blake2b(digest_size=16)
     h.update(f"acl-lint {__version__} format {FORMAT} {sys.implementation.name} {sys.version_info[:3]}".encode())
     pkg = os.path.dirname(os.path.abspath(__file__))
-    for sub in ("", "static"):  # the modules that decide what is found (not runtime/, sim/, report/)
+    for sub in ("", "static", "fixes"):  # what decides the findings and their fixes (not runtime/, sim/, report/)
         folder = os.path.join(pkg, sub)
         try:
             names = sorted(n for n in os.listdir(folder) if n.endswith(".py") and (sub or n not in _NOT_ENGINE))

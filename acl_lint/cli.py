@@ -53,12 +53,16 @@ def _check_parser(prog: str = "acl-lint") -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to lint (default: .)")
+    p.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or folders to lint (default: .); - reads standard input"
+    )
     p.add_argument("--version", action="version", version=f"acl-lint {__version__}")
     p.add_argument(
+        "--output-format",
         "--format",
+        dest="format",
         choices=FORMATS,
-        help="report format (default: full on a terminal, concise otherwise)",
+        help="report format (default: full, with code frames and leaking paths)",
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
     p.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to enable (replaces config)")
@@ -68,7 +72,21 @@ def _check_parser(prog: str = "acl-lint") -> argparse.ArgumentParser:
     p.add_argument("--show-settings", action="store_true", help="print the settings in force and exit")
     p.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
-    p.add_argument("--no-color", action="store_true", help="no colours (also: NO_COLOR environment variable)")
+    p.add_argument("--fix", action="store_true", help="apply the safe fixes to the files linted, then report the rest")
+    p.add_argument(
+        "--unsafe-fixes", action="store_true", help="with --fix or --diff: also apply fixes that may change behaviour"
+    )
+    p.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing (exit 1 if any)")
+    p.add_argument("--add-noqa", action="store_true", help="add `# noqa: CODE` to every line with a finding")
+    p.add_argument("--stdin-filename", metavar="NAME", help="with PATH -: the name of the file read from stdin")
+    p.add_argument(
+        "--no-respect-gitignore",
+        dest="respect_gitignore",
+        action="store_false",
+        default=None,
+        help="also lint files that .gitignore excludes (default: skip them unless named)",
+    )
+    p.add_argument("--no-color", action="store_true", help="no colours (also NO_COLOR; FORCE_COLOR forces them)")
     p.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in this baseline")
     p.add_argument("--write-baseline", metavar="FILE", help="record the current findings as a baseline and exit")
     p.add_argument(
@@ -128,12 +146,12 @@ def _graph_parser() -> argparse.ArgumentParser:
 
 
 def _use_color(stream: TextIO, no_color: bool) -> bool:
+    """--no-color, then NO_COLOR, then FORCE_COLOR (https://force-color.org), then: a terminal."""
     if no_color or os.environ.get("NO_COLOR"):
         return False
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return _isatty(stream)
 
 
 def _isatty(stream: TextIO) -> bool:
@@ -159,18 +177,23 @@ def _emit(text: str, output: Optional[str]) -> None:
 
 
 def _check(argv: Sequence[str]) -> int:
-    from .baseline import BaselineError, load_baseline, write_baseline
+    from .baseline import BaselineError, load_baseline
     from .config import ConfigError, load_settings, parse_code_list
     from .discovery import DiscoveryError
-    from .lint import lint_paths
     from .progress import Progress
-    from .report import MACHINE_FORMATS, render, statistics
+    from .report import MACHINE_FORMATS
 
     args = _check_parser().parse_args(argv)
+    stdin = args.paths == ["-"] or (bool(args.stdin_filename) and not args.paths)
+    if "-" in args.paths and not stdin:
+        return _fail("- (standard input) cannot be combined with other paths")
+    if args.add_noqa and (args.fix or args.diff or stdin):
+        return _fail("--add-noqa rewrites files: it cannot be combined with --fix, --diff or standard input")
     paths = args.paths or ["."]
+    name = args.stdin_filename or "-"
     try:
         settings = load_settings(
-            paths,
+            [name] if stdin and args.stdin_filename else (["."] if stdin else paths),
             args.config,
             select=parse_code_list(args.select, "--select"),
             extend_select=parse_code_list(args.extend_select, "--extend-select"),
@@ -178,6 +201,8 @@ def _check(argv: Sequence[str]) -> int:
         )
     except ConfigError as exc:
         return _fail(str(exc))
+    if args.respect_gitignore is not None:
+        settings.respect_gitignore = args.respect_gitignore
     if args.show_settings:
         _emit(settings.describe(), args.output)
         return 0
@@ -188,22 +213,22 @@ def _check(argv: Sequence[str]) -> int:
         except BaselineError as exc:
             return _fail(str(exc))
 
+    fmt = args.format or "full"
     to_terminal = not args.output and _isatty(sys.stdout)
-    fmt = args.format or ("full" if to_terminal else "concise")
     progress = None
-    if _isatty(sys.stderr) and not (fmt in MACHINE_FORMATS and to_terminal):
+    if not stdin and _isatty(sys.stderr) and not (fmt in MACHINE_FORMATS and to_terminal):
         progress = Progress(sys.stderr)
     jobs = args.jobs or max(1, os.cpu_count() or 1)  # acl_lint.parallel.default_jobs, without importing it
     cache_dir = None
-    if not args.no_cache:
+    if not args.no_cache and not stdin:
         from .cache import default_dir
 
         cache_dir = args.cache_dir or default_dir(settings.root)
     stats: dict = {}
     started = time.perf_counter()
+    run = _Run(settings, baseline, cache_dir, jobs)
     try:
-        result = lint_paths(paths, settings, baseline=baseline, progress=progress, cache_dir=cache_dir, jobs=jobs,
-                            stats=stats)
+        result = run.stdin(name) if stdin else run.paths(paths, progress, stats)
     except DiscoveryError as exc:
         return _fail(str(exc))
     finally:
@@ -213,23 +238,176 @@ def _check(argv: Sequence[str]) -> int:
         _report_stats(stats, time.perf_counter() - started, jobs)
 
     if args.write_baseline:
-        try:
-            n = write_baseline(args.write_baseline, result.findings)
-        except BaselineError as exc:
-            return _fail(str(exc))
-        sys.stderr.write(
-            f"acl-lint: wrote baseline of {n} finding{'s' if n != 1 else ''} "
-            f"({result.files_checked} files) to {args.write_baseline}\n"
-        )
-        for e in result.errors:
-            sys.stderr.write(f"acl-lint: error: {e.path}: {e.message}\n")
-        return 2 if result.errors else 0
+        return _write_baseline(args.write_baseline, result)
+    if args.add_noqa:
+        return _add_noqa(result)
+    fixed = None
+    if args.fix or args.diff:
+        from .fixes import fix_texts
 
-    color = to_terminal and _use_color(sys.stdout, args.no_color)
-    text = statistics(result, fmt, color=color) if args.statistics else render(result, fmt, color=color)
+        fixed = fix_texts(result, run.relinter(result), unsafe=args.unsafe_fixes)
+        if args.diff:
+            return _show_diff(result, fixed)
+        if stdin:
+            run.echo(fixed.texts.get(name))
+            args.output = args.output or "-"  # the report goes to stderr
+        else:
+            code = _write_fixes(result, fixed)
+            if code:
+                return code
+        result = fixed.result or result
+    return _report(args, result, fmt, fixed)
+
+
+def _write_baseline(path: str, result) -> int:
+    from .baseline import BaselineError, write_baseline
+
+    try:
+        n = write_baseline(path, result.findings)
+    except BaselineError as exc:
+        return _fail(str(exc))
+    sys.stderr.write(
+        f"acl-lint: wrote baseline of {n} finding{'s' if n != 1 else ''} ({result.files_checked} files) to {path}\n"
+    )
+    for e in result.errors:
+        sys.stderr.write(f"acl-lint: error: {e.path}: {e.message}\n")
+    return 2 if result.errors else 0
+
+
+class _Run:
+    """One lint configuration, to run on paths, on standard input, and again on fixed texts."""
+
+    def __init__(self, settings, baseline, cache_dir, jobs) -> None:
+        self.settings, self.baseline, self.cache_dir, self.jobs = settings, baseline, cache_dir, jobs
+        self.stdin_data = b""
+
+    def paths(self, paths, progress, stats):
+        from .lint import lint_paths
+
+        return lint_paths(paths, self.settings, baseline=self.baseline, progress=progress,
+                          cache_dir=self.cache_dir, jobs=self.jobs, stats=stats)
+
+    def stdin(self, name: str):
+        """Lint standard input as the file ``name`` (config, per-file-ignores and findings use it)."""
+        from .lint import lint_sources
+        from .sources import SourceError, decode_source, parse_error_finding
+
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
+        self.stdin_data = data
+        try:
+            text: Optional[str] = decode_source(data).replace("\r\n", "\n").replace("\r", "\n")
+            errors = []
+        except SourceError as exc:
+            text, errors = None, [parse_error_finding(name, exc.reason, exc.line, exc.column)]
+        return lint_sources([(name, text)], self.settings, baseline=self.baseline, read_errors=errors,
+                            jobs=1)
+
+    def echo(self, fixed: Optional[str]) -> None:
+        """--fix on standard input: the fixed text, or exactly the bytes read when nothing was fixed."""
+        sys.stdout.flush()
+        if fixed is not None:
+            sys.stdout.write(fixed.replace("\n", "\r\n") if b"\r\n" in self.stdin_data else fixed)
+        elif hasattr(sys.stdout, "buffer"):
+            sys.stdout.buffer.write(self.stdin_data)
+        else:
+            sys.stdout.write(self.stdin_data.decode("utf-8", "replace"))
+        sys.stdout.flush()
+
+    def relinter(self, first):
+        """Lint ``first``'s files again with some texts replaced (after fixes)."""
+        from .findings import Finding
+        from .lint import lint_sources
+
+        unreadable = [f for f in first.findings if f.path not in first.sources]
+
+        def relint(texts):
+            files = [(p, texts.get(p, t)) for p, t in first.sources.items()]
+            result = lint_sources(files, self.settings, baseline=self.baseline, cache_dir=self.cache_dir,
+                                  jobs=self.jobs)
+            result.findings = sorted(result.findings + unreadable, key=Finding.sort_key)
+            result.files_checked = first.files_checked
+            return result
+
+        return relint
+
+
+def _write_fixes(result, fixed) -> int:
+    from .fixes import WriteError, write_fixed
+
+    failed = False
+    for path, text in fixed.texts.items():
+        try:
+            write_fixed(path, result.sources[path], text)
+        except WriteError as exc:
+            sys.stderr.write(f"acl-lint: error: {exc}\n")
+            fixed.applied.pop(path, None)
+            failed = True
+    return 2 if failed else 0
+
+
+def _show_diff(result, fixed) -> int:
+    """--diff: the fixes as a unified diff on stdout; exit 1 when there is one (as Ruff)."""
+    from .fixes import unified_diff
+    from .report.text import plural
+
+    out = [unified_diff(path, result.sources[path], text) for path, text in sorted(fixed.texts.items())]
+    try:
+        _emit("".join(out), None)
+    except BrokenPipeError:
+        _silence_stdout()
+    n = fixed.total
+    sys.stderr.write(f"Would fix {plural(n, 'finding')}.\n" if n else "No fixes available.\n")
+    return 2 if result.errors else (1 if n else 0)
+
+
+def _add_noqa(result) -> int:
+    """--add-noqa: a noqa comment on every line with a finding; files written in place."""
+    from .fixes import WriteError, write_fixed
+    from .fixes.noqa import add_noqa
+    from .report.text import plural
+
+    by_path: dict = {}
+    for f in result.findings:
+        if f.path in result.sources:
+            by_path.setdefault(f.path, []).append(f)
+    total, code = 0, 0
+    for path, found in sorted(by_path.items()):
+        text, n = add_noqa(result.sources[path], found)
+        if not n:
+            continue
+        try:
+            write_fixed(path, result.sources[path], text)
+            total += n
+        except WriteError as exc:
+            sys.stderr.write(f"acl-lint: error: {exc}\n")
+            code = 2
+    sys.stderr.write(f"Added {plural(total, 'noqa directive')}.\n")
+    return code or (2 if result.errors else 0)
+
+
+def _report(args, result, fmt: str, fixed) -> int:
+    from .report import MACHINE_FORMATS, render, statistics
+    from .report.text import plural
+
+    to_stderr = args.output == "-"
+    color = False if args.output and not to_stderr else _use_color(sys.stderr if to_stderr else sys.stdout,
+                                                                   args.no_color)
+    if args.statistics:
+        text = statistics(result, fmt, color=color)
+    else:
+        text = render(result, fmt, color=color, unsafe_fixes=args.unsafe_fixes)
+    if fixed is not None and fixed.total:
+        note = f"Fixed {plural(fixed.total, 'finding')} in {plural(len(fixed.applied), 'file')}.\n"
+        if fmt in MACHINE_FORMATS:
+            sys.stderr.write(note)
+        else:
+            text += note
     code = 2 if result.errors else (1 if result.findings and not args.exit_zero else 0)
     try:
-        _emit(text, args.output)
+        if to_stderr:
+            sys.stderr.write(text)
+        else:
+            _emit(text, args.output)
     except BrokenPipeError:
         _silence_stdout()
     return code

@@ -41,7 +41,7 @@ RULE_OPTIONS: Dict[str, Tuple[str, Any]] = {
 }
 
 SELECTION_KEYS = ("select", "ignore", "extend-select")
-OTHER_KEYS = ("per-file-ignores", "exclude", "extend-exclude", "severity")
+OTHER_KEYS = ("per-file-ignores", "exclude", "extend-exclude", "severity", "respect-gitignore")
 KNOWN_KEYS = SELECTION_KEYS + OTHER_KEYS + tuple(RULE_OPTIONS)
 
 
@@ -59,6 +59,7 @@ class Settings:
     exclude: List[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
     extend_exclude: List[str] = field(default_factory=list)
     severity: Dict[str, str] = field(default_factory=dict)
+    respect_gitignore: bool = True  # skip what .gitignore excludes while walking folders
     options: Dict[str, Any] = field(default_factory=lambda: {k: v[1] for k, v in RULE_OPTIONS.items()})
 
     @property
@@ -99,6 +100,7 @@ class Settings:
             f"ignore = {_toml_list(self.ignore)}",
             f"exclude = {_toml_list(self.exclude)}",
             f"extend-exclude = {_toml_list(self.extend_exclude)}",
+            f"respect-gitignore = {_toml_value(self.respect_gitignore)}",
         ]
         for key, value in self.options.items():
             lines.append(f"{key} = {_toml_value(value)}")
@@ -270,6 +272,8 @@ def apply_table(settings: Settings, table: Mapping[str, Any], where: str) -> Non
                 raise ConfigError(f"{where}: 'severity.{code}' must be \"error\" or \"warning\", got {level!r}")
             out[code.upper()] = level
         settings.severity = out
+    if "respect-gitignore" in table:
+        settings.respect_gitignore = _check_option("bool", table["respect-gitignore"], where, "respect-gitignore")
     for key, (kind, _default) in RULE_OPTIONS.items():
         if key in table:
             settings.options[key] = _check_option(kind, table[key], where, key)

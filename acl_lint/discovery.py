@@ -174,3 +174,116 @@ def module_name(path: str) -> str:
     if parts and parts[-1] == "__init__":
         parts = parts[:-1]
     return ".".join(parts)
+
+
+# --- .gitignore ------------------------------------------------------------------
+
+
+def drop_gitignored(names: Sequence[str], given: Sequence[str]) -> List[str]:
+    """``names`` (found by :func:`discover` under ``given``) without the files that
+    ``.gitignore`` excludes, as git reads it: the ``.gitignore`` of each folder from the
+    repository root (the nearest folder holding ``.git``; without one, the folder
+    walked) down to the file, the deepest that has a say deciding, and
+    ``.git/info/exclude``. A file named in ``given`` is kept even if ignored, and so
+    is what is inside a folder named in ``given`` that is itself ignored, except
+    for the ``.gitignore`` files inside that folder (as Ruff does).
+    """
+    tops = []
+    explicit = set()
+    for g in given:
+        full = os.path.abspath(g)
+        if os.path.isdir(g) and not os.path.basename(os.path.normpath(g)).endswith(PYTHON_SUFFIXES):
+            tops.append(full)
+        else:
+            explicit.add(os.path.normcase(full))
+    if not tops:
+        return list(names)
+    ignore = _GitIgnore()
+    starts = {}
+    for top in tops:
+        repo = _repo_root(top)
+        start = repo if repo is not None else top
+        if repo is not None and ignore.ignored(top, True, start):
+            start = top  # a folder named on the command line is linted even if ignored
+        starts[top] = start
+    out = []
+    for name in names:
+        full = os.path.abspath(name)
+        if os.path.normcase(full) in explicit:
+            out.append(name)
+            continue
+        top = max((t for t in tops if full.startswith(t.rstrip(os.sep) + os.sep)), key=len, default=None)
+        if top is None or not ignore.excluded(full, top, starts[top]):
+            out.append(name)
+    return out
+
+
+def _repo_root(folder: str) -> Optional[str]:
+    current = folder
+    while True:
+        if os.path.exists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+class _GitIgnore:
+    """The .gitignore files met so far, one spec per folder (pathspec's GitIgnoreSpec)."""
+
+    def __init__(self) -> None:
+        self._specs: dict = {}
+        self._dirs: dict = {}  # (folder, start) -> excluded, shared by the files of a folder
+
+    def _spec(self, folder: str):
+        if folder not in self._specs:
+            lines: List[str] = []
+            for name in (os.path.join(".git", "info", "exclude"), ".gitignore"):
+                try:
+                    with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as fh:
+                        lines.extend(fh.read().splitlines())
+                except OSError:
+                    pass
+            if lines:
+                import pathspec
+
+                self._specs[folder] = pathspec.GitIgnoreSpec.from_lines(lines)
+            else:
+                self._specs[folder] = None
+        return self._specs[folder]
+
+    def ignored(self, path: str, is_dir: bool, start: str) -> bool:
+        """Whether ``path`` itself is ignored by the .gitignore files from ``start`` down to it."""
+        if path == start or not path.startswith(start.rstrip(os.sep) + os.sep):
+            return False
+        folders = []
+        current = os.path.dirname(path)
+        while True:
+            folders.append(current)
+            if current == start or os.path.dirname(current) == current:
+                break
+            current = os.path.dirname(current)
+        for folder in folders:  # deepest first: the deepest file with a matching pattern decides
+            spec = self._spec(folder)
+            if spec is None:
+                continue
+            rel = _posix(os.path.relpath(path, folder)) + ("/" if is_dir else "")
+            result = spec.check_file(rel)
+            if result.include is not None:
+                return bool(result.include)
+        return False
+
+    def excluded(self, path: str, top: str, start: str) -> bool:
+        """Whether a file found under ``top`` is excluded: it, or a folder between ``top`` and it."""
+        return self._folder_excluded(os.path.dirname(path), top, start) or self.ignored(path, False, start)
+
+    def _folder_excluded(self, folder: str, top: str, start: str) -> bool:
+        if folder == top or len(folder) <= len(top):
+            return False
+        key = (folder, start)
+        if key not in self._dirs:
+            self._dirs[key] = self._folder_excluded(os.path.dirname(folder), top, start) or self.ignored(
+                folder, True, start
+            )
+        return self._dirs[key]

@@ -147,6 +147,9 @@ class Finding:
     acquire_call: str = ""  # normalised acquire call, e.g. "acl.rt.malloc"
     severity: str = ""  # resolved from the registry (and config) when empty
     engine: str = "static"  # "static" | "runtime"
+    #: a mechanical fix (acl_lint.fixes), Ruff's JSON shape: {"applicability": "safe"|"unsafe",
+    #: "message", "edits": [{"content", "location": {"row", "column"}, "end_location": {...}}]}
+    fix: Optional[dict] = field(default=None, compare=False, hash=False)
 
     @property
     def name(self) -> str:
@@ -190,6 +193,7 @@ class Finding:
             "fingerprint": self.fingerprint,
             "function": self.function,
             "engine": self.engine,
+            "fix": self.fix,
         }
 
 

@@ -48,13 +48,21 @@ def _internal(exc: BaseException) -> str:
     return f"internal error: {type(exc).__name__}: {exc}{where}"
 
 
+def _with_fixes(findings: Sequence[Finding], files: Sequence[Tuple[str, str]]) -> List[Finding]:
+    """The engine's findings with their mechanical fixes (acl_lint.fixes), computed where
+    the findings are made (in the worker of a pool) so that the cache keeps them too."""
+    from .fixes import attach_fixes
+
+    return attach_fixes(findings, dict(files))
+
+
 def _analyze(files: List[Tuple[str, str]], options: Dict) -> Tuple[List[Finding], List[FileError]]:
     """Run the engine on all files at once; on a crash, file by file to isolate it."""
     from .static import engine
 
     try:
         findings, errors = engine.analyze_files(files, options)
-        return list(findings), list(errors)
+        return _with_fixes(findings, files), list(errors)
     except Exception as exc:  # noqa: BLE001 - isolate the file that crashed
         if len(files) == 1:
             return [], [FileError(files[0][0], _internal(exc))]
@@ -62,7 +70,7 @@ def _analyze(files: List[Tuple[str, str]], options: Dict) -> Tuple[List[Finding]
     for item in files:
         try:
             f, e = engine.analyze_files([item], options)
-            findings.extend(f)
+            findings.extend(_with_fixes(f, [item]))
             errors.extend(e)
         except Exception as exc:  # noqa: BLE001
             errors.append(FileError(item[0], _internal(exc)))
@@ -112,7 +120,7 @@ def _analyze_batch(
     deps: Dict[str, Set[str]] = {}
     try:
         findings, errors = engine.analyze_files(files, options, project_files=project, read=read, deps_out=deps)
-        return list(findings), list(errors), deps
+        return _with_fixes(findings, files), list(errors), deps
     except Exception as exc:  # noqa: BLE001 - isolate the file that crashed
         if len(files) == 1:
             return [], [FileError(files[0][0], _internal(exc))], {}
@@ -121,7 +129,7 @@ def _analyze_batch(
         try:
             one: Dict[str, Set[str]] = {}
             f, e = engine.analyze_files([item], options, project_files=project, read=read, deps_out=one)
-            findings.extend(f)
+            findings.extend(_with_fixes(f, [item]))
             errors.extend(e)
             deps.update(one)
         except Exception as exc:  # noqa: BLE001
@@ -170,12 +178,12 @@ def _may_suppress(text: str, has_findings: bool) -> bool:
             return False
     elif not _QUICK.search(text):
         return False
-    if "acl-lint" in text and (_IGNORE.search(text) or _SKIP_FILE.search(text)):
+    if "acl-lint" in text and _DIRECTIVE.search(text):
         return True
     for m in _NOQA.finditer(text):
         codes = m.group("codes")
         if codes is None:
-            if has_findings:
+            if has_findings or _MALFORMED.match(text, m.end()):
                 return True
         elif any(c.startswith("ACL") for c in _split_codes(codes)):
             return True
@@ -183,7 +191,7 @@ def _may_suppress(text: str, has_findings: bool) -> bool:
 
 
 try:  # the patterns apply_suppressions uses, to decide when it can be skipped
-    from .suppress import _IGNORE, _NOQA, _QUICK, _SKIP_FILE, _split_codes
+    from .suppress import _DIRECTIVE, _MALFORMED, _NOQA, _QUICK, _split_codes
 except ImportError:  # pragma: no cover - suppress.py changed: always apply
     _NOQA = None  # type: ignore[assignment]
 
@@ -403,6 +411,10 @@ def lint_paths(
     stats = {} if stats is None else stats
     t0 = time.perf_counter()
     names = discover(paths or ["."], settings.exclude, settings.extend_exclude, settings.root)
+    if settings.respect_gitignore:
+        from .discovery import drop_gitignored
+
+        names = drop_gitignored(names, paths or ["."])
     files: List[Tuple[str, Optional[str]]] = []
     read_errors: List[Finding] = []
     for name in names:

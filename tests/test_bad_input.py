@@ -48,10 +48,10 @@ def check_bad(tmp_path, name, content, *extra_args):
     assert bad["code"] == "ACL001"
     assert bad["name"] == "parse-error"
     assert "\n" not in bad["message"]
-    # the concise report shows the same thing to a person
+    # the default (full) report shows the same thing to a person
     text = run_cli(tmp_path, *extra_args, ".")
     assert text.returncode == 1 and "Traceback" not in text.stderr
-    assert f"{name}:{bad['line']}:{bad['column']}: ACL001 {bad['message']}" in text.stdout
+    assert f"{name}:{bad['line']}:{bad['column']}: ACL001 [parse-error] {bad['message']}" in text.stdout
     return bad
 
 
@@ -152,7 +152,7 @@ def test_directory_named_like_a_module(tmp_path):
     # and when named on the command line
     proc = run_cli(tmp_path, "pkg.py", "good.py")
     assert proc.returncode == 1
-    assert "pkg.py:1:1: ACL001 is a directory, not a Python file" in proc.stdout
+    assert "pkg.py:1:1: ACL001 [parse-error] is a directory, not a Python file" in proc.stdout
 
 
 def test_huge_file(tmp_path):
@@ -190,7 +190,7 @@ def test_engine_crash_is_an_error_not_a_traceback(tmp_path, monkeypatch, capsys)
     (tmp_path / "b.py").write_text("x = 1\n")
     assert main(["."]) == 2
     captured = capsys.readouterr()
-    assert "b.py:1:1: ACL101 leak" in captured.out
+    assert "b.py:1:1: ACL101 [resource-leak] leak" in captured.out
     assert "a.py: error: internal error: RuntimeError: exploded" in captured.out
     assert "Traceback" not in captured.out + captured.err
     assert main(["--format", "json", "."]) == 2

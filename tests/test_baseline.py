@@ -43,12 +43,24 @@ def test_write_and_load(tmp_path):
     path = tmp_path / "baseline.json"
     assert write_baseline(str(path), [fnd("p"), fnd("p", 2), fnd("q")]) == 3
     data = json.loads(path.read_text())
-    assert data["acl-lint-baseline"] == 1
-    assert data["fingerprints"] == {fnd("p").fingerprint: 2, fnd("q").fingerprint: 1}
+    assert data["acl-lint-baseline"] == 2
+    # what was accepted is readable next to each fingerprint
     assert data["findings"][0] == {
-        "fingerprint": fnd("p").fingerprint, "code": "ACL101", "path": "a.py", "line": 1, "message": "p leaks",
+        "fingerprint": fnd("p").fingerprint, "code": "ACL101", "rule": "resource-leak", "path": "a.py",
+        "function": "f", "resource": "p", "line": 1, "message": "p leaks",
     }
-    assert load_baseline(str(path)) == Counter(data["fingerprints"])
+    assert load_baseline(str(path)) == Counter({fnd("p").fingerprint: 2, fnd("q").fingerprint: 1})
+
+
+def test_format_1_baselines_still_load(tmp_path):
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps({
+        "acl-lint-baseline": 1, "version": "0.1.0", "fingerprints": {fnd("p").fingerprint: 2},
+        "findings": [{"fingerprint": fnd("p").fingerprint, "code": "ACL101", "path": "a.py", "line": 1,
+                      "message": "p leaks"}] * 2,
+    }))
+    assert load_baseline(str(path)) == Counter({fnd("p").fingerprint: 2})
+    assert new_findings([fnd("p"), fnd("p", 2), fnd("q")], load_baseline(str(path))) == [fnd("q")]
 
 
 @pytest.mark.parametrize(
@@ -59,6 +71,7 @@ def test_write_and_load(tmp_path):
         ('{"findings": []}', "is not an acl-lint baseline"),
         ('{"acl-lint-baseline": 99, "fingerprints": {}}', "has format 99"),
         ('{"acl-lint-baseline": 1, "fingerprints": {"x": "two"}}', "'fingerprints' must map"),
+        ('{"acl-lint-baseline": 2, "findings": [{"code": "ACL101"}]}', "'findings' must be a list of entries"),
     ],
 )
 def test_bad_baseline_files(tmp_path, content, message):
@@ -105,7 +118,7 @@ def test_cli_baseline_round_trip(tmp_path, monkeypatch, capsys, fake_engine):
 
     # lines move, one more `a` leak and a new `c` leak appear
     (tmp_path / "a.py").write_text("\n\nLEAK(b)\nLEAK(a)\nLEAK(a)\nLEAK(a)\nLEAK(c)\n")
-    assert main(["--baseline", "base.json", "."]) == 1
+    assert main(["--baseline", "base.json", ".", "--output-format", "concise"]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out == ["a.py:6:1: ACL101 a leaks", "a.py:7:1: ACL101 c leaks", "Found 2 findings (2 errors, 0 warnings) in 1 file."]
 

@@ -172,8 +172,10 @@ def test_output_file(here, capsys, fake_engine):
     assert capsys.readouterr().out == ""
     data = json.loads((here / "report.json").read_text())
     assert data["findings"][0]["code"] == "ACL101"
-    assert main(["--output", "report.txt", "."]) == 1
+    assert main(["--output", "report.txt", "--output-format", "concise", "."]) == 1
     assert (here / "report.txt").read_text().startswith("a.py:1:1: ACL101 `p` is never freed\n")
+    assert main(["--output", "full.txt", "."]) == 1  # full by default, also into a file
+    assert (here / "full.txt").read_text().startswith("a.py:1:1: ACL101 [resource-leak] `p` is never freed\n  |\n")
 
 
 def test_output_to_an_unwritable_place(here, capsys, fake_engine):
@@ -201,11 +203,26 @@ def test_full_format_shows_code_frame_and_path(here, capsys, fake_engine):
     assert "    2. a.py:4:1 [exit] returns here" in out
 
 
-def test_default_format_is_concise_when_piped(here, fake_engine):
-    (here / "a.py").write_text("LEAK\n")
+def test_default_format_is_full_when_piped(here):
+    """As in Ruff: the code frame and the leaking path also in CI logs and pre-commit runs."""
+    (here / "a.py").write_text(LEAK)
     proc = cli(here, ".")
-    # the fake engine is not in the subprocess; the real one finds nothing here
-    assert proc.returncode == 0 and proc.stdout == "All checks passed! (1 file)\n"
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout.startswith("a.py:5:14: ACL101 [resource-leak] device memory `p` from acl.rt.malloc")
+    assert "  = leaking path:\n    1. a.py:5:14 [acquire] device memory acquired by acl.rt.malloc\n" in proc.stdout
+    assert "\x1b[" not in proc.stdout
+    concise = cli(here, "--output-format", "concise", ".")
+    assert concise.stdout.splitlines()[0].startswith("a.py:5:14: ACL101 device memory `p` ")
+    assert cli(here, "--format", "concise", ".").stdout == concise.stdout  # --format: the old spelling
+
+
+def test_force_color_and_no_color(here):
+    (here / "a.py").write_text("x = 1  # noqa: ACL101\n")
+    forced = cli(here, ".", env_extra={"FORCE_COLOR": "1"})
+    assert forced.returncode == 1 and "\x1b[" in forced.stdout
+    both = cli(here, ".", env_extra={"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert "\x1b[" not in both.stdout
+    assert "\x1b[" not in cli(here, ".", "--no-color", env_extra={"FORCE_COLOR": "1"}).stdout
 
 
 def test_github_format(here, capsys, fake_engine):

@@ -128,3 +128,35 @@ def test_clean_commit_passes(project):
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out
     assert "acl-lint" in out and "Passed" in out
+
+
+WRONG_RELEASE = textwrap.dedent(
+    """\
+    import acl
+
+
+    def run(size):
+        p, ret = acl.rt.malloc(size, 0)
+        if ret != 0:
+            return ret
+        return acl.rt.free_host(p)
+    """
+)
+
+
+def test_hook_with_fix_rewrites_the_file(project):
+    """`args: [--fix]`: the hook fixes the file, pre-commit refuses the commit because the
+    file changed, and the fixed file then commits."""
+    proj, env = project
+    config = proj / ".pre-commit-config.yaml"
+    config.write_text(config.read_text() + "        args: [--fix]\n")
+    git(proj, env, "add", ".pre-commit-config.yaml")
+    proc = commit(proj, env, "wrong.py", WRONG_RELEASE)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "files were modified by this hook" in out, out
+    assert "Fixed 1 finding in 1 file." in out
+    assert (proj / "wrong.py").read_text() == WRONG_RELEASE.replace("acl.rt.free_host(p)", "acl.rt.free(p)")
+    git(proj, env, "add", "wrong.py")
+    again = subprocess.run(["git", "-c", "commit.gpgsign=false", "commit", "-m", "fixed"], cwd=proj, env=env,
+                           capture_output=True, text=True, timeout=900)
+    assert again.returncode == 0, again.stdout + again.stderr

@@ -176,7 +176,7 @@ def fake_engine(monkeypatch):
 def test_cli_suppressions(tmp_path, monkeypatch, capsys, fake_engine):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "a.py").write_text("LEAK = 1  # noqa: ACL101\nLEAK = 2\nx = 3  # noqa: ACL102\n")
-    assert main(["a.py"]) == 1
+    assert main(["a.py", "--output-format", "concise"]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out == [
         "a.py:2:1: ACL101 leaked",
@@ -205,3 +205,88 @@ def test_cli_real_leak_suppressed(tmp_path, monkeypatch, capsys):
     )
     assert main(["leak.py"]) == 0
     assert "All checks passed! (1 file)" in capsys.readouterr().out
+
+
+# --- malformed, misspelt and file-level suppressions (never a silent blanket) ------------
+
+
+def test_malformed_noqa_is_reported_and_suppresses_nothing():
+    out = run("p = x  # noqa: ACL-501\n", [finding(1), finding(1, "ACL501")])
+    assert codes(out) == [(1, "ACL002"), (1, "ACL101"), (1, "ACL501")]
+    (warning,) = [f for f in out if f.code == "ACL002"]
+    assert warning.message == (
+        "malformed suppression `# noqa: ACL-501`: expected a comma-separated list of codes such as "
+        "`# noqa: ACL501`; it suppresses nothing"
+    )
+    assert warning.column == 8
+
+
+def test_noqa_with_a_colon_and_no_codes_is_malformed():
+    out = run("p = x  # noqa: because\n", [finding(1)])
+    assert codes(out) == [(1, "ACL002"), (1, "ACL101")]
+    assert "`# noqa: ACL101, ACL102`" in out[-1].message
+
+
+def test_malformed_tail_of_a_code_list():
+    out = run("p = x  # noqa: ACL101, ACL-501\n", [finding(1), finding(1, "ACL501")])
+    assert codes(out) == [(1, "ACL002"), (1, "ACL501")]  # ACL101 still suppressed
+    assert "`ACL-501` is not a code (did you mean `ACL501`?)" in out[-1].message
+
+
+@pytest.mark.parametrize("comment, says", [
+    ("# acl-lint: ignroe[ACL101]", "unknown acl-lint directive `ignroe` (did you mean `# acl-lint: ignore`?)"),
+    ("# acl-lint: ignore[]", "`ignore[]` names no code"),
+    ("# acl-lint: ignore[ACL-101]", "such as `[ACL101]`"),
+    ("# acl-lint: skip-file[ACL 101]", "such as `[ACL101]`"),
+])
+def test_misspelt_acl_lint_directives_are_reported(comment, says):
+    out = run(f"p = x  {comment}\n", [finding(1)])
+    assert codes(out) == [(1, "ACL002"), (1, "ACL101")]
+    assert says in out[-1].message and out[-1].message.endswith("it suppresses nothing")
+
+
+def test_file_level_per_code_suppressions():
+    src = """\
+    # acl-lint: skip-file[ACL101]
+    p = x
+    q = y
+    """
+    assert codes(run(src, [finding(2), finding(3, "ACL501")])) == [(3, "ACL501")]
+    ruff_spelling = "# acl-lint: noqa: ACL101, ACL5\np = x\nq = y\n"
+    assert run(ruff_spelling, [finding(2), finding(3, "ACL501")]) == []
+    assert run("# acl-lint: noqa\np = x\n", [finding(2), finding(2, "ACL501")]) == []
+
+
+def test_file_level_unknown_and_unused_codes_are_reported():
+    out = run("# acl-lint: noqa: ACL101, ACL999\np = x\n", [finding(2)])
+    assert [(f.line, f.code, f.message) for f in out] == [(1, "ACL002", "unknown rule code ACL999 in suppression")]
+    out = run("# acl-lint: skip-file[ACL301]\np = x\n", [finding(2)])
+    assert codes(out) == [(1, "ACL002"), (2, "ACL101")]
+    assert out[-1].message == "unused suppression: no ACL301 finding in this file"
+
+
+def test_malformed_suppression_through_the_cli(tmp_path, monkeypatch, capsys):
+    """With the real engine: the malformed noqa does not hide the leak."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "m.py").write_text(textwrap.dedent("""\
+        import acl
+
+
+        def load(size):
+            p, ret = acl.rt.malloc(16, 0)  # noqa: ACL-101
+            if ret != 0:
+                return None
+            return size
+    """))
+    assert main(["m.py", "--output-format", "concise", "--no-cache"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("m.py:5:14: ACL101 device memory `p`")
+    assert out[1] == ("m.py:5:36: ACL002 malformed suppression `# noqa: ACL-101`: expected a comma-separated "
+                      "list of codes such as `# noqa: ACL101`; it suppresses nothing")
+
+
+def test_a_code_glued_to_junk_is_not_a_prefix():
+    """`ACL1O1` (a letter O) must not act as the prefix ACL1."""
+    out = run("p = x  # noqa: ACL1O1\n", [finding(1), finding(1, "ACL102")])
+    assert codes(out) == [(1, "ACL002"), (1, "ACL101"), (1, "ACL102")]
+    assert out[-1].message == "malformed suppression `# noqa: ACL1O1`: `ACL1O1` is not a code; it suppresses nothing"

@@ -30,15 +30,16 @@ def _renderer(fmt: str) -> Callable[..., str]:
     return render
 
 
-def render(result: RunResult, fmt: str = "concise", color: bool = False) -> str:
-    """The report text for one run (ends with a newline unless empty)."""
+def render(result: RunResult, fmt: str = "full", color: bool = False, unsafe_fixes: bool = False) -> str:
+    """The report text for one run (ends with a newline unless empty). ``unsafe_fixes``:
+    the text formats count unsafe fixes as available (``[*]``), as with ``--unsafe-fixes``."""
     renderer = _renderer(fmt)
     if fmt in MACHINE_FORMATS:
         return renderer(result)
-    return renderer(result, color=color)
+    return renderer(result, color=color, unsafe_fixes=unsafe_fixes)
 
 
-def statistics(result: RunResult, fmt: str = "concise", color: bool = False) -> str:
+def statistics(result: RunResult, fmt: str = "full", color: bool = False) -> str:
     from .stats import render as render_stats
 
     return render_stats(result, fmt, color=color)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from ..findings import RunResult
-from .text import BOLD, error_lines, location, paint, severity_style, summary
+from .text import BOLD, error_lines, fix_mark, location, paint, severity_style, summary
 
 
-def render(result: RunResult, color: bool = False) -> str:
+def render(result: RunResult, color: bool = False, unsafe_fixes: bool = False) -> str:
     lines = []
     for f in result.sorted_findings():
-        lines.append(f"{location(f, color)} {paint(f.code, severity_style(f) + BOLD, color)} {f.message}")
+        code = paint(f.code, severity_style(f) + BOLD, color) + fix_mark(f, color, unsafe_fixes)
+        lines.append(f"{location(f, color)} {code} {f.message}")
     lines.extend(error_lines(result.errors, color))
-    lines.append(summary(result, color))
+    lines.append(summary(result, color, unsafe_fixes))
     return "\n".join(lines) + "\n"

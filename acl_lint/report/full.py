@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import List, Optional
 
 from ..findings import Finding, RunResult
-from .text import BLUE, BOLD, CYAN, DIM, error_lines, location, paint, severity_style, summary
+from .text import BLUE, BOLD, CYAN, DIM, error_lines, fix_mark, fixable, location, paint, severity_style, summary
 
 CONTEXT = 2
 TAB = 4
@@ -55,18 +55,27 @@ def _steps(finding: Finding, color: bool) -> List[str]:
     return out
 
 
-def render(result: RunResult, color: bool = False) -> str:
+def _help(finding: Finding, color: bool, unsafe_fixes: bool) -> List[str]:
+    """Ruff's ``help:`` line: what the fix does, and whether --fix applies it."""
+    if finding.fix is None:
+        return []
+    label = "help" if fixable(finding, unsafe_fixes) else "help (unsafe fix, --unsafe-fixes)"
+    return [f"  {paint('=', BLUE, color)} {paint(label, BOLD, color)}: {finding.fix.get('message', '')}"]
+
+
+def render(result: RunResult, color: bool = False, unsafe_fixes: bool = False) -> str:
     blocks = []
     for f in result.sorted_findings():
         head = (
-            f"{location(f, color)} {paint(f.code, severity_style(f) + BOLD, color)} "
+            f"{location(f, color)} {paint(f.code, severity_style(f) + BOLD, color)}{fix_mark(f, color, unsafe_fixes)} "
             f"{paint('[' + f.name + ']', DIM, color)} {f.message}"
         )
         block = [head]
         block.extend(_frame(f, result.sources.get(f.path), color))
         block.extend(_steps(f, color))
+        block.extend(_help(f, color, unsafe_fixes))
         blocks.append("\n".join(block))
     tail = error_lines(result.errors, color)
-    tail.append(summary(result, color))
+    tail.append(summary(result, color, unsafe_fixes))
     parts = blocks + ["\n".join(tail)]
     return "\n\n".join(parts) + "\n"

@@ -1,7 +1,10 @@
 """``--format sarif``: SARIF 2.1.0 as GitHub code scanning reads it.
 
 Every rule of the registry is in ``tool.driver.rules`` (so that ``ruleIndex``
-is stable); leak findings carry the steps of their path as a ``codeFlow``.
+is stable); every leak finding (ACL1xx) carries its path as a ``codeFlow``
+(acquire, steps, exit), and so does any other finding with path steps; a
+finding with a mechanical fix carries it as ``fixes`` (SARIF 2.1.0 section 3.55:
+``artifactChanges[].replacements[]`` with ``deletedRegion``/``insertedContent``).
 """
 
 from __future__ import annotations
@@ -93,7 +96,7 @@ def rule_descriptor(rule: Rule) -> dict:
 
 
 def _code_flow(finding: Finding) -> Optional[list]:
-    if not any(r.kind == "step" for r in finding.related):
+    if not finding.code.startswith("ACL1") and not any(r.kind == "step" for r in finding.related):
         return None
     steps = [r for r in finding.related if r.kind in FLOW_KINDS]
     locations = []
@@ -111,6 +114,24 @@ def _code_flow(finding: Finding) -> Optional[list]:
     for i, loc in enumerate(locations):
         loc["executionOrder"] = i + 1
     return [{"threadFlows": [{"locations": locations}]}]
+
+
+def _fixes(finding: Finding) -> Optional[list]:
+    """The finding's fix (Ruff's shape, see acl_lint.fixes.edits) as SARIF ``fixes``."""
+    fix = finding.fix
+    if not fix or not fix.get("edits"):
+        return None
+    replacements = []
+    for e in fix["edits"]:
+        start, end = e["location"], e["end_location"]
+        region = {"startLine": start["row"], "startColumn": start["column"],
+                  "endLine": end["row"], "endColumn": end["column"]}
+        replacements.append({"deletedRegion": region, "insertedContent": {"text": e["content"]}})
+    label = "" if fix.get("applicability") == "safe" else " (unsafe: may change behaviour)"
+    return [{
+        "description": {"text": fix.get("message", "") + label},
+        "artifactChanges": [{"artifactLocation": _uri(finding.path), "replacements": replacements}],
+    }]
 
 
 def _result(finding: Finding, index: int) -> dict:
@@ -134,6 +155,9 @@ def _result(finding: Finding, index: int) -> dict:
     flows = _code_flow(finding)
     if flows:
         out["codeFlows"] = flows
+    fixes = _fixes(finding)
+    if fixes:
+        out["fixes"] = fixes
     return out
 
 

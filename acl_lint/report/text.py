@@ -39,7 +39,31 @@ def location(finding: Finding, color: bool) -> str:
     )
 
 
-def summary(result: RunResult, color: bool) -> str:
+def fixable(finding: Finding, unsafe_fixes: bool = False) -> bool:
+    fix = finding.fix
+    return fix is not None and (unsafe_fixes or fix.get("applicability") == "safe")
+
+
+def fix_mark(finding: Finding, color: bool, unsafe_fixes: bool = False) -> str:
+    """Ruff's ``[*]`` after the code of a finding ``--fix`` would fix."""
+    return " " + paint("[*]", CYAN, color) if fixable(finding, unsafe_fixes) else ""
+
+
+def fix_hint(result: RunResult, unsafe_fixes: bool = False) -> str:
+    """``[*] 2 fixable with the `--fix` option (1 hidden fix ...)``, or "" when nothing is fixable."""
+    n = sum(1 for f in result.findings if fixable(f, unsafe_fixes))
+    hidden = sum(1 for f in result.findings if f.fix is not None and not fixable(f, unsafe_fixes))
+    extra = ""
+    if hidden:
+        fixes = "1 hidden fix" if hidden == 1 else f"{hidden} hidden fixes"
+        extra = f"{fixes} can be enabled with the `--unsafe-fixes` option"
+    if n:
+        how = "`--fix --unsafe-fixes`" if unsafe_fixes else "`--fix`"
+        return f"[*] {n} fixable with the {how} option" + (f" ({extra})." if extra else ".")
+    return f"No fixes available ({extra})." if extra else ""
+
+
+def summary(result: RunResult, color: bool, unsafe_fixes: bool = False) -> str:
     files = plural(result.files_checked, "file")
     if not result.findings:
         line = paint("All checks passed!", GREEN + BOLD, color) + f" ({files})"
@@ -50,6 +74,9 @@ def summary(result: RunResult, color: bool) -> str:
             f"Found {plural(len(result.findings), 'finding')} "
             f"({plural(errors, 'error')}, {plural(warnings, 'warning')}) in {files}."
         )
+        hint = fix_hint(result, unsafe_fixes)
+        if hint:
+            line += "\n" + hint
     return line
 
 
