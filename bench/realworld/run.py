@@ -1,0 +1,163 @@
+"""Run acl-lint on the rebuilt real-world corpus, write the findings snapshot, print the diff.
+
+    python bench/realworld/run.py                # corpus from the manifest's `out`
+    python bench/realworld/run.py --corpus DIR --jobs 2
+    python bench/realworld/run.py --check        # compare only, do not rewrite snapshot.tsv
+
+Runs the installed `acl-lint` (`--output-format json` or, for a version that
+has only that spelling, `--format json`; `--no-cache --exit-zero`) from the
+corpus root on `.`, so paths are relative to the corpus root
+(`owner+name/path/in/repo.py`). Writes bench/realworld/snapshot.tsv (code,
+path, line, message; sorted) and prints:
+
+- what was analysed: files and kLOC (physical lines of the files acl-lint
+  reports as checked, enumerated with acl-lint's own discovery), and time;
+- findings per kLOC by code, now and in the committed snapshot;
+- the diff against the committed snapshot (`git show HEAD:...`, or the file
+  on disk outside git): added and removed findings per code, then the rows.
+
+Exit status: 0, or 2 when acl-lint could not run or its output is not JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import List, Optional, Sequence, Tuple
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import rwlib  # noqa: E402
+
+Row = Tuple[str, str, int, str]
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def format_flag(cmd: Sequence[str]) -> str:
+    """`--output-format` where the installed acl-lint has it, else `--format`."""
+    helptext = subprocess.run([*cmd, "--help"], capture_output=True, text=True).stdout
+    return "--output-format" if "--output-format" in helptext else "--format"
+
+
+def run_acl_lint(cmd: Sequence[str], corpus: Path, jobs: Optional[int]) -> Tuple[dict, float]:
+    argv = [*cmd, format_flag(cmd), "json", "--no-cache", "--exit-zero"]
+    if jobs:
+        argv += ["--jobs", str(jobs)]
+    argv.append(".")
+    start = time.perf_counter()
+    proc = subprocess.run(argv, cwd=corpus, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    try:
+        report = json.loads(proc.stdout)
+    except ValueError:
+        sys.stderr.write(proc.stderr[-4000:])
+        raise SystemExit(f"acl-lint ({shlex.join(argv)}) exited {proc.returncode} without a JSON report")
+    return report, wall
+
+
+def rows_of(report: dict) -> List[Row]:
+    """Sorted; a finding printed twice stays twice (that is a defect to see)."""
+    return sorted((f["code"], f["path"].replace(os.sep, "/"), int(f["line"]), f["message"])
+                  for f in report["findings"])
+
+
+def analysed_lines(corpus: Path) -> Tuple[int, int]:
+    """(files, physical lines) that acl-lint's own discovery finds under the corpus."""
+    try:
+        from acl_lint.discovery import discover
+        paths = [Path(p) for p in discover([str(corpus)], root=str(corpus))]
+    except ImportError:  # acl-lint run from elsewhere (--acl-lint): every .py file
+        paths = rwlib.corpus_files(corpus)
+    return len(paths), sum(rwlib.count_lines(p.read_bytes()) for p in paths)
+
+
+def committed_snapshot() -> Tuple[List[Row], str]:
+    rel = rwlib.SNAPSHOT.relative_to(REPO_ROOT).as_posix()
+    proc = subprocess.run(["git", "-C", str(REPO_ROOT), "show", f"HEAD:{rel}"], capture_output=True)
+    if proc.returncode == 0:
+        tmp = rwlib.HERE / ".snapshot.committed.tsv"
+        try:
+            tmp.write_bytes(proc.stdout)
+            return rwlib.read_snapshot(tmp), f"HEAD:{rel}"
+        finally:
+            tmp.unlink()
+    return rwlib.read_snapshot(), str(rwlib.SNAPSHOT)
+
+
+def kloc_table(now: List[Row], before: List[Row], kloc: float) -> None:
+    a, b = Counter(r[0] for r in now), Counter(r[0] for r in before)
+    print(f"{'code':8} {'now':>6} {'/kLOC':>7} {'before':>7} {'/kLOC':>7} {'change':>7}")
+    for code in sorted(set(a) | set(b)):
+        print(f"{code:8} {a[code]:6d} {a[code] / kloc:7.2f} {b[code]:7d} {b[code] / kloc:7.2f} "
+              f"{a[code] - b[code]:+7d}")
+    print(f"{'all':8} {len(now):6d} {len(now) / kloc:7.2f} {len(before):7d} {len(before) / kloc:7.2f} "
+          f"{len(now) - len(before):+7d}")
+
+
+def print_diff(now: List[Row], before: List[Row], limit: int) -> None:
+    added = sorted((Counter(now) - Counter(before)).elements())
+    removed = sorted((Counter(before) - Counter(now)).elements())
+    if not added and not removed:
+        print("no change against the committed snapshot")
+        return
+    plus, minus = Counter(r[0] for r in added), Counter(r[0] for r in removed)
+    print("per code: " + ", ".join(f"{c} +{plus[c]} -{minus[c]}" for c in sorted(set(plus) | set(minus))))
+    for sign, rows in (("+", added), ("-", removed)):
+        for row in rows[:limit]:
+            print(f"{sign} {row[0]} {row[1]}:{row[2]}: {row[3]}")
+        if len(rows) > limit:
+            print(f"{sign} ... {len(rows) - limit} more (--diff-lines N to show them)")
+
+
+def main(argv=None) -> int:
+    manifest = rwlib.load_manifest()
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", default=manifest.out, help=f"rebuilt corpus (default {manifest.out})")
+    ap.add_argument("--acl-lint", default="acl-lint", help="command that runs acl-lint (default: acl-lint)")
+    ap.add_argument("--jobs", type=int, default=None, help="passed to acl-lint --jobs")
+    ap.add_argument("--check", action="store_true", help="do not rewrite snapshot.tsv")
+    ap.add_argument("--report", metavar="JSON",
+                    help="use this acl-lint JSON report (run from the corpus root) instead of running acl-lint")
+    ap.add_argument("--diff-lines", type=int, default=300, help="rows of the diff to print per side")
+    args = ap.parse_args(argv)
+    corpus = Path(args.corpus).resolve()
+    if not corpus.is_dir():
+        print(f"no corpus at {corpus}: run bench/realworld/build.py first", file=sys.stderr)
+        return 2
+    if args.report:
+        report, wall = json.loads(Path(args.report).read_text(encoding="utf-8")), float("nan")
+    else:
+        report, wall = run_acl_lint(shlex.split(args.acl_lint), corpus, args.jobs)
+    now = rows_of(report)
+    before, where = committed_snapshot()
+    if not args.check:
+        rwlib.write_tsv(rwlib.SNAPSHOT, rwlib.SNAPSHOT_HEADER, now)
+    files, lines = analysed_lines(corpus)
+    kloc = lines / 1000 or 1.0
+    checked = report.get("files_checked")
+    print(f"acl-lint {report.get('version', '?')}: {checked} files checked, {len(now)} findings, "
+          f"{wall:.1f} s wall")
+    print(f"analysed: {files} files, {lines} lines ({kloc:.1f} kLOC)"
+          + ("" if checked in (None, files) else f"  [acl-lint says {checked} files: check discovery]"))
+    for err in report.get("errors", []):
+        print(f"error: {err}")
+    print(f"\nfindings per kLOC (before = {where})")
+    kloc_table(now, before, kloc)
+    print(f"\ndiff against {where}")
+    print_diff(now, before, args.diff_lines)
+    if not args.check:
+        print(f"\nwrote {rwlib.SNAPSHOT.relative_to(REPO_ROOT)} ({len(now)} rows)")
+    return 0
+
+
+if __name__ == "__main__":
+    if hasattr(signal, "SIGPIPE"):  # `run.py | head` ends quietly (the snapshot is written first)
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    sys.exit(main())
