@@ -101,14 +101,14 @@ def measure(corpus: Path, rules: Path):
 
 
 def main(argv=None) -> int:
-    manifest = rwlib.load_manifest()
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", default=manifest.out, help=f"rebuilt corpus (default {manifest.out})")
+    ap.add_argument("--corpus", help="rebuilt corpus (default: the manifest's `out`)")
     ap.add_argument("--rules", default=str(REPO_ROOT / "rules"), help="rules folder (default: this checkout's)")
     ap.add_argument("--uncatalogued", metavar="FILE", help="also write the uncatalogued names (name, call sites)")
-    ap.add_argument("--no-write", action="store_true", help=f"do not rewrite {OUT.name}")
+    ap.add_argument("--out", default=str(OUT), help=f"names table to write (default: {OUT.name} here)")
+    ap.add_argument("--no-write", action="store_true", help="write no names table")
     args = ap.parse_args(argv)
-    corpus = Path(args.corpus)
+    corpus = Path(args.corpus or rwlib.load_manifest().out)
     if not corpus.is_dir():
         print(f"no corpus at {corpus}: run bench/realworld/build.py first", file=sys.stderr)
         return 2
@@ -132,7 +132,7 @@ def main(argv=None) -> int:
         for name, count, nfiles, _ in missing:
             print(f"  {count:5d} {nfiles:4d}  acl.{name}")
     if not args.no_write:
-        rwlib.write_tsv(OUT, ("name", "call_sites", "files", "catalogued"), rows)
+        rwlib.write_tsv(Path(args.out), ("name", "call_sites", "files", "catalogued"), rows)
     if args.uncatalogued:
         rwlib.write_tsv(Path(args.uncatalogued), ("name", "call_sites", "files"),
                         [(f"acl.{n}", c, f) for n, c, f, _ in missing])

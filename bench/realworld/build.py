@@ -90,14 +90,15 @@ def build(manifest: rwlib.Manifest, out: Path, mirror_root: str, only: List[str]
 
 
 def main(argv=None) -> int:
-    manifest = rwlib.load_manifest()
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=manifest.out, help=f"corpus folder (default {manifest.out})")
+    ap.add_argument("--manifest", default=str(rwlib.MANIFEST), help="manifest (default: manifest.toml here)")
+    ap.add_argument("--out", help="corpus folder (default: the manifest's `out`)")
     ap.add_argument("--mirror-root", default="",
                     help="folder holding owner+name/repo git directories (default: the manifest's `mirror`)")
     ap.add_argument("--repo", action="append", default=[], help="only this repository (owner/name)")
     args = ap.parse_args(argv)
-    return build(manifest, Path(args.out), args.mirror_root, args.repo)
+    manifest = rwlib.load_manifest(Path(args.manifest))
+    return build(manifest, Path(args.out or manifest.out), args.mirror_root, args.repo)
 
 
 if __name__ == "__main__":

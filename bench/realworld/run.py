@@ -78,17 +78,20 @@ def analysed_lines(corpus: Path) -> Tuple[int, int]:
     return len(paths), sum(rwlib.count_lines(p.read_bytes()) for p in paths)
 
 
-def committed_snapshot() -> Tuple[List[Row], str]:
-    rel = rwlib.SNAPSHOT.relative_to(REPO_ROOT).as_posix()
-    proc = subprocess.run(["git", "-C", str(REPO_ROOT), "show", f"HEAD:{rel}"], capture_output=True)
-    if proc.returncode == 0:
-        tmp = rwlib.HERE / ".snapshot.committed.tsv"
-        try:
-            tmp.write_bytes(proc.stdout)
-            return rwlib.read_snapshot(tmp), f"HEAD:{rel}"
-        finally:
-            tmp.unlink()
-    return rwlib.read_snapshot(), str(rwlib.SNAPSHOT)
+def committed_snapshot(snapshot: Path) -> Tuple[List[Row], str]:
+    """The snapshot as committed (``git show HEAD:...``), else as it is on disk."""
+    snapshot = snapshot.resolve()
+    if REPO_ROOT in snapshot.parents:
+        rel = snapshot.relative_to(REPO_ROOT).as_posix()
+        proc = subprocess.run(["git", "-C", str(REPO_ROOT), "show", f"HEAD:{rel}"], capture_output=True)
+        if proc.returncode == 0:
+            tmp = snapshot.with_name(".snapshot.committed.tsv")
+            try:
+                tmp.write_bytes(proc.stdout)
+                return rwlib.read_snapshot(tmp), f"HEAD:{rel}"
+            finally:
+                tmp.unlink()
+    return rwlib.read_snapshot(snapshot), str(snapshot)
 
 
 def kloc_table(now: List[Row], before: List[Row], kloc: float) -> None:
@@ -117,9 +120,9 @@ def print_diff(now: List[Row], before: List[Row], limit: int) -> None:
 
 
 def main(argv=None) -> int:
-    manifest = rwlib.load_manifest()
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", default=manifest.out, help=f"rebuilt corpus (default {manifest.out})")
+    ap.add_argument("--corpus", help="rebuilt corpus (default: the manifest's `out`)")
+    ap.add_argument("--snapshot", default=str(rwlib.SNAPSHOT), help="findings snapshot (default: snapshot.tsv here)")
     ap.add_argument("--acl-lint", default="acl-lint", help="command that runs acl-lint (default: acl-lint)")
     ap.add_argument("--jobs", type=int, default=None, help="passed to acl-lint --jobs")
     ap.add_argument("--check", action="store_true", help="do not rewrite snapshot.tsv")
@@ -127,7 +130,8 @@ def main(argv=None) -> int:
                     help="use this acl-lint JSON report (run from the corpus root) instead of running acl-lint")
     ap.add_argument("--diff-lines", type=int, default=300, help="rows of the diff to print per side")
     args = ap.parse_args(argv)
-    corpus = Path(args.corpus).resolve()
+    corpus = Path(args.corpus or rwlib.load_manifest().out).resolve()
+    snapshot = Path(args.snapshot)
     if not corpus.is_dir():
         print(f"no corpus at {corpus}: run bench/realworld/build.py first", file=sys.stderr)
         return 2
@@ -136,9 +140,9 @@ def main(argv=None) -> int:
     else:
         report, wall = run_acl_lint(shlex.split(args.acl_lint), corpus, args.jobs)
     now = rows_of(report)
-    before, where = committed_snapshot()
+    before, where = committed_snapshot(snapshot)
     if not args.check:
-        rwlib.write_tsv(rwlib.SNAPSHOT, rwlib.SNAPSHOT_HEADER, now)
+        rwlib.write_tsv(snapshot, rwlib.SNAPSHOT_HEADER, now)
     files, lines = analysed_lines(corpus)
     kloc = lines / 1000 or 1.0
     checked = report.get("files_checked")
@@ -153,7 +157,7 @@ def main(argv=None) -> int:
     print(f"\ndiff against {where}")
     print_diff(now, before, args.diff_lines)
     if not args.check:
-        print(f"\nwrote {rwlib.SNAPSHOT.relative_to(REPO_ROOT)} ({len(now)} rows)")
+        print(f"\nwrote {snapshot} ({len(now)} rows)")
     return 0
 
 
