@@ -117,6 +117,7 @@ def test_run_writes_the_snapshot_and_diffs_it(mirror):
     rows = rwlib.read_snapshot(snap)
     assert ("ACL101", "owner+app/src/leak.py", 5) in {r[:3] for r in rows}
     assert "analysed: 2 files, 8 lines (0.0 kLOC)" in proc.stdout
+    assert "distinct file contents (vendored copies once): 2 files" in proc.stdout
     assert "+ ACL101 owner+app/src/leak.py:5:" in proc.stdout
     again = script("run.py", "--corpus", corpus, "--snapshot", snap, "--acl-lint", acl_lint, "--check")
     assert "no change against the committed snapshot" in again.stdout

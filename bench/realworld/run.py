@@ -22,6 +22,7 @@ Exit status: 0, or 2 when acl-lint could not run or its output is not JSON.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shlex
@@ -31,7 +32,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import rwlib  # noqa: E402
@@ -68,14 +69,26 @@ def rows_of(report: dict) -> List[Row]:
                   for f in report["findings"])
 
 
-def analysed_lines(corpus: Path) -> Tuple[int, int]:
-    """(files, physical lines) that acl-lint's own discovery finds under the corpus."""
+def analysed_files(corpus: Path) -> Dict[str, bytes]:
+    """Content of the files acl-lint's own discovery finds, by path relative to the corpus."""
     try:
         from acl_lint.discovery import discover
         paths = [Path(p) for p in discover([str(corpus)], root=str(corpus))]
     except ImportError:  # acl-lint run from elsewhere (--acl-lint): every .py file
         paths = rwlib.corpus_files(corpus)
-    return len(paths), sum(rwlib.count_lines(p.read_bytes()) for p in paths)
+    return {p.relative_to(corpus).as_posix(): p.read_bytes() for p in paths}
+
+
+def distinct(files: Dict[str, bytes], rows: List[Row]) -> Tuple[int, int, int]:
+    """(distinct file contents, their lines, findings on distinct contents): vendored
+    copies (acllite, atlas_utils ...) count once."""
+    digest = {path: hashlib.sha1(data).hexdigest() for path, data in files.items()}
+    first = {}
+    for path, h in sorted(digest.items()):
+        first.setdefault(h, path)
+    lines = sum(rwlib.count_lines(files[p]) for p in first.values())
+    seen = {(digest.get(r[1], r[1]), r[0], r[2], r[3]) for r in rows}
+    return len(first), lines, len(seen)
 
 
 def committed_snapshot(snapshot: Path) -> Tuple[List[Row], str]:
@@ -143,13 +156,17 @@ def main(argv=None) -> int:
     before, where = committed_snapshot(snapshot)
     if not args.check:
         rwlib.write_tsv(snapshot, rwlib.SNAPSHOT_HEADER, now)
-    files, lines = analysed_lines(corpus)
+    contents = analysed_files(corpus)
+    files, lines = len(contents), sum(rwlib.count_lines(d) for d in contents.values())
     kloc = lines / 1000 or 1.0
     checked = report.get("files_checked")
     print(f"acl-lint {report.get('version', '?')}: {checked} files checked, {len(now)} findings, "
           f"{wall:.1f} s wall")
     print(f"analysed: {files} files, {lines} lines ({kloc:.1f} kLOC)"
           + ("" if checked in (None, files) else f"  [acl-lint says {checked} files: check discovery]"))
+    uniq_files, uniq_lines, uniq_rows = distinct(contents, now)
+    print(f"distinct file contents (vendored copies once): {uniq_files} files, {uniq_lines / 1000:.1f} kLOC, "
+          f"{uniq_rows} findings")
     for err in report.get("errors", []):
         print(f"error: {err}")
     print(f"\nfindings per kLOC (before = {where})")
