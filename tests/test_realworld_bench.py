@@ -149,6 +149,19 @@ def test_sample_is_seeded_and_precision_prints_the_table(tmp_path):
     assert total.split()[:7] == ["all", "6", "3", "1", "1", "60.0%", "20.0%"]
     assert "(1 unjudged)" in total
     assert "FP    " in proc.stdout and "NOISE " in proc.stdout
+    judged[-1] = judged[-1][:4] + ("TP", "why")
+    rwlib.write_tsv(a, rwlib.JUDGMENT_HEADER, judged)
+    other = [judged[0][:4] + ("TP", "same"), ("ACL101", "r/new.py", "9", "m", "FP", "no")]
+    rwlib.write_tsv(c, rwlib.JUDGMENT_HEADER, other)
+    both = script("precision.py", a, c)
+    assert both.returncode == 0, both.stderr
+    union = both.stdout.split("each distinct finding once: ")[1]
+    assert union.startswith("7 findings")  # the shared row counts once
+    assert [line.split()[:5] for line in union.splitlines() if line.startswith("all ")] == [
+        ["all", "7", "4", "1", "2"]]
+    rwlib.write_tsv(c, rwlib.JUDGMENT_HEADER, [judged[0][:4] + ("FP", "changed my mind")])
+    clash = script("precision.py", a, c)
+    assert clash.returncode == 2 and "conflict:" in clash.stderr
     judged[-1] = judged[-1][:4] + ("MAYBE", "?")
     rwlib.write_tsv(a, rwlib.JUDGMENT_HEADER, judged)
     bad = script("precision.py", a)

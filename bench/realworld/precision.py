@@ -4,6 +4,10 @@
     python bench/realworld/precision.py judgments/2026-12-03-seed1.tsv
     python bench/realworld/precision.py --reasons             # also the FP and NOISE reasons
 
+With several files, a last table counts every distinct finding once over all
+of them (a finding drawn by two seeds counts once; two different verdicts for
+it are reported as a conflict, exit 2).
+
 Per code and in total: how many findings were judged TP (true and worth a
 maintainer's time), NOISE (true, not worth it) and FP (false); the share
 true-and-worth-fixing (TP / judged) and the share false (FP / judged). The
@@ -55,6 +59,7 @@ def main(argv=None) -> int:
         print(f"no judgments in {rwlib.JUDGMENTS}: draw a sample with sample.py", file=sys.stderr)
         return 2
     status = 0
+    union: Dict[tuple, Dict[str, str]] = {}
     for path in files:
         rows = rwlib.read_tsv(path, rwlib.JUDGMENT_HEADER)
         bad = [r for r in rows if r["verdict"] and r["verdict"] not in rwlib.VERDICTS]
@@ -64,6 +69,14 @@ def main(argv=None) -> int:
             return 2
         if any(not r["verdict"] for r in rows):
             status = 1
+        for r in rows:
+            key = (r["code"], r["path"], r["line"], r["message"])
+            if key in union and r["verdict"] and union[key]["verdict"] and union[key]["verdict"] != r["verdict"]:
+                print(f"conflict: {r['code']} {r['path']}:{r['line']} is {union[key]['verdict']} in one sample "
+                      f"and {r['verdict']} in {path.name}", file=sys.stderr)
+                return 2
+            if key not in union or not union[key]["verdict"]:
+                union[key] = r
         print(f"{path.name}: {len(rows)} findings")
         print("\n".join(table(rows)))
         if args.reasons:
@@ -72,6 +85,9 @@ def main(argv=None) -> int:
                     if r["verdict"] == verdict:
                         print(f"  {verdict:5} {r['code']} {r['path']}:{r['line']}: {r['reason']}")
         print()
+    if len(files) > 1:
+        print(f"all samples, each distinct finding once: {len(union)} findings")
+        print("\n".join(table(list(union.values()))))
     return status
 
 
