@@ -65,8 +65,11 @@ def run_acl_lint(cmd: Sequence[str], corpus: Path, jobs: Optional[int]) -> Tuple
 
 def rows_of(report: dict) -> List[Row]:
     """Sorted; a finding printed twice stays twice (that is a defect to see)."""
-    return sorted((f["code"], f["path"].replace(os.sep, "/"), int(f["line"]), f["message"])
-                  for f in report["findings"])
+    def rel(path: str) -> str:
+        path = path.replace(os.sep, "/")
+        return path[2:] if path.startswith("./") else path
+
+    return sorted((f["code"], rel(f["path"]), int(f["line"]), f["message"]) for f in report["findings"])
 
 
 def analysed_files(corpus: Path) -> Dict[str, bytes]:
@@ -149,7 +152,7 @@ def main(argv=None) -> int:
         print(f"no corpus at {corpus}: run bench/realworld/build.py first", file=sys.stderr)
         return 2
     if args.report:
-        report, wall = json.loads(Path(args.report).read_text(encoding="utf-8")), float("nan")
+        report, wall = json.loads(Path(args.report).read_text(encoding="utf-8")), 0.0
     else:
         report, wall = run_acl_lint(shlex.split(args.acl_lint), corpus, args.jobs)
     now = rows_of(report)
@@ -160,8 +163,8 @@ def main(argv=None) -> int:
     files, lines = len(contents), sum(rwlib.count_lines(d) for d in contents.values())
     kloc = lines / 1000 or 1.0
     checked = report.get("files_checked")
-    print(f"acl-lint {report.get('version', '?')}: {checked} files checked, {len(now)} findings, "
-          f"{wall:.1f} s wall")
+    took = "from --report" if args.report else f"{wall:.1f} s wall"
+    print(f"acl-lint {report.get('version', '?')}: {checked} files checked, {len(now)} findings, {took}")
     print(f"analysed: {files} files, {lines} lines ({kloc:.1f} kLOC)"
           + ("" if checked in (None, files) else f"  [acl-lint says {checked} files: check discovery]"))
     uniq_files, uniq_lines, uniq_rows = distinct(contents, now)
