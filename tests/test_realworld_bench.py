@@ -125,6 +125,13 @@ def test_run_writes_the_snapshot_and_diffs_it(mirror):
     fixed = script("run.py", "--corpus", corpus, "--snapshot", snap, "--acl-lint", acl_lint)
     assert "ACL101 +0 -1" in fixed.stdout and "- ACL101 owner+app/src/leak.py:5:" in fixed.stdout
     assert ("ACL101", "owner+app/src/leak.py", 5) not in {r[:3] for r in rwlib.read_snapshot(snap)}
+    # a saved report (paths as acl-lint prints them from the corpus root) instead of a run
+    report = tmp / "report.json"
+    report.write_text('{"version": "x", "files_checked": 2, "errors": [], "findings": [{"code": "ACL101", '
+                      '"path": "./owner+app/src/leak.py", "line": 5, "message": "leaked"}]}')
+    saved = script("run.py", "--corpus", corpus, "--snapshot", snap, "--report", report, "--check")
+    assert saved.returncode == 0, saved.stderr
+    assert "from --report" in saved.stdout and "+ ACL101 owner+app/src/leak.py:5: leaked" in saved.stdout
 
 
 def test_sample_is_seeded_and_precision_prints_the_table(tmp_path):
