@@ -15,6 +15,7 @@ from typing import Optional
 import networkx as nx
 
 from ..typestate import Res
+from .summaries import body_of
 
 
 class GraphRecorder:
@@ -112,7 +113,7 @@ def build_graph(engine, path: str, text: str, function: Optional[str]):
                 raise KeyError(function)
             fn = matches[0]
     rec = GraphRecorder()
-    findings = engine.analyse_unit(mod, fn, engine._body(fn), graph=rec)
+    findings, _ = engine.analyse_unit(mod, fn, body_of(fn), graph=rec)
     rec.add_leaks(findings)
     rec.g.graph["function"] = fn.qualname
     rec.g.graph["path"] = path

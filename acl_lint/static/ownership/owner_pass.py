@@ -1,4 +1,4 @@
-"""Ownership across the methods of a class (and the functions of a module).
+"""The owner pass: ownership across the methods of a class (and the functions of a module).
 
 A handle stored on ``self`` (or in a module global) belongs to the object
 (module). After every function has been analysed path by path, this pass
@@ -22,7 +22,7 @@ import fnmatch
 from dataclasses import replace
 from typing import Dict, Iterable, List, Optional, Set
 
-from ..findings import Finding, Related
+from ...findings import Finding, Related
 
 INIT_PATTERNS = ("__init__", "__new__", "__enter__", "init*", "_init*", "setup*", "_setup*", "open", "load*",
                  "_load*", "prepare*", "_prepare*", "start*", "_start*", "initialize*", "_initialize*",
@@ -44,16 +44,10 @@ class _Facts:
     def of(self, fn):
         it = self.known.get(id(fn))
         if it is None and fn is not None:
-            sink: Dict[int, object] = {}
-            saved = getattr(self.engine, "_interps", None)
-            self.engine._interps = sink
             try:
-                self.engine.analyse_unit(fn.module, fn, self.engine._body(fn))  # cached run
+                it = self.engine.interp_of(fn)  # the cached run
             except Exception:
-                pass
-            finally:
-                self.engine._interps = saved
-            it = sink.get(id(fn))
+                it = None
             self.known[id(fn)] = it
         return it
 
@@ -126,21 +120,7 @@ class OwnerPass:
             for attr, kinds in it.self_releases.items():
                 releases.setdefault(attr, set()).update(kinds)
         assume_all = any(_matches(n, self.release_names) for n in methods) if self.release_names else False
-        # run-once methods: by name, or called only from run-once methods
-        once = {n for n in methods if _matches(n, self.init_patterns)}
-        callers: Dict[str, Set[str]] = {}
-        for name, it in facts.items():
-            if it is None:
-                continue
-            for callee, _ in it.self_calls:
-                callers.setdefault(callee, set()).add(name)
-        changed = True
-        while changed:
-            changed = False
-            for n in methods:
-                if n not in once and callers.get(n) and callers[n] <= once:
-                    once.add(n)
-                    changed = True
+        once, callers = self.run_once(methods, facts)
         releasing = {n for n, it in facts.items() if it is not None and it.self_releases} | {
             n for n in methods if _matches(n, RELEASE_PATTERNS)}
         reported: Set[object] = set()
@@ -206,6 +186,24 @@ class OwnerPass:
                                         f"stores on self ({', '.join(sorted({'self.' + x[0] for x in stored.values()}))}) "
                                         f"are overwritten without release",
                                 function=fn.qualname, resource=f"self.{callee}()", acquire_call=callee))
+
+    def run_once(self, methods, facts):
+        """Run-once methods (by name, or called only from run-once methods), and who calls whom."""
+        once = {n for n in methods if _matches(n, self.init_patterns)}
+        callers: Dict[str, Set[str]] = {}
+        for name, it in facts.items():
+            if it is None:
+                continue
+            for callee, _ in it.self_calls:
+                callers.setdefault(callee, set()).add(name)
+        changed = True
+        while changed:
+            changed = False
+            for n in methods:
+                if n not in once and callers.get(n) and callers[n] <= once:
+                    once.add(n)
+                    changed = True
+        return once, callers
 
     def check_module(self, mod, module_fns, by_fn, interps, out) -> None:
         """Module globals: stored by a function with `global x`, released by any function of the module."""
