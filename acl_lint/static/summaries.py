@@ -532,6 +532,6 @@ class SummaryCalls:
                 st.ts.res.pop((id(node), ("owned", n, j)), None)
                 st.ts.keyed[key] = key
             st.ts.res[crid] = _replace(child, rid=crid, links=((t.link, prid),), key=key, origin=rid)
-            st.ts.linked.add(crid)
+            st.ts.index_links(crid, ((t.link, prid),))
             children.append(crid)
         return children

@@ -196,7 +196,7 @@ class Calls:
                       site=self.site(self.fn.node if self.fn else self.mod.tree), external=True, links=links)
             st.ts.res[rid] = res
             if links:
-                st.ts.linked.add(rid)
+                st.ts.index_links(rid, links)
         v = ("r", frozenset({rid}))
         st.env[key] = v
         return v
