@@ -38,6 +38,7 @@ def replace(obj, **changes):
     return _dc_replace(obj, **changes)
 from typing import Any, Callable, Dict, FrozenSet, Hashable, Iterable, List, Optional, Sequence, Tuple
 
+from . import diagnostics as dx
 from .protocol import Api, Order, Protocol
 
 #: marker for an argument that is a literal 0 / None (a null handle)
@@ -207,11 +208,11 @@ class Machine:
     # ------------------------------------------------------------------ describing
 
     def describe(self, res: Res) -> str:
-        label = self.p.label(res.kind)
-        name = f" `{res.name}`" if res.name else ""
-        if res.external:
-            return f"{label}{name}"
-        return f"{label}{name} from {res.api} (line {res.site.line})"
+        return dx.subject(self.p, res).text
+
+    def report(self, site: Site, res: Optional[Res], d: "dx.Diagnostic") -> None:
+        """Emit a diagnostic (rendered by acl_lint.diagnostics) at ``site``."""
+        self.emit(d.code, site, d.message, res, d.related)
 
     def owners(self, st: TState, res: Res) -> List[Res]:
         """The chain of resources that own ``res`` (buffer of a memory, dataset of a buffer)."""
@@ -297,7 +298,7 @@ class Machine:
                     for r in _rids(get(api.uses[-1].arg)):
                         res = st.res.get(r)
                         handle = res.name if res else ""
-                self.emit(na.code, site, na.message.format(handle=handle or "the handle"), None, ())
+                self.report(site, None, dx.null_argument(na, handle))
 
     def _check_context(self, st: TState, api: Api, get, site: Site) -> None:
         """ACL401: a handle bound to a context used under another one."""
@@ -305,13 +306,9 @@ class Machine:
             for rid in _rids(get(i)):
                 res = st.res.get(rid)
                 if res is not None and res.live and res.ctx is not None and res.ctx != st.ctx:
-                    self.emit(
-                        "ACL401", site,
-                        f"{self.describe(res)} was created under context "
-                        f"{self._ctx_name(st.res.get(res.ctx), res.ctx)} but {api.qualname} runs under context "
-                        f"{self._ctx_name(st.res.get(st.ctx), st.ctx)}",
-                        res, ((res.site, "acquired here", "acquire"),),
-                    )
+                    self.report(site, res, dx.context_mismatch(
+                        dx.subject(self.p, res), api.qualname, self._ctx_name(st.res.get(res.ctx), res.ctx),
+                        self._ctx_name(st.res.get(st.ctx), st.ctx)))
 
     def _check_uses(self, st: TState, api: Api, get, site: Site, async_key) -> None:
         """Use after release (ACL302), and touching what queued async work still uses (ACL202)."""
@@ -322,12 +319,8 @@ class Machine:
                     continue
                 if not res.live:
                     if res.release_site is not None and not role.ref:
-                        self.emit(
-                            "ACL302", site,
-                            f"{self.describe(res)} is used by {api.qualname} after it was released "
-                            f"by {res.release_api} at line {res.release_site.line}",
-                            res, ((res.release_site, "released here", "release"),),
-                        )
+                        self.report(site, res, dx.use_after_release(
+                            dx.subject(self.p, res), api.qualname, res.release_api, res.release_site))
                     continue
                 if not role.ref:
                     self._check_pending(st, res, api, site, async_key)
@@ -348,11 +341,8 @@ class Machine:
                     continue
                 if res.seq in step.error:
                     if not (step.normal_paths_only and error_path):
-                        self.emit(
-                            seq.code, site,
-                            step.message.format(name=res.name or "?", line=res.site.line, call=api.qualname),
-                            res, ((res.site, "acquired here", "acquire"),),
-                        )
+                        self.report(site, res, dx.sequence_violation(seq, step, dx.subject(self.p, res),
+                                                                     api.qualname))
                 elif res.seq not in step.allowed:
                     continue
                 if res.seq != step.to:
@@ -516,13 +506,9 @@ class Machine:
                 continue  # stream order: the new work runs after the queued work
             for r in chain:
                 if r.rid in touched:
-                    what = "released" if api.is_release else "used"
-                    self.emit(
-                        "ACL202", site,
-                        f"{self.describe(res)} is {what} by {api.qualname} while async work queued on "
-                        f"{self._stream_label(st, stream)} may still use it: synchronize the stream first",
-                        res, ((res.site, "acquired here", "acquire"),),
-                    )
+                    self.report(site, res, dx.async_not_synchronized(
+                        dx.subject(self.p, res), api.qualname, self._stream_label(st, stream),
+                        released=api.is_release))
                     return True
         return False
 
@@ -542,12 +528,8 @@ class Machine:
             return
         res, then_kinds = self._release_kind(res, api, site, kinds)
         if res.kind == "stream" and res.rid in st.pending:
-            self.emit(
-                "ACL202", site,
-                f"{self.describe(res)} is destroyed by {api.qualname} while async work is queued on it: "
-                f"synchronize the stream first",
-                res, ((res.site, "acquired here", "acquire"),),
-            )
+            self.report(site, res, dx.async_not_synchronized(dx.subject(self.p, res), api.qualname,
+                                                             destroyed_stream=True))
             st.pending.pop(res.rid, None)
         else:
             self._check_pending(st, res, api, site, None)
@@ -555,8 +537,8 @@ class Machine:
             # a deferred order violation becomes real now that the child is released after its parent
             if res.orphan[1] is not None:
                 order, psite, pname = res.orphan
-                self.emit(order.code, psite, self._order_message(order, pname, res),
-                          res, ((res.site, "acquired here", "acquire"), (site, "released here, too late", "release")))
+                self.report(psite, res, self._order(order, pname, res, (
+                    (res.site, "acquired here", "acquire"), (site, "released here, too late", "release"))))
             res = replace(res, orphan=None)
         elif res.external:
             self._external_after_parent(st, res, site, then_kinds)
@@ -576,13 +558,8 @@ class Machine:
             # a handle from outside released through several calls (a container of handles)
             merged = "|".join(sorted(set(res.kind.split("|")) | {k for k in kinds if k in self.p.kinds}))
             st.res[res.rid] = res = replace(res, kind=merged)
-        where = f" at line {res.release_site.line}" if res.release_site is not None else ""
-        self.emit(
-            "ACL301", site,
-            f"{self.describe(res)} is released again by {api.qualname}; it was released by "
-            f"{res.release_api or 'an earlier call'}{where}",
-            res, ((res.release_site, "first released here", "release"),) if res.release_site else (),
-        )
+        self.report(site, res, dx.double_release(dx.subject(self.p, res), api.qualname, res.release_api,
+                                                 res.release_site))
 
     def _release_kind(self, res: Res, api: Api, site: Site, kinds: FrozenSet[str]):
         """The kind(s) the release treats ``res`` as; ACL303 for a release of another kind."""
@@ -595,11 +572,7 @@ class Machine:
             return res, tuple(real)
         if not p.kind_matches(res.kind, kinds) and not res.external:
             wanted = " / ".join(sorted(p.label(k) for k in kinds))
-            self.emit(
-                "ACL303", site,
-                f"{self.describe(res)} is released with {api.qualname}, which releases {wanted}",
-                res, ((res.site, "acquired here", "acquire"),),
-            )
+            self.report(site, res, dx.wrong_release_api(dx.subject(self.p, res), api.qualname, wanted))
         return res, (res.kind,)
 
     def _external_after_parent(self, st: TState, res: Res, site: Site, then_kinds) -> None:
@@ -615,9 +588,9 @@ class Machine:
                     continue
                 if not (parent_kinds & order.then) or not (set(then_kinds) & order.first):
                     continue
-                self.emit(order.code, parent.release_site,
-                          self._order_message(order, parent.name, res, then_kind=sorted(parent_kinds)[0]),
-                          res, ((site, "released here, too late", "release"),))
+                self.report(parent.release_site, res, self._order(
+                    order, parent.name, res, ((site, "released here, too late", "release"),),
+                    then_kind=sorted(parent_kinds)[0]))
                 st.released_then.pop(id(order), None)
 
     def _orders_as_then(self, then_kinds) -> Sequence[Order]:
@@ -648,8 +621,8 @@ class Machine:
                 if child.orphan is None and order.leak_code:
                     st.res[child.rid] = replace(child, orphan=(order, None, res.name))
             elif order.immediate:
-                self.emit(order.code, site, self._order_message(order, res.name, child, then_kind=then_kind),
-                          child, ((child.site, "acquired here", "acquire"),))
+                self.report(site, child, self._order(order, res.name, child,
+                                                     ((child.site, "acquired here", "acquire"),), then_kind))
             elif child.orphan is None:
                 st.res[child.rid] = replace(child, orphan=(order, site, res.name))
         if order.assume_related and not disabled:
@@ -670,23 +643,24 @@ class Machine:
         global has none, so the finding points at this late release."""
         psite, pname = st.released_then.pop(id(order))
         if res.site is None:
-            self.emit(order.code, site, self._order_message(order, pname, res),
-                      res, ((psite, self._then_released(order, pname), "release"),))
+            self.report(site, res, self._order(order, pname, res,
+                                               ((psite, self._then_released(order, pname), "release"),)))
         else:
-            self.emit(order.code, psite, self._order_message(order, pname, res),
-                      res, ((site, "released here, too late", "release"),))
+            self.report(psite, res, self._order(order, pname, res, ((site, "released here, too late", "release"),)))
 
     def _then_released(self, order: Order, then_name: str) -> str:
         label = self.p.label(next(iter(order.then)))
         return f"{label} `{then_name}` released here, before it" if then_name else f"{label} released here, before it"
 
-    def _order_message(self, order: Order, then_name: str, first: Res, then_kind: str = "") -> str:
+    def _order(self, order: Order, then_name: str, first: Res, related, then_kind: str = "") -> "dx.Diagnostic":
         then_label = self.p.label(then_kind or next(iter(order.then)))
-        return order.message.format(
-            then=then_name or "?", then_label=then_label, first=first.name or "?",
-            first_label=self.p.label(first.kind),
-            first_at=f" (line {first.site.line})" if first.site is not None else "",
-        )
+        return dx.order_violation(order, then_label, then_name, self._first(first), related)
+
+    def _first(self, res: Res) -> "dx.Subject":
+        """The `first` side of an order: a handle from outside may have no acquire site."""
+        if res.site is None:
+            return dx.Subject("", self.p.label(res.kind), res.name, res.api, None)
+        return dx.subject(self.p, res)
 
     def unlink(self, st: TState, linked) -> None:
         """Undo the links of a call that failed (a buffer that add_dataset_buffer did not attach)."""

@@ -38,6 +38,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, Callable, Dict, Hashable, Iterator, List, Optional, Sequence, Tuple
 
+from .. import diagnostics as dx
 from .. import protocol as _protocol
 from ..findings import FileError, Finding, Related, RunResult
 from ..typestate import NULL, Machine, Res, Site, TState
@@ -211,32 +212,19 @@ class Session:
         m = self.machine
         res = rs[0]
         n = len(rs)
-        label = m.p.label(res.kind)
-        if code == "ACL101" and n >= 2:
-            code = "ACL103"
-            msg = (f"{label} from {res.api} is acquired here again and again (per loop iteration or per "
-                   f"call) and never released: {n} were still live when the audit ended")
-        elif code == "ACL106":
-            msg = f"{m.describe(res)} wraps a data buffer that is destroyed, but the memory itself is never freed"
-        elif code == "ACL107":
-            msg = (f"{m.describe(res)} belongs to a dataset that is destroyed, but the buffer itself is "
-                   f"never destroyed")
-        else:
-            msg = f"{m.describe(res)} is never released: still live when the audit ended"
-        if n >= 2 and code != "ACL103":
-            msg += f" ({n} from this line)"
-        related = [Related(res.site.path, res.site.line, res.site.column,
-                           f"{label} acquired by {res.api}", "acquire")]
+        subj = dx.subject(m.p, res)
+        owner_release = None
+        if res.orphan is not None and res.orphan[1] is not None:
+            order, osite, oname = res.orphan
+            owner_release = (osite, f"{m.p.label(next(iter(sorted(order.then))))}" + (f" `{oname}`" if oname else ""))
+        d = dx.leak("ACL103" if code == "ACL101" and n >= 2 else code,
+                    dx.Leak(subj, count=n, owner_release=owner_release))
+        related = [Related(res.site.path, res.site.line, res.site.column, subj.acquired_by[1], "acquire")]
         info = self._acquired.get(res.rid)
         for (path, line, func) in (info[1] if info else ()):
             related.append(Related(path, line, 1, f"called from {func}", "call"))
-        if res.orphan is not None and res.orphan[1] is not None:
-            order, osite, oname = res.orphan
-            owner = f"{m.p.label(next(iter(sorted(order.then))))}" + (f" `{oname}`" if oname else "")
-            text = (f"its owner, {owner}, released here" if code in ("ACL106", "ACL107")
-                    else f"{owner} released here while it was still live")
-            related.append(Related(osite.path, osite.line, osite.column, text, "release"))
-        return Finding(code=code, message=msg, path=res.site.path, line=res.site.line, column=res.site.column,
+        related += [Related(s.path, s.line, s.column, t, k) for (s, t, k) in d.related]
+        return Finding(code=d.code, message=d.message, path=res.site.path, line=res.site.line, column=res.site.column,
                        end_line=res.site.end_line, end_column=res.site.end_column, related=tuple(related),
                        function=self._site_function(res.site), resource=res.name, acquire_call=res.api,
                        engine="runtime")
@@ -364,7 +352,7 @@ class Session:
         call = self.machine.call
         sites = self._sites
         skip = self._skip
-        emit = self._emit
+        report = self.machine.report
         graveyard = self._graveyard
         acquired = self._acquired
         busy: set = set()  # threads inside the critical section
@@ -385,10 +373,7 @@ class Session:
             if graveyard:
                 session._revive(resolved)
             if no_ctx and spec.needs_ctx and not session._context_gone(api, resolved):
-                emit("ACL402", site,
-                     f"{api.qualname} needs a current context, but this thread has none: call "
-                     f"acl.rt.set_device or acl.rt.create_context / acl.rt.set_context on this "
-                     f"thread first", None, ())
+                report(site, None, dx.no_current_context(api.qualname))
             rid = None
             name = ""
             if spec.acquires and ok:

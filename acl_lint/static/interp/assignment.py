@@ -7,6 +7,8 @@ from typing import Hashable, Set
 
 import libcst as cst
 
+from ... import diagnostics as dx
+
 from ..positions import cst_dotted as dotted
 from ..values import UNKNOWN, Outcome, PState, _escaped, is_null
 
@@ -197,14 +199,12 @@ class Assignment:
         if not rec.checked_kind:
             return
         if definite:
-            self.machine.emit("ACL501", rec.site, f"the status returned by {rec.call} is ignored", None, ())
+            self.machine.report(rec.site, None, dx.unchecked_return_code(rec.call, ignored=True))
         elif sid not in self.unread:
-            how = (f"overwritten at line {overwritten_at.line} before it is checked" if overwritten_at
-                   else "never checked")
-            self.unread[sid] = (rec.site, f"the status returned by {rec.call} is {how}")
+            self.unread[sid] = (rec.site, dx.unchecked_return_code(rec.call, overwritten_at))
 
     def flush_unread(self) -> None:
-        for sid, (site, message) in self.unread.items():
+        for sid, (site, diagnostic) in self.unread.items():
             if sid not in self.ever_read:
                 self.cur = None
-                self.machine.emit("ACL501", site, message, None, ())
+                self.machine.report(site, None, diagnostic)

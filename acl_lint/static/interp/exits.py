@@ -8,6 +8,7 @@ from typing import List, Set
 import libcst as cst
 
 from ...typestate import Res
+from ... import diagnostics as dx
 from ...findings import Finding, Related
 from ..values import LeakRecord, Outcome, PState
 
@@ -97,73 +98,54 @@ class Exits:
                 resource=(res.name if res is not None else "") or _call_text(site),
                 acquire_call=res.api if res is not None else "",
             ))
-        m = interp.machine
         for rec in interp.leaks.values():
-            res = rec.res
-            if "iter" in rec.kinds:
-                code = "ACL103"
-                why = ("is acquired on every iteration of the loop and the handle from the previous "
-                       "iteration is never released")
-            elif "overwrite" in rec.kinds:
-                code = "ACL104"
-                at = rec.overwrite_site
-                why = f"is lost: `{res.name}` is reassigned at line {at.line} before it is released"
-            else:
-                error_only = "normal" not in rec.kinds
-                code = rec.code if rec.code != "ACL101" else ("ACL102" if error_only else "ACL101")
-                why = _exit_text(rec, error_only)
-            if code == "ACL106":
-                why = "wraps a data buffer that is destroyed, but the memory itself is never freed; " + why
-            elif code == "ACL107":
-                why = "belongs to a dataset that is destroyed, but the buffer itself is never destroyed; " + why
-            steps = [Related(mod.path, res.site.line, res.site.column,
-                             f"{m.p.label(res.kind)} acquired by {res.api}", "acquire")]
-            started = False
-            for (s, text, kind) in rec.trace:
-                if s is None:
-                    continue
-                if s == res.site:
-                    started = True
-                    continue
-                if started and kind != "acquire":
-                    steps.append(Related(s.path, s.line, s.column, str(text), "step"))
-            if rec.exit_site is not None and code not in ("ACL103", "ACL104"):
-                node = rec.exit_site.node
-                what = ("returns here without releasing it" if isinstance(node, cst.Return) else
-                        "raises here without releasing it" if isinstance(node, cst.Raise) else
-                        "raises here (a failed check) without releasing it")
-                steps.append(Related(rec.exit_site.path, rec.exit_site.line, rec.exit_site.column, what, "exit"))
-            elif rec.exit_site is None and code not in ("ACL103", "ACL104"):
-                steps.append(Related(res.site.path, res.site.line, res.site.column,
-                                     "the function ends without releasing it", "exit"))
-            elif code == "ACL104" and rec.overwrite_site is not None:
-                steps.append(Related(mod.path, rec.overwrite_site.line, rec.overwrite_site.column,
-                                     "reassigned here", "exit"))
-            out.append(Finding(
-                code=code, message=f"{m.describe(res)} {why}", path=res.site.path, line=res.site.line,
-                column=res.site.column, end_line=res.site.end_line, end_column=res.site.end_column,
-                related=tuple(steps), function=fname, resource=res.name, acquire_call=res.api,
-            ))
+            out.append(self._leak_finding(rec, mod, fname))
         return out
 
+    def _leak_finding(self, rec: LeakRecord, mod, fname: str) -> Finding:
+        res = rec.res
+        subj = dx.subject(self.p, res)
+        if "iter" in rec.kinds:
+            d = dx.leak_per_iteration(dx.Leak(subj, exit="end"))
+        elif "overwrite" in rec.kinds:
+            d = dx.handle_overwritten(subj, at=rec.overwrite_site)
+        else:
+            error_only = "normal" not in rec.kinds
+            code = rec.code if rec.code != "ACL101" else ("ACL102" if error_only else "ACL101")
+            d = dx.leak(code, _leak_facts(subj, rec, error_only))
+        steps = [Related(mod.path, res.site.line, res.site.column, subj.acquired_by[1], "acquire")]
+        started = False
+        for (s, text, kind) in rec.trace:
+            if s is None:
+                continue
+            if s == res.site:
+                started = True
+                continue
+            if started and kind != "acquire":
+                steps.append(Related(s.path, s.line, s.column, str(text), "step"))
+        steps += [Related(s.path, s.line, s.column, text, kind) for (s, text, kind) in d.related]
+        return Finding(
+            code=d.code, message=d.message, path=res.site.path, line=res.site.line,
+            column=res.site.column, end_line=res.site.end_line, end_column=res.site.end_column,
+            related=tuple(steps), function=fname, resource=res.name, acquire_call=res.api,
+        )
 
-def _exit_text(rec, error_only: bool) -> str:
-    branch = ""
+
+def _leak_facts(subj, rec: LeakRecord, error_only: bool) -> "dx.Leak":
+    """How a static leak's path left the function, for its message."""
     site = rec.exit_site
+    branch = None
     for (s, text, kind) in reversed(rec.trace):
         if kind == "branch" and s is not None:
             if site is None or s.line != site.line:
-                branch = f" ({text} at line {s.line})"
+                branch = (text, s.line)
             break
     if site is None:
-        return f"is not released when the function ends{branch}"
+        return dx.Leak(subj, exit="end", branch=branch, error_only=error_only)
     node = site.node
-    if isinstance(node, cst.Raise) or not isinstance(node, cst.Return) and error_only and not isinstance(
-            node, cst.Return):
-        if isinstance(node, cst.Raise):
-            return f"is not released when the exception is raised at line {site.line}{branch}"
-        return f"is not released when {site.text} raises at line {site.line}{branch}"
-    return f"is not released when the function returns at line {site.line}{branch}"
+    how = "return" if isinstance(node, cst.Return) else "raise" if isinstance(node, cst.Raise) else "other"
+    return dx.Leak(subj, exit=how, exit_site=site, exit_call=site.text if how == "other" else "",
+                   branch=branch, error_only=error_only)
 
 
 def _call_text(site) -> str:
