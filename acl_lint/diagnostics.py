@@ -169,8 +169,8 @@ def _orphan(code: str, what: str, leak: Leak, attr: str, owner: str) -> Diagnost
     if attr:
         return _owned_inside(code, leak.subject, attr, owner)
     msg = f"{leak.subject.text} {what}"
-    if leak.exit:
-        return Diagnostic(code, f"{msg}; {_exit_clause(leak)}", _exit_step(leak))
+    if leak.exit:  # the same words as the runtime's; where the path left is its last step
+        return Diagnostic(code, msg, _exit_step(leak))
     related = ()
     if leak.owner_release is not None:
         site, owner_text = leak.owner_release
