@@ -40,7 +40,7 @@ from typing import Any, Callable, Dict, Hashable, Iterator, List, Optional, Sequ
 
 from .. import diagnostics as dx
 from .. import protocol as _protocol
-from ..findings import FileError, Finding, Related, RunResult
+from ..findings import FileError, Finding, Related, RunResult, registry
 from ..typestate import NULL, Machine, Res, Site, TState
 from .shim import RAISED, Shim, Spec, _internal_dirs
 
@@ -50,7 +50,8 @@ get_ident = threading.get_ident
 #: a thread whose context is not known (it existed before the audit started)
 UNKNOWN = "<unknown-context>"
 _ASSIGN = re.compile(r"\s*([A-Za-z_][\w.]*(?:\[[^\]=]*\])?)\s*(?:,\s*[A-Za-z_][\w.]*\s*)*=(?!=)")
-LEAK_CODES = frozenset({"ACL101", "ACL102", "ACL103", "ACL104", "ACL105", "ACL106", "ACL107"})
+#: the leak rules (codes.toml `leak = true`)
+LEAK_CODES = frozenset(code for code, rule in registry().items() if rule.leak)
 
 
 class _Thread:
@@ -573,17 +574,19 @@ class Session:
             self.handles[value] = frozenset(live)
 
     def _context_hook(self, call: str, args: tuple, value: Any, th: _Thread) -> None:
+        """What ``call`` does to the current context of threads: its effect in rules/context.toml."""
+        effect = self.protocol.context_effects.get(call, "none")
         threads = self.threads.values()
-        if call == "rt.set_device":
+        if effect == "device_default":
             dev = args[0] if args else None
             self.devices[dev] = self.devices.get(dev, 0) + 1
             th.cur = ("default", dev)
             th.ctx = None
-        elif call == "rt.create_context":
+        elif effect == "result":
             th.cur = value
-        elif call == "rt.set_context":
+        elif effect == "arg":
             th.cur = args[0] if args else None
-        elif call == "rt.destroy_context":
+        elif effect == "destroy":
             h = args[0] if args else None
             rids = self.handles.get(h, ()) if h.__class__ is int else ()
             for t in threads:
@@ -591,15 +594,15 @@ class Session:
                     t.cur = None
                 if t.ctx is not None and t.ctx in rids:
                     t.ctx = None
-        elif call in ("rt.reset_device", "rt.reset_device_force"):
+        elif effect in ("device_reset", "device_reset_all"):
             dev = args[0] if args else None
-            n = 0 if call.endswith("force") else max(self.devices.get(dev, 0) - 1, 0)
+            n = 0 if effect == "device_reset_all" else max(self.devices.get(dev, 0) - 1, 0)
             self.devices[dev] = n
             if n == 0:
                 for t in threads:
                     if t.cur == ("default", dev):
                         t.cur = None
-        elif call == "finalize" or (call == "finalize_reference" and value == 0):
+        elif effect == "clear" or (effect == "clear_on_zero" and value == 0):
             for t in threads:
                 t.cur = None
                 t.ctx = None

@@ -46,33 +46,6 @@ get_ident = threading.get_ident
 #: sentinel result of a call that raised
 RAISED = object()
 
-#: Calls that need a current context on the calling thread (ACL402 when there is
-#: none). pyacl-reference.md: streams, events, device memory, models and their
-#: execution, DVPP channels and their async work all belong to a context; the
-#: simulator returns 107002 (RT CONTEXT_NULL) for each of them. Kept here and not
-#: in rules/ because only the runtime engine can know a thread's context.
-NEEDS_CONTEXT = frozenset({
-    "rt.create_stream", "rt.create_stream_with_config", "rt.destroy_stream",
-    "rt.synchronize_stream", "rt.synchronize_stream_with_timeout", "rt.synchronize_device",
-    "rt.create_event", "rt.create_event_with_flag", "rt.record_event", "rt.stream_wait_event",
-    "rt.reset_event", "rt.subscribe_report", "rt.unsubscribe_report", "rt.launch_callback",
-    "rt.malloc", "rt.malloc_cached", "rt.malloc_align32", "rt.memcpy_async", "rt.memset_async",
-    "mdl.load_from_file", "mdl.load_from_mem", "mdl.load_from_file_with_mem",
-    "mdl.load_from_mem_with_mem", "mdl.unload", "mdl.execute", "mdl.execute_async",
-    "mdl.execute_v2", "mdl.execute_async_v2",
-    "media.dvpp_malloc", "media.dvpp_create_channel", "media.dvpp_vpc_resize_async",
-    "media.dvpp_vpc_crop_async", "media.dvpp_vpc_crop_and_paste_async",
-    "media.dvpp_jpeg_decode_async", "media.dvpp_jpeg_encode_async",
-})
-
-#: Calls that change which context is current on a thread (beyond what the
-#: protocol's ``sets_context`` says): handled by Session._context_hook.
-CONTEXT_CALLS = frozenset({
-    "rt.set_device", "rt.reset_device", "rt.reset_device_force", "rt.create_context",
-    "rt.set_context", "rt.destroy_context", "init", "finalize", "finalize_reference",
-})
-
-
 class Spec:
     """Everything the hot path needs about one API, computed once at wrap time."""
 
@@ -117,8 +90,8 @@ class Spec:
         self.key_idx = tuple(sorted(key_args.items()))
         self.acquires = bool(api.acquires)
         self.keyed_new = bool(api.keyed_acquire)
-        self.needs_ctx = api.call in NEEDS_CONTEXT
-        self.context_call = api.call in CONTEXT_CALLS
+        self.needs_ctx = api.call in protocol.needs_context  # rules/context.toml
+        self.context_call = api.call in protocol.context_effects
         # the returned value is a handle the machine may name (alias / borrow)
         self.value_map = api.alias_result is not None or api.borrow is not None
         self.sig = None
