@@ -1,5 +1,8 @@
 """The per-function resource graph (networkx), for ``acl-lint graph`` and for reading a finding.
 
+A view, not an input: :class:`GraphRecorder` observes one interpretation of a function
+(the interpreter calls its ``on_*`` hooks) and the leaks found; the checks never read it.
+
 Nodes: ``acquire`` sites (one per resource), ``release`` and ``use`` call
 sites, ``exit`` points where something leaks, ``escape`` targets (returned,
 stored on self, handed to unknown code). Edges: ``release`` / ``use`` (the
