@@ -43,6 +43,8 @@ class ArgRole:
 
 @dataclass(frozen=True)
 class Link:
+    """A link an API makes between resources (`links` in api/*.toml): source -type-> target."""
+
     source: Endpoint
     target: Endpoint
     type: str
@@ -50,12 +52,16 @@ class Link:
 
 @dataclass(frozen=True)
 class Keyed:
+    """A resource known by the values of some arguments (the device of set_device)."""
+
     kind: str
     key: Tuple[int, ...]
 
 
 @dataclass(frozen=True)
 class NullArg:
+    """A literal 0/None at ``arg`` is a finding ``code`` (`null_arg` in api/*.toml)."""
+
     arg: int
     code: str
     message: str

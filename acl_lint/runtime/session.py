@@ -515,7 +515,8 @@ class Session:
                             and (o[0].link, parent) in child.links):
                         self._orphan_token[child.rid] = token
 
-    def _other_invocation(self, api, resolved, frame) -> None:
+    def _released(self, api, resolved):
+        """(rid, record) of what the release arguments of a call resolved to."""
         res = self.state.res
         for role in api.releases:
             a = resolved[role.arg] if role.arg < len(resolved) else None
@@ -523,32 +524,31 @@ class Session:
                 continue
             for rid in a:
                 r = res.get(rid)
-                if r is None or r.orphan is None or r.orphan[1] is None or not r.orphan[0].option:
-                    continue
-                tok = self._orphan_token.pop(rid, None)
-                same = (tok is not None and frame is not None and tok[0] == id(frame)
-                        and tok[1] is frame.f_code and frame.f_lasti > tok[2])
-                if not same:
-                    res[rid] = replace(r, orphan=None)
+                if r is not None:
+                    yield rid, r
+
+    def _other_invocation(self, api, resolved, frame) -> None:
+        res = self.state.res
+        for rid, r in self._released(api, resolved):
+            if r.orphan is None or r.orphan[1] is None or not r.orphan[0].option:
+                continue
+            tok = self._orphan_token.pop(rid, None)
+            same = (tok is not None and frame is not None and tok[0] == id(frame)
+                    and tok[1] is frame.f_code and frame.f_lasti > tok[2])
+            if not same:
+                res[rid] = replace(r, orphan=None)
 
     def _context_gone(self, api, resolved) -> bool:
         """A release of a resource whose context was already destroyed: ACL203 says it, not ACL402."""
         res = self.state.res
-        for role in api.releases:
-            a = resolved[role.arg] if role.arg < len(resolved) else None
-            if a is None or a is NULL:
-                continue
-            for rid in a:
-                r = res.get(rid)
-                if r is None:
-                    continue
-                ctx = res.get(r.ctx) if r.ctx is not None else None
-                if ctx is not None and not ctx.live:
+        for _rid, r in self._released(api, resolved):
+            ctx = res.get(r.ctx) if r.ctx is not None else None
+            if ctx is not None and not ctx.live:
+                return True
+            for typ, tgt in r.links:
+                t = res.get(tgt)
+                if t is not None and t.kind == "context" and not t.live:
                     return True
-                for typ, tgt in r.links:
-                    t = res.get(tgt)
-                    if t is not None and t.kind == "context" and not t.live:
-                        return True
         return False
 
     def _name(self, site: Site, frame, api) -> str:

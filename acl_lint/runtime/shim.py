@@ -159,77 +159,52 @@ def build_wrapper(session, spec: Spec) -> Callable:
     """The closure that replaces ``spec.fn`` on the module."""
     fn = spec.fn
     feed = session._feed
-    if spec.mode == "fast":
-        idx = spec.idx
-        hget = session.handles.get
-        rget = session.state.res.get
-        pending = session.state.pending
-        threads = session.threads
-        needs_ctx = spec.needs_ctx
-        cbound = spec.cbound
+    fast = spec.mode == "fast"
+    idx = spec.idx
+    hget = session.handles.get
+    rget = session.state.res.get
+    pending = session.state.pending
+    threads = session.threads
+    needs_ctx = spec.needs_ctx
+    cbound = spec.cbound
 
-        def wrapper(*args, **kwargs):
-            no_ctx = False
-            th = None
-            if needs_ctx or cbound:
-                th = threads.get(get_ident())
-                no_ctx = needs_ctx and (th is None or th.cur is None)
-            try:
-                result = fn(*args, **kwargs)
-            except BaseException:
-                feed(spec, args, kwargs, RAISED, no_ctx)
-                raise
-            if kwargs or no_ctx or pending:
-                feed(spec, args, kwargs, result, no_ctx)
-                return result
-            n = len(args)
-            for i in idx:
-                if i < n:
-                    a = args[i]
-                    if a.__class__ is int:
-                        rids = hget(a)
-                        if rids is not None:
-                            for r in rids:
-                                x = rget(r)
-                                if x is None or not x.live:
-                                    feed(spec, args, kwargs, result, no_ctx)
-                                    return result
-            if cbound and th is not None and th.ctx is not None:
-                # ACL401: a handle bound to another context than the thread's current one
-                for i in cbound:
-                    a = args[i] if i < n else None
-                    if a.__class__ is int:
-                        for r in hget(a, ()):
-                            x = rget(r)
-                            if x is not None and x.ctx is not None and x.ctx != th.ctx:
-                                feed(spec, args, kwargs, result, no_ctx)
-                                return result
-            return result
-
-    elif spec.needs_ctx:
-        threads = session.threads
-
-        def wrapper(*args, **kwargs):
+    def wrapper(*args, **kwargs):
+        no_ctx = False
+        th = None
+        if needs_ctx or cbound:
             th = threads.get(get_ident())
-            no_ctx = th is None or th.cur is None
-            try:
-                result = fn(*args, **kwargs)
-            except BaseException:
-                feed(spec, args, kwargs, RAISED, no_ctx)
-                raise
+            no_ctx = needs_ctx and (th is None or th.cur is None)
+        try:
+            result = fn(*args, **kwargs)
+        except BaseException:
+            feed(spec, args, kwargs, RAISED, no_ctx)
+            raise
+        if not fast or kwargs or no_ctx or pending:
             feed(spec, args, kwargs, result, no_ctx)
             return result
-
-    else:
-
-        def wrapper(*args, **kwargs):
-            try:
-                result = fn(*args, **kwargs)
-            except BaseException:
-                feed(spec, args, kwargs, RAISED, False)
-                raise
-            feed(spec, args, kwargs, result, False)
-            return result
+        n = len(args)
+        for i in idx:
+            if i < n:
+                a = args[i]
+                if a.__class__ is int:
+                    rids = hget(a)
+                    if rids is not None:
+                        for r in rids:
+                            x = rget(r)
+                            if x is None or not x.live:
+                                feed(spec, args, kwargs, result, no_ctx)
+                                return result
+        if cbound and th is not None and th.ctx is not None:
+            # ACL401: a handle bound to another context than the thread's current one
+            for i in cbound:
+                a = args[i] if i < n else None
+                if a.__class__ is int:
+                    for r in hget(a, ()):
+                        x = rget(r)
+                        if x is not None and x.ctx is not None and x.ctx != th.ctx:
+                            feed(spec, args, kwargs, result, no_ctx)
+                            return result
+        return result
 
     try:
         functools.update_wrapper(wrapper, fn)
