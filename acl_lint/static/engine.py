@@ -27,7 +27,7 @@ from .ownership.owner_pass import OwnerPass
 from .ownership.relink import relink_classes
 from .resolve import Resolver
 from .summaries import Summaries, body_of
-from .values import Outcome, PState
+from .values import Handles, Outcome, PState, ext_id
 
 
 class Engine:
@@ -80,8 +80,8 @@ class Engine:
             if fn.is_method and i == 0:
                 continue
             p = p.lstrip("*")
-            init.ts.res[("ext", p)] = Res(rid=("ext", p), kind="unknown", name=p, api="", site=None, external=True)
-            init.env[p] = ("r", frozenset({("ext", p)}))
+            init.ts.res[ext_id(p)] = Res(rid=ext_id(p), kind="unknown", name=p, api="", site=None, external=True)
+            init.env[p] = Handles(frozenset({ext_id(p)}))
         return init
 
     def interpreter(self, fn: Optional[FunctionInfo], summary_mode: bool = False) -> Interpreter:

@@ -19,7 +19,7 @@ import libcst as cst
 from ..protocol import Api
 from .index import FunctionInfo, _blocks
 from .positions import cst_dotted as dotted
-from .values import NULLV, UNKNOWN, Outcome, PState, StatusRec, _replace
+from .values import Box, Handles, NULLV, Outcome, PState, Status, StatusRec, Tup, UNKNOWN, _replace, ext_id
 
 
 class OwnedTemplate(NamedTuple):
@@ -163,7 +163,7 @@ class Summaries:
 
     def _summarise_param(self, summ: Summary, param: str, p: str, interp, rets: List[PState], exc) -> None:
         """Does the function release, keep, or release what is keyed by the parameter ``p``?"""
-        rid = ("ext", p)
+        rid = ext_id(p)
         released, kinds = bool(rets), set()
         escaped = False
         for s in rets + exc:
@@ -317,7 +317,7 @@ class Summaries:
             sid = ("param", p)
             sids[p] = sid
             init.status[sid] = StatusRec(None, frozenset(), True, False, p)
-            init.env[p] = ("s", sid)
+            init.env[p] = Status(sid)
         out = interp.run(body_of(fn), init)
         rets = [s for s in out.ret if not s.dead]
         for i, p in enumerate(params):
@@ -487,7 +487,7 @@ class SummaryCalls:
             rid = (id(node), attr)
             self.overwrite(key, None, st, node, False)
             self.machine.acquire(st.ts, rid, kind, key, f"{fn.qualname}()", site)
-            st.env[key] = ("r", frozenset({rid}))
+            st.env[key] = Handles(frozenset({rid}))
 
     def _summary_returns(self, fn, summ: Summary, node, st: PState, site, target: str):
         """Fresh handles made by the helper, and what they own, acquired here."""
@@ -501,7 +501,7 @@ class SummaryCalls:
             self.machine.acquire(st.ts, rid, kind, name, f"{fn.qualname}()", site)
             st.add_trace(site, f"{self.p.label(kind)} acquired by {fn.qualname}()", "acquire")
             children += self._acquire_owned(node, n, rid, summ.returns_owned.get(n, ()), st)
-            val = ("r", frozenset({rid}))
+            val = Handles(frozenset({rid}))
             made.append(rid)
             if index is not None:
                 items[index] = val
@@ -511,13 +511,13 @@ class SummaryCalls:
             bid = ("retbox", id(node), index)
             st.boxes[bid] = frozenset(r for r in made + children
                                       if r in st.ts.res and st.ts.res[r].kind in kinds)
-            items[index] = ("b", bid)
+            items[index] = Box(bid)
         # the other elements behave like a status tied to the handles (`ptr, ret = helper()`)
         sid = ("st", id(node))
         st.status[sid] = StatusRec(site, frozenset(made), True, False, f"{fn.qualname}()")
         st.assume.pop(sid, None)
-        items = [("s", sid) if x is None else x for x in items]
-        return ("t", tuple(items))
+        items = [Status(sid) if x is None else x for x in items]
+        return Tup(tuple(items))
 
     def _acquire_owned(self, node, n: int, rid, templates, st: PState) -> List:
         children = []

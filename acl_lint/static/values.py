@@ -1,14 +1,18 @@
 """The abstract values and path state of the static interpreter.
 
-Values (hashable tuples tagged by their first item; ``None`` is unknown):
+Values (``None`` is unknown). Each is a typed, hashable pair ``(tag, payload)``: cheap to
+make, merged by hashing, and ``v[0]`` says what it is:
 
-- ``("r", frozenset)``  one of these resources
-- ``("c", v)``          a constant (``("c", 0)`` and ``("c", None)`` are null handles)
-- ``("s", sid)``        the status returned by the call ``sid``
-- ``("t", (v, ...))``   a tuple
-- ``("z", (v, ...))``   a zip / enumerate of iterables
-- ``("b", bid)``        a container (list/dict/set) holding the resources ``state.boxes[bid]``
-- ``("e", bid)``        an element of that container
+- ``Handles(frozenset)`` ("r")  one of these resources
+- ``Const(v)`` ("c")            a constant (``Const(0)`` and ``Const(None)`` are null handles)
+- ``Status(sid)`` ("s")         the status returned by the call ``sid``
+- ``Tup((v, ...))`` ("t")       a tuple
+- ``Zipped((v, ...))`` ("z")    a zip / enumerate of iterables
+- ``Box(bid)`` ("b")            a container (list/dict/set) holding the resources ``state.boxes[bid]``
+- ``Elem(bid)`` ("e")           an element of that container
+
+Resource ids: ``ext_id(key)`` for a handle from outside the function (a parameter, ``self.x``);
+``(id(node), n)`` for what the call at ``node`` acquired; keyed resources by ``(kind, keys)``.
 
 A :class:`PState` is one path: the environment, the typestate machine's state, container
 contents, statuses, the leaking path so far, and whether the path ended (``dead``) or
@@ -26,13 +30,78 @@ from .positions import NodeSite
 MAX_STATES = 48  # path states kept per program point
 LOOP_UNROLL = 2
 
+class Value(tuple):
+    """An abstract value: ``(TAG, payload)``, compared and hashed as that tuple."""
+
+    __slots__ = ()
+    TAG = ""
+
+    def __new__(cls, payload):
+        return tuple.__new__(cls, (cls.TAG, payload))
+
+    def __getnewargs__(self):
+        return (self[1],)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self[1]!r})"
+
+
+class Handles(Value):
+    """One of these resources (a frozenset of resource ids)."""
+
+    __slots__ = ()
+    TAG = "r"
+
+
+class Const(Value):
+    __slots__ = ()
+    TAG = "c"
+
+
+class Status(Value):
+    """The status a call returned (its id: ``("st", id(call))``)."""
+
+    __slots__ = ()
+    TAG = "s"
+
+
+class Tup(Value):
+    __slots__ = ()
+    TAG = "t"
+
+
+class Zipped(Value):
+    __slots__ = ()
+    TAG = "z"
+
+
+class Box(Value):
+    """A container of handles: ``state.boxes[bid]``."""
+
+    __slots__ = ()
+    TAG = "b"
+
+
+class Elem(Value):
+    """An element of the container ``bid``."""
+
+    __slots__ = ()
+    TAG = "e"
+
+
+def ext_id(key: str, n: int = 0) -> Tuple:
+    """The resource id of a handle from outside (``n``: rebound to another unknown handle)."""
+    return ("ext", key, n) if n else ("ext", key)
+
+
 UNKNOWN = None
-NULLV = ("c", None)
-ZERO = ("c", 0)
+NULLV = Const(None)
+ZERO = Const(0)
+FALSE = Const(False)
 
 
 def is_null(v) -> bool:
-    return v == NULLV or v == ZERO or v == ("c", False)
+    return v == NULLV or v == ZERO or v == FALSE
 
 
 @dataclass

@@ -10,7 +10,7 @@ import libcst as cst
 from ... import diagnostics as dx
 
 from ..positions import cst_dotted as dotted
-from ..values import UNKNOWN, Outcome, PState, _escaped, is_null
+from ..values import Handles, Outcome, PState, UNKNOWN, _escaped, ext_id, is_null
 
 
 
@@ -35,7 +35,7 @@ class Assignment:
                 self.discard(v, st, stmt)
                 return
             if loop_bind and v is None:
-                st.ts.res.pop(("ext", name), None)  # a new element each iteration
+                st.ts.res.pop(ext_id(name), None)  # a new element each iteration
             self.overwrite(name, v, st, stmt, loop_bind)
             st.env[name] = v
             if name in self.global_names:
@@ -93,8 +93,8 @@ class Assignment:
             if key and (key.startswith("self.") or key in self.global_names):
                 root = key + "[]"
                 old = st.env.get(root)
-                st.env[root] = ("r", st.rids_of(old) | st.rids_of(v)) if old is not None else (
-                    ("r", st.rids_of(v)) if st.rids_of(v) else UNKNOWN)
+                st.env[root] = Handles(st.rids_of(old) | st.rids_of(v)) if old is not None else (
+                    Handles(st.rids_of(v)) if st.rids_of(v) else UNKNOWN)
                 self.mark_read(v, st)
                 return
             self.escape(v, st, "stored in a container")

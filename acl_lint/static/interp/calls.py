@@ -12,7 +12,8 @@ from ...typestate import NULL, Res
 from ..positions import cst_dotted as dotted
 from ..resolve import acl_call_name
 from ..summaries import EXIT_CALLS
-from ..values import NULLV, UNKNOWN, Outcome, PState, StatusRec, _escaped, _replace, is_null
+from ..values import (Elem, Handles, NULLV, Outcome, PState, Status, StatusRec, Tup, UNKNOWN, Zipped,
+                      _escaped, _replace, ext_id, is_null)
 
 NO_ESCAPE_CALLS = frozenset({
     "print", "len", "str", "repr", "int", "float", "hex", "oct", "bool", "format", "isinstance", "type",
@@ -93,26 +94,26 @@ class Calls:
             if meth in CONTAINER_ADD:
                 st.boxes[bid] = st.boxes.get(bid, frozenset()) | self._read_rids(args, st)
                 return UNKNOWN
-            return ("e", bid)
+            return Elem(bid)
         key = dotted(func.value)
         if meth in CONTAINER_ADD and key and (key.startswith("self.") or key in self.global_names
                                               or (self.fn is None and key in self.mod.global_refs)):
             root = key + "[]"
             add = self._read_rids(args, st)
             old = st.env.get(root)
-            st.env[root] = ("r", st.rids_of(old) | add)
+            st.env[root] = Handles(st.rids_of(old) | add)
             return UNKNOWN
         if meth in CONTAINER_GET and key and key + "[]" in st.env:
             return st.env[key + "[]"]
         if meth in CONTAINER_GET and key and (key.startswith("self.") or key in self.global_names):
             # the elements of a container kept on self: handles from outside
-            crid = ("ext", key + "[]")
+            crid = ext_id(key + "[]")
             if crid not in st.ts.res:
                 st.ts.res[crid] = Res(rid=crid, kind="unknown", name=key + "[]", api="",
                                       site=self.site(node), external=True)
             bid = ("extbox", key)
             st.boxes[bid] = frozenset({crid})
-            return ("e", bid)
+            return Elem(bid)
         if meth in CONTAINER_ADD:
             for a in args:
                 self.escape(a, st, f"added to {key or 'a container'}")
@@ -140,12 +141,12 @@ class Calls:
             for a in args:
                 self.mark_read(a, st)
             parts = tuple(args) if name == "zip" else (UNKNOWN, args[0])
-            return ("z", parts)
+            return Zipped(parts)
         if name in PASS_THROUGH_CALLS:
             for a in args:
                 self.mark_read(a, st)
             if args and args[0] is not None and args[0][0] in ("b", "e", "r", "t"):
-                return args[0] if args[0][0] != "t" else ("r", st.rids_of(args[0]))
+                return args[0] if args[0][0] != "t" else Handles(st.rids_of(args[0]))
             return UNKNOWN
         if name in NO_ESCAPE_CALLS or (type(func) is cst.Attribute and base_name in NO_ESCAPE_METHODS):
             for a in args:
@@ -179,25 +180,25 @@ class Calls:
 
     def external(self, st: PState, key: str, kind: Optional[str]) -> Tuple:
         """A handle from outside the function (parameter, self attribute), materialised on first use."""
-        rid = ("ext", key)
+        rid = ext_id(key)
         if key in st.env and rid in st.ts.res:
             # the name was rebound to something unknown: a different handle than before
             n = 1
-            while ("ext", key, n) in st.ts.res:
+            while ext_id(key, n) in st.ts.res:
                 n += 1
-            rid = ("ext", key, n)
+            rid = ext_id(key, n)
         res = st.ts.res.get(rid)
         if res is None:
             links = ()
             if self.class_links and key.startswith("self."):
                 root = self.owner_root(key)
-                links = tuple((typ, ("ext", "self." + other)) for typ, other in self.class_links.get(root, ()))
+                links = tuple((typ, ext_id("self." + other)) for typ, other in self.class_links.get(root, ()))
             res = Res(rid=rid, kind=kind or "unknown", name=key, api="",
                       site=self.site(self.fn.node if self.fn else self.mod.tree), external=True, links=links)
             st.ts.res[rid] = res
             if links:
                 st.ts.index_links(rid, links)
-        v = ("r", frozenset({rid}))
+        v = Handles(frozenset({rid}))
         st.env[key] = v
         return v
 
@@ -298,13 +299,13 @@ class Calls:
     def _call_result(self, api: Api, node: cst.Call, st: PState, site, res, args):
         """What an acl call evaluates to: a handle, a status, or a tuple of both."""
         if res.acquired is not None:
-            val = ("r", frozenset({res.acquired.rid}))
+            val = Handles(frozenset({res.acquired.rid}))
         elif res.alias is not None:
-            val = ("r", res.alias)
+            val = Handles(res.alias)
         elif res.borrowed:
             bid = ("borrow", id(node))
             st.boxes[bid] = res.borrowed
-            val = ("e", bid)
+            val = Elem(bid)
         elif api.borrow is not None and api.borrow[0] < len(args) and args[api.borrow[0]] not in (None, NULL):
             val = self._borrowed_external(api, node, st, args[api.borrow[0]])
         else:
@@ -321,7 +322,7 @@ class Calls:
         for prid in parents:
             parent = st.ts.res.get(prid)
             if parent is not None and parent.external:
-                crid = ("ext", f"{parent.name}/{api.borrow[1]}")
+                crid = ext_id(f"{parent.name}/{api.borrow[1]}")
                 if crid not in st.ts.res:
                     st.ts.res[crid] = Res(rid=crid, kind="unknown", name=crid[1], api="", site=parent.site,
                                           external=True)
@@ -330,7 +331,7 @@ class Calls:
             return UNKNOWN
         bid = ("borrow", id(node))
         st.boxes[bid] = frozenset(kids)
-        return ("e", bid)
+        return Elem(bid)
 
     def _call_status(self, api: Api, node: cst.Call, st: PState, site, res, val):
         """The status an acl call returns (alone, or in a tuple with its value)."""
@@ -339,14 +340,14 @@ class Calls:
         checked = api.status in ("acquire", "use", "execute", "memcpy", "sync") or (
             api.status == "release" and self.check_release_status)
         st.status[sid] = StatusRec(site, tied, False, checked, api.qualname, res.linked)
-        status = ("s", sid)
+        status = Status(sid)
         if sid in st.assume:
             del st.assume[sid]
         if api.returns == "ret":
             return status
         if api.returns == "value_ret":
-            return ("t", (val, status))
-        return ("t", (UNKNOWN, UNKNOWN, status))
+            return Tup((val, status))
+        return Tup((UNKNOWN, UNKNOWN, status))
 
     def key_of(self, expr: cst.BaseExpression, v, arg=None) -> Hashable:
         if arg is not None and arg is not NULL and len(arg) == 1:

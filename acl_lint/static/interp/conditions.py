@@ -8,7 +8,7 @@ from typing import Hashable, Iterable, List
 import libcst as cst
 
 from ..positions import cst_dotted as dotted
-from ..values import NULLV, UNKNOWN, ZERO, PState, dedupe
+from ..values import Const, NULLV, PState, UNKNOWN, ZERO, dedupe
 
 
 
@@ -177,7 +177,7 @@ class Conditions:
             if node.value == "None":
                 return NULLV
             if node.value in ("True", "False"):
-                return ("c", node.value == "True")
+                return Const(node.value == "True")
             if node.value in st.env:
                 return st.env[node.value]
             if node.value in self.zero_names:
@@ -194,7 +194,7 @@ class Conditions:
             return UNKNOWN
         if type(node) is cst.Integer:
             try:
-                return ("c", int(node.value, 0))
+                return Const(int(node.value, 0))
             except ValueError:
                 return UNKNOWN
         if type(node) is cst.NamedExpr:

@@ -7,7 +7,7 @@ from typing import Hashable, Set
 import libcst as cst
 
 from ..positions import cst_dotted as dotted
-from ..values import UNKNOWN, Outcome, PState
+from ..values import Box, Elem, Handles, Outcome, PState, Tup, UNKNOWN
 
 
 
@@ -43,7 +43,7 @@ class Expressions:
         if t in (cst.SimpleString, cst.ConcatenatedString, cst.Float, cst.Imaginary):
             return ("c", "str") if t is not cst.Float else UNKNOWN
         if t is cst.Tuple:
-            return ("t", tuple(self.ev(e.value, st, out) for e in node.elements))
+            return Tup(tuple(self.ev(e.value, st, out) for e in node.elements))
         if t in (cst.List, cst.Set, cst.Dict):
             return self.ev_display(node, st, out)
         if t is cst.Subscript:
@@ -71,7 +71,7 @@ class Expressions:
             b = self.ev(node.orelse, st, out)
             ra, rb = st.rids_of(a), st.rids_of(b)
             if ra or rb:
-                return ("r", ra | rb)
+                return Handles(ra | rb)
             return a if a == b else UNKNOWN
         if t is cst.StarredElement:
             return self.ev(node.value, st, out)
@@ -96,7 +96,7 @@ class Expressions:
             self.mark_read(v, st)
         bid = ("box", id(node))
         st.boxes[bid] = frozenset(rids)
-        return ("b", bid)
+        return Box(bid)
 
     def ev_subscript(self, node: cst.Subscript, st: PState, out: Outcome):
         base = self.ev(node.value, st, out)
@@ -109,7 +109,7 @@ class Expressions:
         if base is None:
             return UNKNOWN
         if base[0] in ("b", "e"):
-            return ("e", base[1])
+            return Elem(base[1])
         if base[0] == "t" and idx is not None and -len(base[1]) <= idx < len(base[1]):
             return base[1][idx]
         if base[0] == "r":
@@ -135,4 +135,4 @@ class Expressions:
         rids |= st.rids_of(v)
         bid = ("box", id(node))
         st.boxes[bid] = frozenset(rids)
-        return ("b", bid)
+        return Box(bid)

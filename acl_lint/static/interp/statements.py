@@ -13,7 +13,7 @@ from typing import Callable, List, Optional, Sequence
 
 import libcst as cst
 
-from ..values import LOOP_UNROLL, NULLV, UNKNOWN, Outcome, PState, dedupe
+from ..values import Elem, Handles, LOOP_UNROLL, NULLV, Outcome, PState, Tup, UNKNOWN, dedupe
 
 
 
@@ -263,19 +263,19 @@ class Statements:
         if v is None:
             return UNKNOWN
         if v[0] == "z":
-            return ("t", tuple(self.iter_elem(x, st) for x in v[1]))
+            return Tup(tuple(self.iter_elem(x, st) for x in v[1]))
         if v[0] in ("b", "e"):
-            return ("e", v[1])
+            return Elem(v[1])
         if v[0] == "t":
             rids = st.rids_of(v)
             if rids:
-                return ("r", rids)
+                return Handles(rids)
         if v[0] == "r":
             if all(st.ts.res.get(r) is not None and st.ts.res[r].external for r in v[1]):
                 # iterating a handle container from outside: its elements stand for it
                 bid = ("extbox",) + tuple(sorted(map(str, v[1])))
                 st.boxes[bid] = v[1]
-                return ("e", bid)
+                return Elem(bid)
             return v
         return UNKNOWN
 
