@@ -239,9 +239,10 @@ def async_not_synchronized(s: Subject, api: str, stream: str = "", released: boo
 
 
 def context_mismatch(s: Subject, api: str, created_under: str, runs_under: str) -> Diagnostic:
-    """ACL401."""
-    return Diagnostic("ACL401", f"{s.text} was created under context {created_under} but {api} runs under "
-                                f"context {runs_under}", (s.acquired,))
+    """ACL401. A context is named as ``created_under`` / ``runs_under`` say (``""``: not known here)."""
+    created = f"context {created_under}" if created_under else "another context"
+    runs = f"context {runs_under}" if runs_under else "another context"
+    return Diagnostic("ACL401", f"{s.text} was created under {created} but {api} runs under {runs}", (s.acquired,))
 
 
 def no_current_context(api: str) -> Diagnostic:
@@ -259,22 +260,31 @@ def unchecked_return_code(call: str, overwritten_at=None, ignored: bool = False)
     return Diagnostic("ACL501", f"the status returned by {call} is {how}")
 
 
+def fill(template: str, names: Dict[str, str], unnamed: str = "", **values) -> str:
+    """Fill a message template of rules/. A name that is not known (a handle with no variable)
+    is left out with its quotes (`` `{first}` ``), or said as ``unnamed`` when given."""
+    for key, name in names.items():
+        if not name:
+            template = template.replace(f"`{{{key}}}`", f"{{{key}}}") if unnamed else \
+                template.replace(f" `{{{key}}}`", "").replace(f"`{{{key}}}` ", "")
+    return template.format(**{k: v or unnamed for k, v in names.items()}, **values)
+
+
 def order_violation(order, then_label: str, then_name: str, first: Subject, related=()) -> Diagnostic:
     """ACL203 (and any code an order of orders.toml names): its message template, filled."""
-    return Diagnostic(order.code, order.message.format(
-        then=then_name or "?", then_label=then_label, first=first.name or "?", first_label=first.label,
+    return Diagnostic(order.code, fill(
+        order.message, {"then": then_name, "first": first.name}, then_label=then_label, first_label=first.label,
         first_at=f" (line {first.site.line})" if first.site is not None else ""), tuple(related))
 
 
 def sequence_violation(seq, step, s: Subject, api: str) -> Diagnostic:
     """ACL201 / ACL204 (the automata of sequences.toml): the step's message template, filled."""
-    return Diagnostic(seq.code, step.message.format(name=s.name or "?", line=s.site.line, call=api),
-                      (s.acquired,))
+    return Diagnostic(seq.code, fill(step.message, {"name": s.name}, line=s.site.line, call=api), (s.acquired,))
 
 
 def null_argument(null_arg, handle: str) -> Diagnostic:
     """ACL205 (the `null_arg` entries of rules/api): the entry's message template, filled."""
-    return Diagnostic(null_arg.code, null_arg.message.format(handle=handle or "the handle"))
+    return Diagnostic(null_arg.code, fill(null_arg.message, {"handle": handle}, unnamed="the handle"))
 
 
 LEAK_RENDERERS: Dict[str, Callable[[Leak], Diagnostic]] = {

@@ -435,11 +435,14 @@ class Machine:
 
     @staticmethod
     def _ctx_name(res: Optional[Res], rid: Hashable) -> str:
+        """How a context is named in ACL401 ("" when it is not known here)."""
+        if res is not None and res.site is None:
+            return f"`{res.name}`" if res.name else ""
         if res is not None and res.name:
             return f"`{res.name}` (line {res.site.line})"
         if res is not None:
             return f"from line {res.site.line}"
-        return "?"
+        return ""
 
     @staticmethod
     def _stream_key(arg: Arg) -> Hashable:

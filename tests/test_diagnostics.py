@@ -68,7 +68,7 @@ def _message_literals(path: Path):
 
 @pytest.mark.parametrize("phrase", [
     "is released again by", "after it was released by", "which releases", "may still use it",
-    "was created under context", "needs a current context", "is never released", "wraps a data buffer",
+    "was created under", "needs a current context", "is never released", "wraps a data buffer",
     "belongs to a dataset", "is not released when", "the status returned by", "is acquired on every iteration",
     "is reassigned at line", "but no method of", "but no function of the", "runs the initialiser",
 ])
@@ -94,3 +94,38 @@ def test_static_and_runtime_give_the_same_message_for_the_same_defect(tmp_path, 
         assert by_static[key] == by_runtime[key], key
     assert re.match(r"device memory `buf` from acl.rt.malloc \(line 5\) is released again by acl.rt.free",
                     by_static[(7, "ACL301")])
+
+
+LINK_WORDS = ("added_to", "wrapped_by", "created_in", "created_on", "set_into", "loaded_with")
+
+
+def test_no_placeholders_or_internal_words_in_the_corpus_messages():
+    snap = (Path(__file__).resolve().parent.parent / "corpus" / "EXPECTED.snap").read_text(encoding="utf-8")
+    assert "`?`" not in snap and " ? " not in snap
+    for word in LINK_WORDS:
+        assert word not in snap, word
+
+
+def test_an_unknown_name_is_left_out_of_a_rules_template():
+    assert diagnostics.fill("exec-config handle `{name}` (line {line}) is used", {"name": ""}, line=3) == \
+        "exec-config handle (line 3) is used"
+    assert diagnostics.fill("options set on `{handle}` do not", {"handle": ""}, unnamed="the handle") == \
+        "options set on the handle do not"
+    assert diagnostics.fill("options set on `{handle}` do not", {"handle": "cfg"}, unnamed="the handle") == \
+        "options set on `cfg` do not"
+
+
+def test_a_handle_borrowed_from_a_parameter_is_named_by_the_call_that_borrowed_it():
+    """What a message would call it: the call that borrowed it, not an internal link type."""
+    from acl_lint.static.engine import Engine
+
+    src = ("import acl\n\n\ndef f(dataset):\n    buf = acl.mdl.get_dataset_buffer(dataset, 0)\n"
+           "    acl.rt.free(acl.get_data_buffer_addr(buf))\n")
+    engine = Engine()
+    assert engine.add_file("m.py", src) is None
+    fn = engine.index.modules["m.py"].functions["f"]
+    _, out = engine.run_fn(fn)
+    names = {r.name for st in out.ret for r in st.ts.res.values()}
+    assert "acl.mdl.get_dataset_buffer(dataset)" in names, names
+    assert "acl.get_data_buffer_addr(acl.mdl.get_dataset_buffer(dataset))" in names, names
+    assert not any(w in n for n in names for w in LINK_WORDS), names

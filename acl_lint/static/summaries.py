@@ -19,7 +19,8 @@ import libcst as cst
 from ..protocol import Api
 from .index import FunctionInfo, _blocks
 from .positions import cst_dotted as dotted
-from .values import Box, Handles, NULLV, Outcome, PState, Status, StatusRec, Tup, UNKNOWN, _replace, ext_id
+from .values import (Box, Handles, NULLV, Outcome, PState, Status, StatusRec, Tup, UNKNOWN, _replace, ext_id,
+                     ext_path)
 
 
 class OwnedTemplate(NamedTuple):
@@ -182,7 +183,7 @@ class Summaries:
                 kinds.update(res.kind.split("|"))
             # what the parameter holds (buffers of a dataset, their memory) released through it
             for other in s.ts.res.values():
-                if other.external and not other.live and other.name.startswith(p + "/"):
+                if other.external and not other.live and ext_path(other).startswith(p + "/"):
                     kinds.update(other.kind.split("|"))
         if released and kinds and kinds != {"unknown"}:
             summ.releases[param] = frozenset(kinds - {"unknown"}) or frozenset({"any"})

@@ -224,6 +224,15 @@ class LeakRecord:
     code: str = "ACL101"
 
 
+def ext_path(res: Res) -> str:
+    """The access path of a handle from outside (``self.ds``, ``ds/added_to`` for what was
+    borrowed from it), from its resource id; its name for other resources."""
+    rid = res.rid
+    if isinstance(rid, tuple) and len(rid) >= 2 and rid[0] == "ext" and isinstance(rid[1], str):
+        return rid[1]
+    return res.name
+
+
 def _replace(res: Res, **kw) -> Res:
     return replace(res, **kw)
 

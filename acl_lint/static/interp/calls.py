@@ -13,7 +13,7 @@ from ..positions import cst_dotted as dotted
 from ..resolve import acl_call_name
 from ..summaries import EXIT_CALLS
 from ..values import (Elem, Handles, NULLV, Outcome, PState, Status, StatusRec, Tup, UNKNOWN, Zipped,
-                      _escaped, _replace, ext_id, is_null)
+                      _escaped, _replace, ext_id, ext_path, is_null)
 
 NO_ESCAPE_CALLS = frozenset({
     "print", "len", "str", "repr", "int", "float", "hex", "oct", "bool", "format", "isinstance", "type",
@@ -322,10 +322,10 @@ class Calls:
         for prid in parents:
             parent = st.ts.res.get(prid)
             if parent is not None and parent.external:
-                crid = ext_id(f"{parent.name}/{api.borrow[1]}")
-                if crid not in st.ts.res:
-                    st.ts.res[crid] = Res(rid=crid, kind="unknown", name=crid[1], api="", site=parent.site,
-                                          external=True)
+                crid = ext_id(f"{ext_path(parent)}/{api.borrow[1]}")
+                if crid not in st.ts.res:  # named in messages by the call that borrowed it
+                    st.ts.res[crid] = Res(rid=crid, kind="unknown", name=f"{api.qualname}({parent.name})",
+                                          api="", site=parent.site, external=True)
                 kids.add(crid)
         if not kids:
             return UNKNOWN

@@ -11,7 +11,7 @@ from typing import Dict, Hashable, List, Optional, Set, Tuple
 
 from ...typestate import Res
 from ..positions import NodeSite
-from ..values import PState
+from ..values import PState, ext_path
 
 
 class OwnerFacts:
@@ -41,7 +41,7 @@ class OwnerFacts:
     def collect_owner_facts(self, st: PState, cat: str) -> None:
         for res in st.ts.res.values():
             if res.external and not res.live:
-                names = [res.name] if res.name else []
+                names = [ext_path(res)] if ext_path(res) else []
                 if res.key is not None:
                     names += [k[1] for k in res.key[1] if isinstance(k, tuple) and len(k) >= 2 and k[0] == "ext"]
                     names += [k for k in res.key[1] if isinstance(k, str)]
