@@ -20,7 +20,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from .discovery import DEFAULT_EXCLUDE, matches
 from .findings import registry, select_codes
-from .ruledata import TOMLDecodeError, _toml
+from .ruledata import load_toml
 from .sources import DEFAULT_MAX_FILE_SIZE
 
 
@@ -161,13 +161,7 @@ def find_config(paths: Sequence[str]) -> Optional[str]:
 
 
 def _read_toml(path: str) -> Dict[str, Any]:
-    try:
-        with open(path, "rb") as fh:
-            return _toml.load(fh)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return load_toml(path, ConfigError, what="")
 
 
 def read_config_table(path: str) -> Dict[str, Any]:

@@ -22,6 +22,7 @@ class Rule:
     summary: str
     engines: Tuple[str, ...]
     engine_note: str = ""
+    leak: bool = False  # a leak rule (codes.toml `leak = true`)
 
     @property
     def doc(self) -> str:
@@ -46,6 +47,7 @@ def registry() -> Dict[str, Rule]:
                 summary=entry["summary"],
                 engines=tuple(entry["engines"]),
                 engine_note=entry.get("engine_note", ""),
+                leak=bool(entry.get("leak", False)),
             )
         except KeyError as exc:
             raise RuleDataError(f"{path}: rule entry #{i + 1} lacks key {exc}") from None

@@ -31,6 +31,7 @@ class Kind:
     scope: str = "function"  # "function" | "process"
     sources: Tuple[str, ...] = ()
     leak: bool = True
+    before_finalize: bool = False  # must be released before acl.finalize (the finalize order)
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class ArgRole:
 
 @dataclass(frozen=True)
 class Link:
+    """A link an API makes between resources (`links` in api/*.toml): source -type-> target."""
+
     source: Endpoint
     target: Endpoint
     type: str
@@ -49,12 +52,16 @@ class Link:
 
 @dataclass(frozen=True)
 class Keyed:
+    """A resource known by the values of some arguments (the device of set_device)."""
+
     kind: str
     key: Tuple[int, ...]
 
 
 @dataclass(frozen=True)
 class NullArg:
+    """A literal 0/None at ``arg`` is a finding ``code`` (`null_arg` in api/*.toml)."""
+
     arg: int
     code: str
     message: str
@@ -174,6 +181,10 @@ class Protocol:
     orders_by_then: Dict[str, Tuple[Order, ...]] = field(default_factory=dict)
     #: kind -> position in a safe release order (what must go first has a lower rank)
     release_rank: Dict[str, int] = field(default_factory=dict)
+    #: calls that need a current context on the calling thread (context.toml, runtime)
+    needs_context: FrozenSet[str] = field(default=frozenset())
+    #: call -> what it does to the current context of threads (context.toml, runtime)
+    context_effects: Dict[str, str] = field(default_factory=dict)
 
     def kind_matches(self, kind: str, wanted: FrozenSet[str]) -> bool:
         if "any" in wanted or kind in wanted:
@@ -246,12 +257,13 @@ def _load_kinds(path: Path) -> Dict[str, Kind]:
     data = load_toml(path).get("kind", {})
     kinds = {}
     for name, table in data.items():
-        e = _Entry(path, f"kind {name!r}", table, ("label", "family", "scope", "sources", "leak"))
+        e = _Entry(path, f"kind {name!r}", table, ("label", "family", "scope", "sources", "leak",
+                                                     "before_finalize"))
         scope = e.get("scope", str, "function")
         if scope not in ("function", "process"):
             e.fail(f"scope must be 'function' or 'process', got {scope!r}")
         kinds[name] = Kind(name, e.get("label", str, required=True), e.get("family", str, ""), scope,
-                           e.str_list("sources"), e.get("leak", bool, True))
+                           e.str_list("sources"), e.get("leak", bool, True), e.get("before_finalize", bool, False))
     return kinds
 
 
@@ -364,9 +376,16 @@ def _load_orders(path: Path, kinds) -> Tuple[Order, ...]:
     out = []
     for i, table in enumerate(load_toml(path).get("order", [])):
         e = _Entry(path, f"order #{i + 1}", table, (
-            "first", "then", "link", "code", "message", "leak_code", "immediate", "owns",
+            "first", "first_kinds_with", "then", "link", "code", "message", "leak_code", "immediate", "owns",
             "assume_related", "option", "sources", "enforce"))
-        first, then = e.str_list("first", required=True), e.str_list("then", required=True)
+        attr = e.get("first_kinds_with", str, "")
+        if attr:  # the kinds that have this attribute set in kinds.toml
+            if attr not in ("before_finalize",) or "first" in table:
+                e.fail("first_kinds_with names a boolean kind attribute (before_finalize), instead of `first`")
+            first = tuple(sorted(k for k, kind in kinds.items() if getattr(kind, attr)))
+        else:
+            first = e.str_list("first", required=True)
+        then = e.str_list("then", required=True)
         for k in first + then:
             if k not in kinds:
                 e.fail(f"unknown kind {k!r}")
@@ -423,6 +442,23 @@ def _load_sequences(path: Path, kinds, apis) -> Dict[str, Sequence]:
     return out
 
 
+_EFFECTS = frozenset({"device_default", "device_reset", "device_reset_all", "result", "arg", "destroy", "clear",
+                      "clear_on_zero", "none"})
+
+
+def _load_context(path: Path, apis) -> Tuple[FrozenSet[str], Dict[str, str]]:
+    e = _Entry(path, "context", load_toml(path), ("needs", "effect"))
+    needs = e.str_list("needs", required=True)
+    effects = e.get("effect", dict, {})
+    for call in list(needs) + list(effects):
+        if call not in apis:
+            e.fail(f"unknown call {call!r}")
+    for call, effect in effects.items():
+        if effect not in _EFFECTS:
+            e.fail(f"effect of {call!r} must be one of {', '.join(sorted(_EFFECTS))}, got {effect!r}")
+    return frozenset(needs), dict(effects)
+
+
 def load(directory: Optional[Path] = None) -> Protocol:
     """Read and validate every rule file below ``directory`` (default: the shipped rules)."""
     base = Path(directory) if directory else rules_dir()
@@ -442,6 +478,7 @@ def load(directory: Optional[Path] = None) -> Protocol:
             apis[api.call] = api
     orders = _load_orders(base / "orders.toml", kinds)
     sequences = _load_sequences(base / "sequences.toml", kinds, apis)
+    needs_context, context_effects = _load_context(base / "context.toml", apis)
     steps_by_call: Dict[str, List[Tuple[Sequence, Step]]] = {}
     for seq in sequences.values():
         for st in seq.steps:
@@ -472,6 +509,8 @@ def load(directory: Optional[Path] = None) -> Protocol:
         owning_links=frozenset(o.link for o in orders if o.owns),
         steps_by_call={k: tuple(v) for k, v in steps_by_call.items()},
         orders_by_then={k: tuple(v) for k, v in by_then.items()},
+        needs_context=needs_context,
+        context_effects=context_effects,
     )
 
 

@@ -42,11 +42,13 @@ def rules_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "rules"
 
 
-def load_toml(path: Path) -> Dict[str, Any]:
+def load_toml(path: Path, error=None, what: str = "rule file") -> Dict[str, Any]:
+    """Parse a TOML file; an unreadable or malformed one raises ``error`` (RuleDataError) naming it."""
+    error = error or RuleDataError
     try:
         with open(path, "rb") as fh:
             return _toml.load(fh)
     except OSError as exc:
-        raise RuleDataError(f"{path}: cannot read rule file: {exc.strerror}") from None
+        raise error(f"{path}: cannot read{' ' + what if what else ''}: {exc.strerror or exc}") from None
     except TOMLDecodeError as exc:
-        raise RuleDataError(f"{path}: not valid TOML: {exc}") from None
+        raise error(f"{path}: not valid TOML: {exc}") from None

@@ -38,6 +38,7 @@ def replace(obj, **changes):
     return _dc_replace(obj, **changes)
 from typing import Any, Callable, Dict, FrozenSet, Hashable, Iterable, List, Optional, Sequence, Tuple
 
+from . import diagnostics as dx
 from .protocol import Api, Order, Protocol
 
 #: marker for an argument that is a literal 0 / None (a null handle)
@@ -115,7 +116,7 @@ def new_res(**fields) -> Res:
 class TState:
     """The machine's state on one path (static) or in one process (runtime)."""
 
-    __slots__ = ("res", "ctx", "pending", "recorded", "keyed", "released_then", "linked")
+    __slots__ = ("res", "ctx", "pending", "recorded", "keyed", "released_then", "linked", "_mine")
 
     def __init__(self):
         self.res: Dict[Hashable, Res] = {}
@@ -124,7 +125,10 @@ class TState:
         self.recorded: Dict[Hashable, Tuple] = {}  # event -> (stream, work queued before the record)
         self.keyed: Dict[Tuple, Hashable] = {}  # (kind, key) -> rid
         self.released_then: Dict[int, Tuple[Site, str]] = {}  # id(order) -> where its `then` was released
-        self.linked: set = set()  # rids that have links (what a release must look at for orders)
+        #: target rid -> {source rid: None}: who links to a resource (what a release and `owned` look
+        #: at), so that their cost does not grow with the number of live linked resources
+        self.linked: Dict[Hashable, Dict[Hashable, None]] = {}
+        self._mine: set = set()  # targets whose inner dict this state may change (copy on write)
 
     def copy(self) -> "TState":
         new = TState.__new__(TState)
@@ -134,8 +138,23 @@ class TState:
         new.recorded = dict(self.recorded)
         new.keyed = dict(self.keyed)
         new.released_then = dict(self.released_then)
-        new.linked = set(self.linked)
+        new.linked = dict(self.linked)
+        new._mine = set()
+        self._mine = set()  # the inner dicts are shared now
         return new
+
+    def index_links(self, src: Hashable, links) -> None:
+        """Record that ``src`` links to the targets of ``links`` ((type, target), ...)."""
+        for _typ, tgt in links:
+            if tgt not in self._mine:
+                self.linked[tgt] = dict(self.linked.get(tgt, ()))
+                self._mine.add(tgt)
+            self.linked[tgt][src] = None
+
+    def linking(self, rid: Hashable) -> List["Res"]:
+        """The live records of the resources that (may) link to ``rid``."""
+        res = self.res
+        return [res[s] for s in self.linked.get(rid, ()) if s in res]
 
     def key(self) -> Tuple:
         """Hashable identity, for merging equal states at join points."""
@@ -189,11 +208,11 @@ class Machine:
     # ------------------------------------------------------------------ describing
 
     def describe(self, res: Res) -> str:
-        label = self.p.label(res.kind)
-        name = f" `{res.name}`" if res.name else ""
-        if res.external:
-            return f"{label}{name}"
-        return f"{label}{name} from {res.api} (line {res.site.line})"
+        return dx.subject(self.p, res).text
+
+    def report(self, site: Site, res: Optional[Res], d: "dx.Diagnostic") -> None:
+        """Emit a diagnostic (rendered by acl_lint.diagnostics) at ``site``."""
+        self.emit(d.code, site, d.message, res, d.related)
 
     def owners(self, st: TState, res: Res) -> List[Res]:
         """The chain of resources that own ``res`` (buffer of a memory, dataset of a buffer)."""
@@ -213,11 +232,7 @@ class Machine:
         """Resources directly owned by ``rid`` (through ``link``, or any owning link)."""
         links = (link,) if link else self.p.owning_links
         out = []
-        res = st.res
-        for crid in st.linked:  # only resources with links can be owned
-            r = res.get(crid)
-            if r is None:
-                continue
+        for r in st.linking(rid):  # only resources linked to it can be owned by it
             for t, tgt in r.links:  # (a plain loop: this runs on every execute at run time)
                 if tgt == rid and t in links:
                     out.append(r)
@@ -226,113 +241,27 @@ class Machine:
 
     # ------------------------------------------------------------------ the call
 
-    def call(
-        self,
-        st: TState,
-        api: Api,
-        args: Sequence[Arg],
-        site: Site,
-        result_rid: Hashable = None,
-        name: str = "",
-        keys: Sequence[Hashable] = (),
-        external_factory: Optional[Callable[[int, str], Optional[Hashable]]] = None,
-        error_path: bool = False,
-        succeeded: bool = True,
-    ) -> CallResult:
-        """Apply one call. ``args`` are resolved arguments (index-aligned; missing = unknown).
-
-        ``succeeded=False`` (the runtime saw a non-zero status or a null handle):
-        the checks run, but nothing is acquired, linked, queued or switched.
-
-        ``result_rid`` names the resource the call acquires (the static engine
-        uses the acquire site, the runtime the handle); ``keys`` are the
-        values of the call's arguments for keyed resources (device id...).
-        """
-        p = self.p
+    def call(self, st: TState, api: Api, args: Sequence[Arg], site: Site, result_rid: Hashable = None,
+             name: str = "", keys: Sequence[Hashable] = (),
+             external_factory: Optional[Callable[[int, str], Optional[Hashable]]] = None,
+             error_path: bool = False, succeeded: bool = True) -> CallResult:
+        """Apply one call. ``args`` are resolved arguments (index-aligned; missing = unknown);
+        ``result_rid`` names what the call acquires (static: the acquire site, runtime: the
+        handle); ``keys`` are the argument values for keyed resources (device id...).
+        ``succeeded=False`` (the runtime saw a failure): the checks run, but nothing is
+        acquired, linked, queued or switched. The steps are the methods below, in order."""
         get = lambda i: args[i] if i < len(args) else None  # noqa: E731
         out = CallResult()
-
-        for na in api.null_args:
-            if get(na.arg) is NULL:
-                handle = ""
-                if api.uses:
-                    for r in _rids(get(api.uses[-1].arg)):
-                        res = st.res.get(r)
-                        handle = res.name if res else ""
-                self.emit(na.code, site, na.message.format(handle=handle or "the handle"), None, ())
-
-        # context binding (ACL401)
-        if st.ctx is not None:
-            for i in api.context_bound:
-                for rid in _rids(get(i)):
-                    res = st.res.get(rid)
-                    if res is not None and res.live and res.ctx is not None and res.ctx != st.ctx:
-                        ctx_res = st.res.get(res.ctx)
-                        cur_res = st.res.get(st.ctx)
-                        self.emit(
-                            "ACL401", site,
-                            f"{self.describe(res)} was created under context "
-                            f"{self._ctx_name(ctx_res, res.ctx)} but {api.qualname} runs under context "
-                            f"{self._ctx_name(cur_res, st.ctx)}",
-                            res, ((res.site, "acquired here", "acquire"),),
-                        )
-
+        if api.null_args:
+            self._check_null_args(st, api, get, site)
+        if st.ctx is not None and api.context_bound:
+            self._check_context(st, api, get, site)
         async_key = self._stream_key(get(api.async_stream)) if api.async_stream is not None else None
-
-        # uses: use after release, and touching what queued async work still uses (ACL202)
-        for role in api.uses:
-            for rid in _rids(get(role.arg)):
-                res = st.res.get(rid)
-                if res is None:
-                    continue
-                if not res.live:
-                    if res.release_site is not None and not role.ref:
-                        self.emit(
-                            "ACL302", site,
-                            f"{self.describe(res)} is used by {api.qualname} after it was released "
-                            f"by {res.release_api} at line {res.release_site.line}",
-                            res, ((res.release_site, "released here", "release"),),
-                        )
-                    continue
-                if not role.ref:
-                    self._check_pending(st, res, api, site, async_key)
-
-        # sequences (ACL201, ACL204)
-        steps = p.steps_by_call.get(api.call)
+        if api.uses:
+            self._check_uses(st, api, get, site, async_key)
+        steps = self.p.steps_by_call.get(api.call)
         if steps:
-            for seq, step in steps:
-                if step.when_null and any(get(i) is not NULL for i in step.when_null):
-                    continue
-                targets = []
-                for rid in _rids(get(step.arg)):
-                    res = st.res.get(rid)
-                    if res is None:
-                        continue
-                    targets.extend(self.owned(st, rid) if step.via == "owned" else [res])
-                for res in targets:
-                    if res.kind != seq.kind or not res.live or not res.seq:
-                        continue
-                    if res.seq in step.error:
-                        if not (step.normal_paths_only and error_path):
-                            self.emit(
-                                seq.code, site,
-                                step.message.format(name=res.name or "?", line=res.site.line, call=api.qualname),
-                                res, ((res.site, "acquired here", "acquire"),),
-                            )
-                    elif res.seq not in step.allowed:
-                        continue
-                    if res.seq != step.to:
-                        st.res[res.rid] = replace(res, seq=step.to)
-                    if step.creates is not None:
-                        kind, link = step.creates
-                        rid = ("made", kind, res.rid)
-                        made = Res(rid=rid, kind=kind, name=f"output memory of {res.name or 'buffer'}",
-                                   api=api.qualname, site=site, ctx=st.ctx, links=((link, res.rid),))
-                        st.linked.add(rid)
-                        st.res[rid] = made
-                        out.created = out.created + (made,)
-
-        # synchronisation
+            self._run_sequences(st, api, steps, get, site, error_path, out)
         if api.sync:
             self._sync(st, api.sync, get(0))
         if api.records_event:
@@ -340,8 +269,98 @@ class Machine:
             key = self._stream_key(get(sm))
             for rid in _rids(get(ev)):
                 st.recorded[rid] = (key, st.pending.get(key, frozenset()))
+        if api.releases or api.keyed_release:
+            self._run_releases(st, api, get, site, keys, external_factory)
+        if not succeeded:
+            return out
+        if async_key is not None:
+            touched = set(st.pending.get(async_key, ()))
+            for i in api.async_args:
+                touched.update(_rids(get(i)))
+            st.pending[async_key] = frozenset(touched)
+        if api.acquires or api.keyed_acquire:
+            self._acquire_result(st, api, get, site, result_rid, name, keys, out)
+        for link in api.links:
+            self._make_link(st, link, get, out, keys)
+        if api.sets_context is not None:
+            self._switch_context(st, api, get, result_rid, out)
+        if api.alias_result is not None or api.borrow is not None:
+            self._result_view(st, api, get, out)
+        return out
 
-        # releases
+    # ------------------------------------------------------------------ the steps of a call
+
+    def _check_null_args(self, st: TState, api: Api, get, site: Site) -> None:
+        for na in api.null_args:
+            if get(na.arg) is NULL:
+                handle = ""
+                if api.uses:
+                    for r in _rids(get(api.uses[-1].arg)):
+                        res = st.res.get(r)
+                        handle = res.name if res else ""
+                self.report(site, None, dx.null_argument(na, handle))
+
+    def _check_context(self, st: TState, api: Api, get, site: Site) -> None:
+        """ACL401: a handle bound to a context used under another one."""
+        for i in api.context_bound:
+            for rid in _rids(get(i)):
+                res = st.res.get(rid)
+                if res is not None and res.live and res.ctx is not None and res.ctx != st.ctx:
+                    self.report(site, res, dx.context_mismatch(
+                        dx.subject(self.p, res), api.qualname, self._ctx_name(st.res.get(res.ctx), res.ctx),
+                        self._ctx_name(st.res.get(st.ctx), st.ctx)))
+
+    def _check_uses(self, st: TState, api: Api, get, site: Site, async_key) -> None:
+        """Use after release (ACL302), and touching what queued async work still uses (ACL202)."""
+        for role in api.uses:
+            for rid in _rids(get(role.arg)):
+                res = st.res.get(rid)
+                if res is None:
+                    continue
+                if not res.live:
+                    if res.release_site is not None and not role.ref:
+                        self.report(site, res, dx.use_after_release(
+                            dx.subject(self.p, res), api.qualname, res.release_api, res.release_site))
+                    continue
+                if not role.ref:
+                    self._check_pending(st, res, api, site, async_key)
+
+    def _run_sequences(self, st: TState, api: Api, steps, get, site: Site, error_path: bool,
+                       out: CallResult) -> None:
+        """The typestate automata of sequences.toml (ACL201, ACL204)."""
+        for seq, step in steps:
+            if step.when_null and any(get(i) is not NULL for i in step.when_null):
+                continue
+            targets = []
+            for rid in _rids(get(step.arg)):
+                res = st.res.get(rid)
+                if res is not None:
+                    targets.extend(self.owned(st, rid) if step.via == "owned" else [res])
+            for res in targets:
+                if res.kind != seq.kind or not res.live or not res.seq:
+                    continue
+                if res.seq in step.error:
+                    if not (step.normal_paths_only and error_path):
+                        self.report(site, res, dx.sequence_violation(seq, step, dx.subject(self.p, res),
+                                                                     api.qualname))
+                elif res.seq not in step.allowed:
+                    continue
+                if res.seq != step.to:
+                    st.res[res.rid] = replace(res, seq=step.to)
+                if step.creates is not None:
+                    out.created = out.created + (self._create(st, api, site, res, step.creates),)
+
+    def _create(self, st: TState, api: Api, site: Site, res: Res, creates) -> Res:
+        """A resource a sequence step makes (the system-allocated output memory of a buffer)."""
+        kind, link = creates
+        rid = ("made", kind, res.rid)
+        made = Res(rid=rid, kind=kind, name=f"output memory of {res.name or 'buffer'}",
+                   api=api.qualname, site=site, ctx=st.ctx, links=((link, res.rid),))
+        st.index_links(rid, made.links)
+        st.res[rid] = made
+        return made
+
+    def _run_releases(self, st: TState, api: Api, get, site: Site, keys, external_factory) -> None:
         for role in api.releases:
             for rid in _rids(get(role.arg)):
                 res = st.res.get(rid)
@@ -360,17 +379,8 @@ class Machine:
                 st.res[key] = res
             self.release(st, res, api, site, frozenset({kr.kind}))
 
-        if not succeeded:
-            return out
-
-        # pending work on async calls
-        if async_key is not None:
-            touched = set(st.pending.get(async_key, ()))
-            for i in api.async_args:
-                touched.update(_rids(get(i)))
-            st.pending[async_key] = frozenset(touched)
-
-        # acquires
+    def _acquire_result(self, st: TState, api: Api, get, site: Site, result_rid, name: str, keys,
+                        out: CallResult) -> None:
         if api.acquires:
             res = new_res(rid=result_rid, kind=api.acquires, name=name, api=api.qualname, site=site, ctx=st.ctx)
             res = self._init_seq(res, get)
@@ -389,28 +399,28 @@ class Machine:
             else:
                 out.keyed = old_res
 
-        # links made by the call
-        for link in api.links:
-            sources = self._endpoint(st, link.source, get, out, keys)
-            targets = self._endpoint(st, link.target, get, out, keys)
-            for s in sources:
-                res = st.res.get(s)
-                if res is None:
-                    continue
-                new = tuple((link.type, t) for t in targets if (link.type, t) not in res.links and t != s)
-                if new:
-                    st.res[s] = replace(res, links=res.links + new)
-                    st.linked.add(s)
-                    out.linked = out.linked + tuple((s, n) for n in new)
+    def _make_link(self, st: TState, link, get, out: CallResult, keys) -> None:
+        sources = self._endpoint(st, link.source, get, out, keys)
+        targets = self._endpoint(st, link.target, get, out, keys)
+        for s in sources:
+            res = st.res.get(s)
+            if res is None:
+                continue
+            new = tuple((link.type, t) for t in targets if (link.type, t) not in res.links and t != s)
+            if new:
+                st.res[s] = replace(res, links=res.links + new)
+                st.index_links(s, new)
+                out.linked = out.linked + tuple((s, n) for n in new)
 
-        # context switches
-        if api.sets_context is not None:
-            if api.sets_context == "result":
-                st.ctx = result_rid if out.acquired is not None else None
-            else:
-                rids = _rids(get(api.sets_context))
-                st.ctx = rids[0] if len(rids) == 1 else None
+    def _switch_context(self, st: TState, api: Api, get, result_rid, out: CallResult) -> None:
+        if api.sets_context == "result":
+            st.ctx = result_rid if out.acquired is not None else None
+        else:
+            rids = _rids(get(api.sets_context))
+            st.ctx = rids[0] if len(rids) == 1 else None
 
+    def _result_view(self, st: TState, api: Api, get, out: CallResult) -> None:
+        """The result is one of the arguments (alias) or reachable from one (borrowed)."""
         if api.alias_result is not None:
             a = get(api.alias_result)
             out.alias = frozenset(_rids(a)) if a not in (None, NULL) else None
@@ -420,17 +430,19 @@ class Machine:
             for rid in _rids(get(arg_i)):
                 owned.update(r.rid for r in self.owned(st, rid, link))
             out.borrowed = frozenset(owned)
-        return out
 
     # ------------------------------------------------------------------ pieces
 
     @staticmethod
     def _ctx_name(res: Optional[Res], rid: Hashable) -> str:
+        """How a context is named in ACL401 ("" when it is not known here)."""
+        if res is not None and res.site is None:
+            return f"`{res.name}`" if res.name else ""
         if res is not None and res.name:
             return f"`{res.name}` (line {res.site.line})"
         if res is not None:
             return f"from line {res.site.line}"
-        return "?"
+        return ""
 
     @staticmethod
     def _stream_key(arg: Arg) -> Hashable:
@@ -497,13 +509,9 @@ class Machine:
                 continue  # stream order: the new work runs after the queued work
             for r in chain:
                 if r.rid in touched:
-                    what = "released" if api.is_release else "used"
-                    self.emit(
-                        "ACL202", site,
-                        f"{self.describe(res)} is {what} by {api.qualname} while async work queued on "
-                        f"{self._stream_label(st, stream)} may still use it: synchronize the stream first",
-                        res, ((res.site, "acquired here", "acquire"),),
-                    )
+                    self.report(site, res, dx.async_not_synchronized(
+                        dx.subject(self.p, res), api.qualname, self._stream_label(st, stream),
+                        released=api.is_release))
                     return True
         return False
 
@@ -516,121 +524,121 @@ class Machine:
         return "its stream"
 
     def release(self, st: TState, res: Res, api: Api, site: Site, kinds: FrozenSet[str]) -> None:
-        p = self.p
+        """Release ``res`` with ``api`` (which releases ``kinds``): double (ACL301) and wrong-kind
+        (ACL303) release, queued async work (ACL202), the release orders of orders.toml (ACL203)."""
         if not res.live:
-            if res.external and res.kind not in p.kinds:
-                # a handle from outside released through several calls (a container of handles)
-                merged = "|".join(sorted(set(res.kind.split("|")) | {k for k in kinds if k in p.kinds}))
-                st.res[res.rid] = res = replace(res, kind=merged)
-            where = f" at line {res.release_site.line}" if res.release_site is not None else ""
-            self.emit(
-                "ACL301", site,
-                f"{self.describe(res)} is released again by {api.qualname}; it was released by "
-                f"{res.release_api or 'an earlier call'}{where}",
-                res, ((res.release_site, "first released here", "release"),) if res.release_site else (),
-            )
+            self._release_again(st, res, api, site, kinds)
             return
-        if res.external and res.kind not in p.kinds:
-            # a handle from outside takes the kind(s) its release says it has
-            real = sorted(k for k in kinds if k in p.kinds)
-            if real:
-                res = replace(res, kind="|".join(real))
-            then_kinds = tuple(real)
-        else:
-            then_kinds = (res.kind,)
-            if not p.kind_matches(res.kind, kinds) and not res.external:
-                wanted = " / ".join(sorted(p.label(k) for k in kinds))
-                self.emit(
-                    "ACL303", site,
-                    f"{self.describe(res)} is released with {api.qualname}, which releases {wanted}",
-                    res, ((res.site, "acquired here", "acquire"),),
-                )
-        # releasing a stream with queued work, or a resource queued work uses
+        res, then_kinds = self._release_kind(res, api, site, kinds)
         if res.kind == "stream" and res.rid in st.pending:
-            self.emit(
-                "ACL202", site,
-                f"{self.describe(res)} is destroyed by {api.qualname} while async work is queued on it: "
-                f"synchronize the stream first",
-                res, ((res.site, "acquired here", "acquire"),),
-            )
+            self.report(site, res, dx.async_not_synchronized(dx.subject(self.p, res), api.qualname,
+                                                             destroyed_stream=True))
             st.pending.pop(res.rid, None)
         else:
             self._check_pending(st, res, api, site, None)
-        # a deferred order violation becomes real now that the child is released after its parent
-        if res.orphan is not None and res.orphan[1] is not None:
-            order, psite, pname = res.orphan
-            self.emit(
-                order.code, psite,
-                self._order_message(order, pname, res),
-                res, ((res.site, "acquired here", "acquire"), (site, "released here, too late", "release")),
-            )
         if res.orphan is not None:
+            # a deferred order violation becomes real now that the child is released after its parent
+            if res.orphan[1] is not None:
+                order, psite, pname = res.orphan
+                self.report(psite, res, self._order(order, pname, res, (
+                    (res.site, "acquired here", "acquire"), (site, "released here, too late", "release"))))
             res = replace(res, orphan=None)
         elif res.external:
-            # a handle from outside linked (by what its owner class does elsewhere) to a parent
-            # that this code already released: the order was broken here
-            for typ, target in res.links:
-                parent = st.res.get(target)
-                if parent is None or parent.live or parent.release_site is None:
-                    continue
-                parent_kinds = set(parent.kind.split("|"))
-                for order in p.orders:
-                    if order.link != typ or id(order) in self.disabled_orders or order.immediate:
-                        continue
-                    if not (parent_kinds & order.then) or not (set(then_kinds) & order.first):
-                        continue
-                    self.emit(order.code, parent.release_site,
-                              self._order_message(order, parent.name, res, then_kind=sorted(parent_kinds)[0]),
-                              res, ((site, "released here, too late", "release"),))
-                    st.released_then.pop(id(order), None)
-        # orders where this kind is the `then` side
-        if len(then_kinds) == 1:
-            orders = p.orders_by_then.get(then_kinds[0], ())
-        else:
-            seen, orders = set(), []
-            for k in then_kinds:
-                for o in p.orders_by_then.get(k, ()):
-                    if id(o) not in seen:
-                        seen.add(id(o))
-                        orders.append(o)
-        for order in orders:
-            disabled = id(order) in self.disabled_orders
-            if order.link == "*":
-                children = list(st.res.values())
-            else:
-                children = [st.res[r] for r in st.linked if r in st.res]
-            for child in children:
-                if not child.live or child.rid == res.rid or child.kind not in order.first:
-                    continue
-                if order.link == "*" or (order.link, res.rid) in child.links:
-                    then_kind = res.kind if res.kind in p.kinds else then_kinds[0]
-                    if disabled:
-                        # the order is not checked, but the orphan still leaks with its own code
-                        if child.orphan is None and order.leak_code:
-                            st.res[child.rid] = replace(child, orphan=(order, None, res.name))
-                    elif order.immediate:
-                        self.emit(
-                            order.code, site, self._order_message(order, res.name, child, then_kind=then_kind),
-                            child, ((child.site, "acquired here", "acquire"),),
-                        )
-                    elif child.orphan is None:
-                        st.res[child.rid] = replace(child, orphan=(order, site, res.name))
-            if order.assume_related and not disabled:
-                st.released_then[id(order)] = (site, res.name)
-        # releasing a `first` resource that we cannot link after an assumed-related `then`
+            self._external_after_parent(st, res, site, then_kinds)
+        for order in self._orders_as_then(then_kinds):
+            self._release_then(st, order, res, site, then_kinds)
         if st.released_then:
-            for order in p.orders:
-                if res.kind in order.first and id(order) in st.released_then and order.link != "*":
-                    if not res.external or any(t == order.link for t, _ in res.links):
-                        continue
-                    self._late_release(st, order, res, site)
-                elif order.link == "*" and id(order) in st.released_then and res.kind in order.first:
-                    self._late_release(st, order, res, site)
+            self._release_first_late(st, res, site)
         st.res[res.rid] = replace(res, live=False, release_site=site, release_api=api.qualname)
         if st.ctx == res.rid:
             st.ctx = None  # the current context is gone; what is current now is not known
         if res.key is not None and st.keyed.get(res.key) == res.rid:
             del st.keyed[res.key]
+
+    def _release_again(self, st: TState, res: Res, api: Api, site: Site, kinds: FrozenSet[str]) -> None:
+        """ACL301: released twice."""
+        if res.external and res.kind not in self.p.kinds:
+            # a handle from outside released through several calls (a container of handles)
+            merged = "|".join(sorted(set(res.kind.split("|")) | {k for k in kinds if k in self.p.kinds}))
+            st.res[res.rid] = res = replace(res, kind=merged)
+        self.report(site, res, dx.double_release(dx.subject(self.p, res), api.qualname, res.release_api,
+                                                 res.release_site))
+
+    def _release_kind(self, res: Res, api: Api, site: Site, kinds: FrozenSet[str]):
+        """The kind(s) the release treats ``res`` as; ACL303 for a release of another kind."""
+        p = self.p
+        if res.external and res.kind not in p.kinds:
+            # a handle from outside takes the kind(s) its release says it has
+            real = sorted(k for k in kinds if k in p.kinds)
+            if real:
+                res = replace(res, kind="|".join(real))
+            return res, tuple(real)
+        if not p.kind_matches(res.kind, kinds) and not res.external:
+            wanted = " / ".join(sorted(p.label(k) for k in kinds))
+            self.report(site, res, dx.wrong_release_api(dx.subject(self.p, res), api.qualname, wanted))
+        return res, (res.kind,)
+
+    def _external_after_parent(self, st: TState, res: Res, site: Site, then_kinds) -> None:
+        """A handle from outside linked (by what its owner class does elsewhere) to a parent
+        that this code already released: the order was broken here."""
+        for typ, target in res.links:
+            parent = st.res.get(target)
+            if parent is None or parent.live or parent.release_site is None:
+                continue
+            parent_kinds = set(parent.kind.split("|"))
+            for order in self.p.orders:
+                if order.link != typ or id(order) in self.disabled_orders or order.immediate:
+                    continue
+                if not (parent_kinds & order.then) or not (set(then_kinds) & order.first):
+                    continue
+                self.report(parent.release_site, res, self._order(
+                    order, parent.name, res, ((site, "released here, too late", "release"),),
+                    then_kind=sorted(parent_kinds)[0]))
+                st.released_then.pop(id(order), None)
+
+    def _orders_as_then(self, then_kinds) -> Sequence[Order]:
+        """The orders in which a released kind is the `then` side."""
+        by_then = self.p.orders_by_then
+        if len(then_kinds) == 1:
+            return by_then.get(then_kinds[0], ())
+        seen, orders = set(), []
+        for k in then_kinds:
+            for o in by_then.get(k, ()):
+                if id(o) not in seen:
+                    seen.add(id(o))
+                    orders.append(o)
+        return orders
+
+    def _release_then(self, st: TState, order: Order, res: Res, site: Site, then_kinds) -> None:
+        """``res`` is the `then` of ``order``: every live `first` linked to it is released too late."""
+        disabled = id(order) in self.disabled_orders
+        children = list(st.res.values()) if order.link == "*" else st.linking(res.rid)
+        for child in children:
+            if not child.live or child.rid == res.rid or child.kind not in order.first:
+                continue
+            if order.link != "*" and (order.link, res.rid) not in child.links:
+                continue
+            then_kind = res.kind if res.kind in self.p.kinds else then_kinds[0]
+            if disabled:
+                # the order is not checked, but the orphan still leaks with its own code
+                if child.orphan is None and order.leak_code:
+                    st.res[child.rid] = replace(child, orphan=(order, None, res.name))
+            elif order.immediate:
+                self.report(site, child, self._order(order, res.name, child,
+                                                     ((child.site, "acquired here", "acquire"),), then_kind))
+            elif child.orphan is None:
+                st.res[child.rid] = replace(child, orphan=(order, site, res.name))
+        if order.assume_related and not disabled:
+            st.released_then[id(order)] = (site, res.name)
+
+    def _release_first_late(self, st: TState, res: Res, site: Site) -> None:
+        """Releasing a `first` resource that cannot be linked after an assumed-related `then`."""
+        for order in self.p.orders:
+            if res.kind not in order.first or id(order) not in st.released_then:
+                continue
+            if order.link != "*" and (not res.external or any(t == order.link for t, _ in res.links)):
+                continue
+            self._late_release(st, order, res, site)
 
     def _late_release(self, st: TState, order: Order, res: Res, site: Site) -> None:
         """`res` (a `first` of `order`) released after the `then` it belongs with. With a known
@@ -638,23 +646,24 @@ class Machine:
         global has none, so the finding points at this late release."""
         psite, pname = st.released_then.pop(id(order))
         if res.site is None:
-            self.emit(order.code, site, self._order_message(order, pname, res),
-                      res, ((psite, self._then_released(order, pname), "release"),))
+            self.report(site, res, self._order(order, pname, res,
+                                               ((psite, self._then_released(order, pname), "release"),)))
         else:
-            self.emit(order.code, psite, self._order_message(order, pname, res),
-                      res, ((site, "released here, too late", "release"),))
+            self.report(psite, res, self._order(order, pname, res, ((site, "released here, too late", "release"),)))
 
     def _then_released(self, order: Order, then_name: str) -> str:
         label = self.p.label(next(iter(order.then)))
         return f"{label} `{then_name}` released here, before it" if then_name else f"{label} released here, before it"
 
-    def _order_message(self, order: Order, then_name: str, first: Res, then_kind: str = "") -> str:
+    def _order(self, order: Order, then_name: str, first: Res, related, then_kind: str = "") -> "dx.Diagnostic":
         then_label = self.p.label(then_kind or next(iter(order.then)))
-        return order.message.format(
-            then=then_name or "?", then_label=then_label, first=first.name or "?",
-            first_label=self.p.label(first.kind),
-            first_at=f" (line {first.site.line})" if first.site is not None else "",
-        )
+        return dx.order_violation(order, then_label, then_name, self._first(first), related)
+
+    def _first(self, res: Res) -> "dx.Subject":
+        """The `first` side of an order: a handle from outside may have no acquire site."""
+        if res.site is None:
+            return dx.Subject("", self.p.label(res.kind), res.name, res.api, None)
+        return dx.subject(self.p, res)
 
     def unlink(self, st: TState, linked) -> None:
         """Undo the links of a call that failed (a buffer that add_dataset_buffer did not attach)."""

@@ -6,6 +6,8 @@ Prints, for a few intercepted calls, the time per call without and with the audi
 and the difference (the shim's cost per call, in microseconds), then the time of
 an inference loop (malloc inputs/outputs, create datasets, execute N times,
 tear down) without and with the audit, and their ratio. Best of --repeat runs.
+The malloc + free pair is also measured with 0, 1,000 and 10,000 other data buffers
+live: its cost must not grow with them.
 """
 
 from __future__ import annotations
@@ -125,6 +127,19 @@ def loop_malloc_free(acl, _state, n):
         free(p)
 
 
+def live_buffers(count: int):
+    """A setup that leaves ``count`` data buffers (each wrapping device memory) live."""
+
+    def setup(acl):
+        kept = []
+        for _ in range(count):
+            p, _ = acl.rt.malloc(64, 0)
+            kept.append((p, acl.create_data_buffer(p, 64)))
+        return kept
+
+    return setup
+
+
 # ---------------------------------------------------------------------------- inference loop
 
 
@@ -209,6 +224,11 @@ def main(argv=None) -> int:
         per_call("rt.synchronize_stream(s)  [fast]", setup_stream, loop_sync, args.calls, args.repeat),
         per_call("rt.malloc + rt.free, per call  [machine]", lambda acl: None, loop_malloc_free,
                  args.calls // 4, args.repeat),
+    ] + [
+        # a release must not look at every linked resource: the cost stays flat
+        per_call(f"  ... with {n:,} live data buffers", live_buffers(n), loop_malloc_free,
+                 args.calls // 4, args.repeat)
+        for n in (0, 1_000, 10_000)
     ]
     for name, bare, audited in rows:
         print(f"{name:42} {bare * 1e6:9.3f} {audited * 1e6:11.3f} {(audited - bare) * 1e6:12.3f}")

@@ -90,3 +90,52 @@ def test_a_new_api_is_a_data_change(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert out.returncode == 0, out.stderr
     assert "('ACL101', 4)" in out.stdout
+
+
+NEEDS_CONTEXT_PROGRAM = """
+import types
+from acl_lint.runtime import audit
+
+calls = []
+rt = types.SimpleNamespace(query_widget=lambda dev: calls.append(dev) or 0)
+acl = types.SimpleNamespace(rt=rt, mdl=types.SimpleNamespace(), media=types.SimpleNamespace())
+with audit(module=acl, fresh=True) as session:
+    acl.rt.query_widget(0)
+assert calls == [0]
+print([(f.code, f.message) for f in session.findings])
+"""
+
+
+@pytest.mark.parametrize("needs", [True, False])
+def test_an_api_that_needs_a_context_is_a_data_change(tmp_path, needs):
+    """A new API that needs a current context: an entry in api/*.toml and its name in
+    context.toml, and the runtime audit reports ACL402 for it on a thread without one."""
+    d = copy_rules(tmp_path)
+    (d / "api" / "zz_new.toml").write_text(
+        '[[api]]\ncall = "rt.query_widget"\nreturns = "ret"\nstatus = "use"\nsources = ["test"]\n')
+    if needs:
+        ctx = (d / "context.toml").read_text(encoding="utf-8")
+        (d / "context.toml").write_text(ctx.replace("needs = [\n", 'needs = [\n    "rt.query_widget",\n', 1))
+    env = dict(os.environ, ACL_LINT_RULES_DIR=str(d))
+    out = subprocess.run([sys.executable, "-c", NEEDS_CONTEXT_PROGRAM], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    found = "('ACL402', 'acl.rt.query_widget needs a current context" in out.stdout
+    assert found == needs, out.stdout
+
+
+def test_context_table_names_only_catalogued_calls(tmp_path):
+    d = copy_rules(tmp_path)
+    ctx = (d / "context.toml").read_text(encoding="utf-8")
+    (d / "context.toml").write_text(ctx.replace("needs = [\n", 'needs = [\n    "rt.no_such_call",\n', 1))
+    with pytest.raises(RuleDataError) as exc:
+        protocol.load(d)
+    assert "context.toml" in str(exc.value) and "rt.no_such_call" in str(exc.value)
+
+
+def test_finalize_order_takes_its_kinds_from_kinds_toml(tmp_path):
+    d = copy_rules(tmp_path)
+    kinds = (d / "kinds.toml").read_text(encoding="utf-8")
+    (d / "kinds.toml").write_text(kinds.replace('[kind.roi_config]\n', '[kind.roi_config]\nbefore_finalize = true\n'))
+    finalize = next(o for o in protocol.load(d).orders if o.link == "*")
+    assert "roi_config" in finalize.first and "stream" in finalize.first
+    assert "roi_config" not in next(o for o in protocol.default().orders if o.link == "*").first

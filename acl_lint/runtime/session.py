@@ -38,8 +38,9 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, Callable, Dict, Hashable, Iterator, List, Optional, Sequence, Tuple
 
+from .. import diagnostics as dx
 from .. import protocol as _protocol
-from ..findings import FileError, Finding, Related, RunResult
+from ..findings import FileError, Finding, Related, RunResult, registry
 from ..typestate import NULL, Machine, Res, Site, TState
 from .shim import RAISED, Shim, Spec, _internal_dirs
 
@@ -49,7 +50,8 @@ get_ident = threading.get_ident
 #: a thread whose context is not known (it existed before the audit started)
 UNKNOWN = "<unknown-context>"
 _ASSIGN = re.compile(r"\s*([A-Za-z_][\w.]*(?:\[[^\]=]*\])?)\s*(?:,\s*[A-Za-z_][\w.]*\s*)*=(?!=)")
-LEAK_CODES = frozenset({"ACL101", "ACL102", "ACL103", "ACL104", "ACL105", "ACL106", "ACL107"})
+#: the leak rules (codes.toml `leak = true`)
+LEAK_CODES = frozenset(code for code, rule in registry().items() if rule.leak)
 
 
 class _Thread:
@@ -211,32 +213,19 @@ class Session:
         m = self.machine
         res = rs[0]
         n = len(rs)
-        label = m.p.label(res.kind)
-        if code == "ACL101" and n >= 2:
-            code = "ACL103"
-            msg = (f"{label} from {res.api} is acquired here again and again (per loop iteration or per "
-                   f"call) and never released: {n} were still live when the audit ended")
-        elif code == "ACL106":
-            msg = f"{m.describe(res)} wraps a data buffer that is destroyed, but the memory itself is never freed"
-        elif code == "ACL107":
-            msg = (f"{m.describe(res)} belongs to a dataset that is destroyed, but the buffer itself is "
-                   f"never destroyed")
-        else:
-            msg = f"{m.describe(res)} is never released: still live when the audit ended"
-        if n >= 2 and code != "ACL103":
-            msg += f" ({n} from this line)"
-        related = [Related(res.site.path, res.site.line, res.site.column,
-                           f"{label} acquired by {res.api}", "acquire")]
+        subj = dx.subject(m.p, res)
+        owner_release = None
+        if res.orphan is not None and res.orphan[1] is not None:
+            order, osite, oname = res.orphan
+            owner_release = (osite, f"{m.p.label(next(iter(sorted(order.then))))}" + (f" `{oname}`" if oname else ""))
+        d = dx.leak("ACL103" if code == "ACL101" and n >= 2 else code,
+                    dx.Leak(subj, count=n, owner_release=owner_release))
+        related = [Related(res.site.path, res.site.line, res.site.column, subj.acquired_by[1], "acquire")]
         info = self._acquired.get(res.rid)
         for (path, line, func) in (info[1] if info else ()):
             related.append(Related(path, line, 1, f"called from {func}", "call"))
-        if res.orphan is not None and res.orphan[1] is not None:
-            order, osite, oname = res.orphan
-            owner = f"{m.p.label(next(iter(sorted(order.then))))}" + (f" `{oname}`" if oname else "")
-            text = (f"its owner, {owner}, released here" if code in ("ACL106", "ACL107")
-                    else f"{owner} released here while it was still live")
-            related.append(Related(osite.path, osite.line, osite.column, text, "release"))
-        return Finding(code=code, message=msg, path=res.site.path, line=res.site.line, column=res.site.column,
+        related += [Related(s.path, s.line, s.column, t, k) for (s, t, k) in d.related]
+        return Finding(code=d.code, message=d.message, path=res.site.path, line=res.site.line, column=res.site.column,
                        end_line=res.site.end_line, end_column=res.site.end_column, related=tuple(related),
                        function=self._site_function(res.site), resource=res.name, acquire_call=res.api,
                        engine="runtime")
@@ -364,7 +353,7 @@ class Session:
         call = self.machine.call
         sites = self._sites
         skip = self._skip
-        emit = self._emit
+        report = self.machine.report
         graveyard = self._graveyard
         acquired = self._acquired
         busy: set = set()  # threads inside the critical section
@@ -385,10 +374,7 @@ class Session:
             if graveyard:
                 session._revive(resolved)
             if no_ctx and spec.needs_ctx and not session._context_gone(api, resolved):
-                emit("ACL402", site,
-                     f"{api.qualname} needs a current context, but this thread has none: call "
-                     f"acl.rt.set_device or acl.rt.create_context / acl.rt.set_context on this "
-                     f"thread first", None, ())
+                report(site, None, dx.no_current_context(api.qualname))
             rid = None
             name = ""
             if spec.acquires and ok:
@@ -529,7 +515,8 @@ class Session:
                             and (o[0].link, parent) in child.links):
                         self._orphan_token[child.rid] = token
 
-    def _other_invocation(self, api, resolved, frame) -> None:
+    def _released(self, api, resolved):
+        """(rid, record) of what the release arguments of a call resolved to."""
         res = self.state.res
         for role in api.releases:
             a = resolved[role.arg] if role.arg < len(resolved) else None
@@ -537,32 +524,31 @@ class Session:
                 continue
             for rid in a:
                 r = res.get(rid)
-                if r is None or r.orphan is None or r.orphan[1] is None or not r.orphan[0].option:
-                    continue
-                tok = self._orphan_token.pop(rid, None)
-                same = (tok is not None and frame is not None and tok[0] == id(frame)
-                        and tok[1] is frame.f_code and frame.f_lasti > tok[2])
-                if not same:
-                    res[rid] = replace(r, orphan=None)
+                if r is not None:
+                    yield rid, r
+
+    def _other_invocation(self, api, resolved, frame) -> None:
+        res = self.state.res
+        for rid, r in self._released(api, resolved):
+            if r.orphan is None or r.orphan[1] is None or not r.orphan[0].option:
+                continue
+            tok = self._orphan_token.pop(rid, None)
+            same = (tok is not None and frame is not None and tok[0] == id(frame)
+                    and tok[1] is frame.f_code and frame.f_lasti > tok[2])
+            if not same:
+                res[rid] = replace(r, orphan=None)
 
     def _context_gone(self, api, resolved) -> bool:
         """A release of a resource whose context was already destroyed: ACL203 says it, not ACL402."""
         res = self.state.res
-        for role in api.releases:
-            a = resolved[role.arg] if role.arg < len(resolved) else None
-            if a is None or a is NULL:
-                continue
-            for rid in a:
-                r = res.get(rid)
-                if r is None:
-                    continue
-                ctx = res.get(r.ctx) if r.ctx is not None else None
-                if ctx is not None and not ctx.live:
+        for _rid, r in self._released(api, resolved):
+            ctx = res.get(r.ctx) if r.ctx is not None else None
+            if ctx is not None and not ctx.live:
+                return True
+            for typ, tgt in r.links:
+                t = res.get(tgt)
+                if t is not None and t.kind == "context" and not t.live:
                     return True
-                for typ, tgt in r.links:
-                    t = res.get(tgt)
-                    if t is not None and t.kind == "context" and not t.live:
-                        return True
         return False
 
     def _name(self, site: Site, frame, api) -> str:
@@ -588,17 +574,19 @@ class Session:
             self.handles[value] = frozenset(live)
 
     def _context_hook(self, call: str, args: tuple, value: Any, th: _Thread) -> None:
+        """What ``call`` does to the current context of threads: its effect in rules/context.toml."""
+        effect = self.protocol.context_effects.get(call, "none")
         threads = self.threads.values()
-        if call == "rt.set_device":
+        if effect == "device_default":
             dev = args[0] if args else None
             self.devices[dev] = self.devices.get(dev, 0) + 1
             th.cur = ("default", dev)
             th.ctx = None
-        elif call == "rt.create_context":
+        elif effect == "result":
             th.cur = value
-        elif call == "rt.set_context":
+        elif effect == "arg":
             th.cur = args[0] if args else None
-        elif call == "rt.destroy_context":
+        elif effect == "destroy":
             h = args[0] if args else None
             rids = self.handles.get(h, ()) if h.__class__ is int else ()
             for t in threads:
@@ -606,15 +594,15 @@ class Session:
                     t.cur = None
                 if t.ctx is not None and t.ctx in rids:
                     t.ctx = None
-        elif call in ("rt.reset_device", "rt.reset_device_force"):
+        elif effect in ("device_reset", "device_reset_all"):
             dev = args[0] if args else None
-            n = 0 if call.endswith("force") else max(self.devices.get(dev, 0) - 1, 0)
+            n = 0 if effect == "device_reset_all" else max(self.devices.get(dev, 0) - 1, 0)
             self.devices[dev] = n
             if n == 0:
                 for t in threads:
                     if t.cur == ("default", dev):
                         t.cur = None
-        elif call == "finalize" or (call == "finalize_reference" and value == 0):
+        elif effect == "clear" or (effect == "clear_on_zero" and value == 0):
             for t in threads:
                 t.cur = None
                 t.ctx = None

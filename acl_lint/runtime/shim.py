@@ -46,33 +46,6 @@ get_ident = threading.get_ident
 #: sentinel result of a call that raised
 RAISED = object()
 
-#: Calls that need a current context on the calling thread (ACL402 when there is
-#: none). pyacl-reference.md: streams, events, device memory, models and their
-#: execution, DVPP channels and their async work all belong to a context; the
-#: simulator returns 107002 (RT CONTEXT_NULL) for each of them. Kept here and not
-#: in rules/ because only the runtime engine can know a thread's context.
-NEEDS_CONTEXT = frozenset({
-    "rt.create_stream", "rt.create_stream_with_config", "rt.destroy_stream",
-    "rt.synchronize_stream", "rt.synchronize_stream_with_timeout", "rt.synchronize_device",
-    "rt.create_event", "rt.create_event_with_flag", "rt.record_event", "rt.stream_wait_event",
-    "rt.reset_event", "rt.subscribe_report", "rt.unsubscribe_report", "rt.launch_callback",
-    "rt.malloc", "rt.malloc_cached", "rt.malloc_align32", "rt.memcpy_async", "rt.memset_async",
-    "mdl.load_from_file", "mdl.load_from_mem", "mdl.load_from_file_with_mem",
-    "mdl.load_from_mem_with_mem", "mdl.unload", "mdl.execute", "mdl.execute_async",
-    "mdl.execute_v2", "mdl.execute_async_v2",
-    "media.dvpp_malloc", "media.dvpp_create_channel", "media.dvpp_vpc_resize_async",
-    "media.dvpp_vpc_crop_async", "media.dvpp_vpc_crop_and_paste_async",
-    "media.dvpp_jpeg_decode_async", "media.dvpp_jpeg_encode_async",
-})
-
-#: Calls that change which context is current on a thread (beyond what the
-#: protocol's ``sets_context`` says): handled by Session._context_hook.
-CONTEXT_CALLS = frozenset({
-    "rt.set_device", "rt.reset_device", "rt.reset_device_force", "rt.create_context",
-    "rt.set_context", "rt.destroy_context", "init", "finalize", "finalize_reference",
-})
-
-
 class Spec:
     """Everything the hot path needs about one API, computed once at wrap time."""
 
@@ -117,8 +90,8 @@ class Spec:
         self.key_idx = tuple(sorted(key_args.items()))
         self.acquires = bool(api.acquires)
         self.keyed_new = bool(api.keyed_acquire)
-        self.needs_ctx = api.call in NEEDS_CONTEXT
-        self.context_call = api.call in CONTEXT_CALLS
+        self.needs_ctx = api.call in protocol.needs_context  # rules/context.toml
+        self.context_call = api.call in protocol.context_effects
         # the returned value is a handle the machine may name (alias / borrow)
         self.value_map = api.alias_result is not None or api.borrow is not None
         self.sig = None
@@ -186,77 +159,52 @@ def build_wrapper(session, spec: Spec) -> Callable:
     """The closure that replaces ``spec.fn`` on the module."""
     fn = spec.fn
     feed = session._feed
-    if spec.mode == "fast":
-        idx = spec.idx
-        hget = session.handles.get
-        rget = session.state.res.get
-        pending = session.state.pending
-        threads = session.threads
-        needs_ctx = spec.needs_ctx
-        cbound = spec.cbound
+    fast = spec.mode == "fast"
+    idx = spec.idx
+    hget = session.handles.get
+    rget = session.state.res.get
+    pending = session.state.pending
+    threads = session.threads
+    needs_ctx = spec.needs_ctx
+    cbound = spec.cbound
 
-        def wrapper(*args, **kwargs):
-            no_ctx = False
-            th = None
-            if needs_ctx or cbound:
-                th = threads.get(get_ident())
-                no_ctx = needs_ctx and (th is None or th.cur is None)
-            try:
-                result = fn(*args, **kwargs)
-            except BaseException:
-                feed(spec, args, kwargs, RAISED, no_ctx)
-                raise
-            if kwargs or no_ctx or pending:
-                feed(spec, args, kwargs, result, no_ctx)
-                return result
-            n = len(args)
-            for i in idx:
-                if i < n:
-                    a = args[i]
-                    if a.__class__ is int:
-                        rids = hget(a)
-                        if rids is not None:
-                            for r in rids:
-                                x = rget(r)
-                                if x is None or not x.live:
-                                    feed(spec, args, kwargs, result, no_ctx)
-                                    return result
-            if cbound and th is not None and th.ctx is not None:
-                # ACL401: a handle bound to another context than the thread's current one
-                for i in cbound:
-                    a = args[i] if i < n else None
-                    if a.__class__ is int:
-                        for r in hget(a, ()):
-                            x = rget(r)
-                            if x is not None and x.ctx is not None and x.ctx != th.ctx:
-                                feed(spec, args, kwargs, result, no_ctx)
-                                return result
-            return result
-
-    elif spec.needs_ctx:
-        threads = session.threads
-
-        def wrapper(*args, **kwargs):
+    def wrapper(*args, **kwargs):
+        no_ctx = False
+        th = None
+        if needs_ctx or cbound:
             th = threads.get(get_ident())
-            no_ctx = th is None or th.cur is None
-            try:
-                result = fn(*args, **kwargs)
-            except BaseException:
-                feed(spec, args, kwargs, RAISED, no_ctx)
-                raise
+            no_ctx = needs_ctx and (th is None or th.cur is None)
+        try:
+            result = fn(*args, **kwargs)
+        except BaseException:
+            feed(spec, args, kwargs, RAISED, no_ctx)
+            raise
+        if not fast or kwargs or no_ctx or pending:
             feed(spec, args, kwargs, result, no_ctx)
             return result
-
-    else:
-
-        def wrapper(*args, **kwargs):
-            try:
-                result = fn(*args, **kwargs)
-            except BaseException:
-                feed(spec, args, kwargs, RAISED, False)
-                raise
-            feed(spec, args, kwargs, result, False)
-            return result
+        n = len(args)
+        for i in idx:
+            if i < n:
+                a = args[i]
+                if a.__class__ is int:
+                    rids = hget(a)
+                    if rids is not None:
+                        for r in rids:
+                            x = rget(r)
+                            if x is None or not x.live:
+                                feed(spec, args, kwargs, result, no_ctx)
+                                return result
+        if cbound and th is not None and th.ctx is not None:
+            # ACL401: a handle bound to another context than the thread's current one
+            for i in cbound:
+                a = args[i] if i < n else None
+                if a.__class__ is int:
+                    for r in hget(a, ()):
+                        x = rget(r)
+                        if x is not None and x.ctx is not None and x.ctx != th.ctx:
+                            feed(spec, args, kwargs, result, no_ctx)
+                            return result
+        return result
 
     try:
         functools.update_wrapper(wrapper, fn)

@@ -1,5 +1,8 @@
 """The per-function resource graph (networkx), for ``acl-lint graph`` and for reading a finding.
 
+A view, not an input: :class:`GraphRecorder` observes one interpretation of a function
+(the interpreter calls its ``on_*`` hooks) and the leaks found; the checks never read it.
+
 Nodes: ``acquire`` sites (one per resource), ``release`` and ``use`` call
 sites, ``exit`` points where something leaks, ``escape`` targets (returned,
 stored on self, handed to unknown code). Edges: ``release`` / ``use`` (the
@@ -15,6 +18,7 @@ from typing import Optional
 import networkx as nx
 
 from ..typestate import Res
+from .summaries import body_of
 
 
 class GraphRecorder:
@@ -112,7 +116,7 @@ def build_graph(engine, path: str, text: str, function: Optional[str]):
                 raise KeyError(function)
             fn = matches[0]
     rec = GraphRecorder()
-    findings = engine.analyse_unit(mod, fn, engine._body(fn), graph=rec)
+    findings, _ = engine.analyse_unit(mod, fn, body_of(fn), graph=rec)
     rec.add_leaks(findings)
     rec.g.graph["function"] = fn.qualname
     rec.g.graph["path"] = path

@@ -223,8 +223,6 @@ class ProjectIndex:
     loader: Optional[object] = None
     #: paths consulted since the last reset (what a result depends on)
     consulted: Set[str] = field(default_factory=set)
-    #: may this path be loaded now? (the engine keeps acl-free modules out unless needed)
-    gate: Optional[object] = None
 
     #: every project file by the last component of its module name: resolution does not depend
     #: on which files a run (or a worker of a parallel run) parsed
@@ -255,13 +253,14 @@ class ProjectIndex:
             mod = self.loader(path)
         return mod
 
-    def _lookup(self, name: str, importer: Optional[ModuleInfo] = None) -> Optional[ModuleInfo]:
+    def _lookup(self, name: str, importer: Optional[ModuleInfo] = None, may_load=None) -> Optional[ModuleInfo]:
         """The project module a dotted import name refers to.
 
         Candidates are the files whose path ends with the dotted name; among several, the
         one beside the importing file wins (Python puts a script's folder first on
         sys.path), then the one whose full module name matches; otherwise the name is
-        ambiguous and stays unresolved.
+        ambiguous and stays unresolved. ``may_load(path)`` (default: yes) says whether the
+        chosen module may be used (see ``resolve.py``).
         """
         parts = [p for p in name.split(".") if p]
         if not parts:
@@ -281,7 +280,7 @@ class ProjectIndex:
             chosen = exact[0] if len(exact) == 1 else (cands[0] if len(cands) == 1 else None)
         if chosen is None:
             return None
-        if self.gate is not None and not self.gate(chosen):
+        if may_load is not None and not may_load(chosen):
             return None
         mod = self._load(chosen)
         if mod is not None:
@@ -299,7 +298,7 @@ class ProjectIndex:
                     out.add(local)
         return out
 
-    def resolve_module(self, mod: ModuleInfo, spec: str) -> Optional[ModuleInfo]:
+    def resolve_module(self, mod: ModuleInfo, spec: str, may_load=None) -> Optional[ModuleInfo]:
         """The module a `from spec import ...` in ``mod`` refers to, if it is in this run."""
         if spec.startswith("."):
             level = len(spec) - len(spec.lstrip("."))
@@ -308,50 +307,50 @@ class ProjectIndex:
             keep = len(base) - level + (1 if is_pkg else 0)
             rest = spec.lstrip(".")
             name = ".".join(base[:max(keep, 0)] + ([rest] if rest else []))
-            found = self._lookup(name, mod)
+            found = self._lookup(name, mod, may_load)
             if found is None and rest:
-                found = self._lookup(rest, mod)
+                found = self._lookup(rest, mod, may_load)
             return found
-        return self._lookup(spec, mod)
+        return self._lookup(spec, mod, may_load)
 
-    def resolve_function(self, mod: ModuleInfo, name: str) -> Optional[FunctionInfo]:
+    def resolve_function(self, mod: ModuleInfo, name: str, may_load=None) -> Optional[FunctionInfo]:
         """A plain-name call ``name(...)`` in ``mod``: a local def or an imported one."""
         fn = mod.functions.get(name)
         if fn is not None:
             return fn
         imp = mod.imports.get(name)
         if imp is not None:
-            target = self.resolve_module(mod, imp[0])
+            target = self.resolve_module(mod, imp[0], may_load)
             if target is not None:
                 return target.functions.get(imp[1])
         return None
 
-    def resolve_class(self, mod: ModuleInfo, name: str) -> Optional[ClassInfo]:
+    def resolve_class(self, mod: ModuleInfo, name: str, may_load=None) -> Optional[ClassInfo]:
         cls = mod.classes.get(name)
         if cls is not None:
             return cls
         if "." in name:
             head, _, tail = name.rpartition(".")
             imp = mod.imports.get(head)
-            target = self.resolve_module(mod, imp[0] + "." + imp[1] if imp else head)
+            target = self.resolve_module(mod, imp[0] + "." + imp[1] if imp else head, may_load)
             return target.classes.get(tail) if target else None
         imp = mod.imports.get(name)
         if imp is not None:
-            target = self.resolve_module(mod, imp[0])
+            target = self.resolve_module(mod, imp[0], may_load)
             if target is not None:
                 return target.classes.get(imp[1])
         return None
 
-    def method(self, cls: ClassInfo, name: str, _seen=None) -> Optional[FunctionInfo]:
+    def method(self, cls: ClassInfo, name: str, _seen=None, may_load=None) -> Optional[FunctionInfo]:
         """Look a method up on a class and its bases (those in this run)."""
         if name in cls.methods:
             return cls.methods[name]
         seen = _seen or set()
         seen.add(id(cls))
         for base in cls.bases:
-            b = self.resolve_class(cls.module, base)
+            b = self.resolve_class(cls.module, base, may_load)
             if b is not None and id(b) not in seen:
-                m = self.method(b, name, seen)
+                m = self.method(b, name, seen, may_load)
                 if m is not None:
                     return m
         return None

@@ -1,4 +1,4 @@
-"""Ownership across the methods of a class (and the functions of a module).
+"""The owner pass: ownership across the methods of a class (and the functions of a module).
 
 A handle stored on ``self`` (or in a module global) belongs to the object
 (module). After every function has been analysed path by path, this pass
@@ -22,7 +22,8 @@ import fnmatch
 from dataclasses import replace
 from typing import Dict, Iterable, List, Optional, Set
 
-from ..findings import Finding, Related
+from ... import diagnostics as dx
+from ...findings import Finding, Related
 
 INIT_PATTERNS = ("__init__", "__new__", "__enter__", "init*", "_init*", "setup*", "_setup*", "open", "load*",
                  "_load*", "prepare*", "_prepare*", "start*", "_start*", "initialize*", "_initialize*",
@@ -44,16 +45,10 @@ class _Facts:
     def of(self, fn):
         it = self.known.get(id(fn))
         if it is None and fn is not None:
-            sink: Dict[int, object] = {}
-            saved = getattr(self.engine, "_interps", None)
-            self.engine._interps = sink
             try:
-                self.engine.analyse_unit(fn.module, fn, self.engine._body(fn))  # cached run
+                it = self.engine.interp_of(fn)  # the cached run
             except Exception:
-                pass
-            finally:
-                self.engine._interps = saved
-            it = sink.get(id(fn))
+                it = None
             self.known[id(fn)] = it
         return it
 
@@ -83,12 +78,16 @@ class OwnerPass:
             return True
         return any(self.p.kind_matches(kind, frozenset({k})) or k == kind for k in kinds)
 
-    def finding(self, code, res, message, fn, related=()) -> Finding:
+    def subject(self, res) -> "dx.Subject":
+        return dx.subject(self.p, res, named=False)
+
+    def finding(self, res, d: "dx.Diagnostic", fn) -> Finding:
         site = res.site
-        return Finding(code=code, message=message, path=site.path, line=site.line, column=site.column,
+        return Finding(code=d.code, message=d.message, path=site.path, line=site.line, column=site.column,
                        end_line=site.end_line, end_column=site.end_column,
                        related=(Related(site.path, site.line, site.column,
-                                        f"{self.p.label(res.kind)} acquired by {res.api}", "acquire"),) + tuple(related),
+                                        f"{self.p.label(res.kind)} acquired by {res.api}", "acquire"),)
+                       + tuple(Related(s.path, s.line, s.column, t, k) for s, t, k in d.related),
                        function=fn.qualname if fn is not None else "<module>", resource=res.name,
                        acquire_call=res.api)
 
@@ -126,21 +125,7 @@ class OwnerPass:
             for attr, kinds in it.self_releases.items():
                 releases.setdefault(attr, set()).update(kinds)
         assume_all = any(_matches(n, self.release_names) for n in methods) if self.release_names else False
-        # run-once methods: by name, or called only from run-once methods
-        once = {n for n in methods if _matches(n, self.init_patterns)}
-        callers: Dict[str, Set[str]] = {}
-        for name, it in facts.items():
-            if it is None:
-                continue
-            for callee, _ in it.self_calls:
-                callers.setdefault(callee, set()).add(name)
-        changed = True
-        while changed:
-            changed = False
-            for n in methods:
-                if n not in once and callers.get(n) and callers[n] <= once:
-                    once.add(n)
-                    changed = True
+        once, callers = self.run_once(methods, facts)
         releasing = {n for n, it in facts.items() if it is not None and it.self_releases} | {
             n for n in methods if _matches(n, RELEASE_PATTERNS)}
         reported: Set[object] = set()
@@ -164,10 +149,7 @@ class OwnerPass:
                 if direct:
                     if not self.covered(res.kind, kinds):
                         reported.add(site)
-                        out.append(self.finding(
-                            "ACL105", res,
-                            f"{self.describe(res)} is stored in `self.{attr}` but no method of `{owner}` "
-                            f"releases it", fn))
+                        out.append(self.finding(res, dx.owner_never_releases(self.subject(res), attr, owner), fn))
                         continue
                     paired = bool(helper_of) and all(
                         h is not None and self.covered(res.kind, h.self_releases.get(attr)) for h in helper_of)
@@ -175,37 +157,47 @@ class OwnerPass:
                             site not in it.guarded_stores and not self.covered(res.kind, it.self_releases.get(attr)):
                         reported.add(site)
                         out.append(self.finding(
-                            "ACL104", res,
-                            f"{self.describe(res)} is stored in `self.{attr}` by `{name}()`, which runs per "
-                            f"call: the handle stored by the previous call is overwritten without release", fn))
+                            res, dx.handle_overwritten(self.subject(res), attr=attr, method=name), fn))
                 else:
                     if kinds and not self.covered(res.kind, kinds):
-                        code = "ACL106" if self.p.kinds[res.kind].family == "memory" else (
-                            "ACL107" if res.kind == "data_buffer" else "ACL105")
                         reported.add(site)
-                        out.append(self.finding(
-                            code, res,
-                            f"{self.describe(res)} is owned through `self.{attr}`, but the methods of `{owner}` "
-                            f"that release `self.{attr}` never release the {self.p.label(res.kind)} inside it", fn))
+                        out.append(self.finding(res, self.owned_inside(res, attr, owner), fn))
             if per_call:
                 # a local leaked by a per-call method leaks on every call
                 for i, f in enumerate(findings):
                     if f.code == "ACL101" and f.function == fn.qualname and f.path == fn.module.path:
                         replaced.add(i)
-                        out.append(replace(f, code="ACL103",
-                                           message=f.message + f" — on every call of `{name}()`"))
+                        d = dx.leak_per_iteration(None, per_call_of=name, base=f.message)
+                        out.append(replace(f, code=d.code, message=d.message))
                 # running an initialiser again
                 for callee, site in it.self_calls:
                     if callee in once and callee != name and callee in facts and facts[callee] is not None:
                         stored = facts[callee].self_stores
                         if stored and not it.self_releases:
+                            d = dx.handle_overwritten(method=name, initialiser=callee, stored=sorted(
+                                {"self." + x[0] for x in stored.values()}))
                             out.append(Finding(
-                                code="ACL104", path=site.path, line=site.line, column=site.column,
-                                end_line=site.end_line, end_column=site.end_column,
-                                message=f"`{name}()` runs the initialiser `{callee}()` again: the handles it "
-                                        f"stores on self ({', '.join(sorted({'self.' + x[0] for x in stored.values()}))}) "
-                                        f"are overwritten without release",
+                                code=d.code, path=site.path, line=site.line, column=site.column,
+                                end_line=site.end_line, end_column=site.end_column, message=d.message,
                                 function=fn.qualname, resource=f"self.{callee}()", acquire_call=callee))
+
+    def run_once(self, methods, facts):
+        """Run-once methods (by name, or called only from run-once methods), and who calls whom."""
+        once = {n for n in methods if _matches(n, self.init_patterns)}
+        callers: Dict[str, Set[str]] = {}
+        for name, it in facts.items():
+            if it is None:
+                continue
+            for callee, _ in it.self_calls:
+                callers.setdefault(callee, set()).add(name)
+        changed = True
+        while changed:
+            changed = False
+            for n in methods:
+                if n not in once and callers.get(n) and callers[n] <= once:
+                    once.add(n)
+                    changed = True
+        return once, callers
 
     def check_module(self, mod, module_fns, by_fn, interps, out) -> None:
         """Module globals: stored by a function with `global x`, released by any function of the module."""
@@ -219,13 +211,12 @@ class OwnerPass:
             for site, (attr, res, direct, _owner) in it.self_stores.items():
                 if direct and not self.covered(res.kind, releases.get(attr)):
                     out.append(self.finding(
-                        "ACL105", res,
-                        f"{self.describe(res)} is stored in the module global `{attr}` but no function of the "
-                        f"module releases it", it.fn))
+                        res, dx.owner_never_releases(self.subject(res), attr, "", module=True), it.fn))
 
-    def describe(self, res) -> str:
-        return self.engine_machine_describe(res)
-
-    def engine_machine_describe(self, res) -> str:
-        label = self.p.label(res.kind)
-        return f"{label} from {res.api} (line {res.site.line})"
+    def owned_inside(self, res, attr: str, owner: str) -> "dx.Diagnostic":
+        """Owned through ``self.attr`` whose releases forget it: ACL106 (memory), ACL107
+        (buffers) as the orders of rules/ classify orphans, else ACL105."""
+        code = dx.owned_leak_code(self.p, res.kind)
+        if code == "ACL105":
+            return dx.owner_never_releases(self.subject(res), attr, owner, inside=True)
+        return dx.leak(code, dx.Leak(self.subject(res)), attr=attr, owner=owner)

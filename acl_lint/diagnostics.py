@@ -1,0 +1,315 @@
+"""Typed diagnostics, and the one place that words them.
+
+Every message of a checker code (ACL1xx-ACL5xx) is rendered here, by exactly one function
+per code (see ``RENDERERS``), for the static engine, the runtime audit and the owner pass
+alike: the same defect gets the same words whichever engine found it. A renderer takes
+typed facts and returns a :class:`Diagnostic`: the code, the message and the related steps
+(``(site, text, kind)``; kind is ``acquire`` / ``release`` / ``step`` / ``exit`` / ``call``).
+
+Messages that come from ``rules/`` (the release orders, the sequence steps, the null
+arguments) are templates filled here too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, NamedTuple, Optional, Sequence, Tuple
+
+Step = Tuple[Any, str, str]  # (site, text, kind)
+
+
+class Diagnostic(NamedTuple):
+    code: str
+    message: str
+    related: Tuple[Step, ...] = ()
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The resource a diagnostic is about, as messages show it."""
+
+    text: str  # "device memory `buf` from acl.rt.malloc (line 12)"
+    label: str  # "device memory"
+    name: str  # "buf" ("" when unknown)
+    api: str  # "acl.rt.malloc"
+    site: Any  # its acquire site (None for a handle from outside)
+
+    @property
+    def acquired(self) -> Step:
+        return (self.site, "acquired here", "acquire")
+
+    @property
+    def acquired_by(self) -> Step:
+        return (self.site, f"{self.label} acquired by {self.api}", "acquire")
+
+
+def subject(protocol, res, named: bool = True) -> Subject:
+    """How a resource (typestate.Res) is named in messages."""
+    label = protocol.label(res.kind)
+    name = f" `{res.name}`" if res.name and named else ""
+    text = f"{label}{name}" if res.external else f"{label}{name} from {res.api} (line {res.site.line})"
+    return Subject(text, label, res.name, res.api, res.site)
+
+
+# ----------------------------------------------------------------------------- leaks
+
+
+@dataclass(frozen=True)
+class Leak:
+    """What an engine knows about a leaked resource.
+
+    ``exit``: how the path left (static): ``"return"``, ``"raise"``, ``"other"`` (a failed
+    check, an exit call) or ``"end"`` (the function ran off its end); ``""`` for the runtime
+    (still live when the audit ended). ``count``: leaks from the same acquire site (runtime).
+    """
+
+    subject: Subject
+    exit: str = ""
+    exit_site: Any = None
+    exit_call: str = ""  # what ended the path (exit == "other"): "check_ret(ret)"
+    error_only: bool = False  # leaked on error paths only
+    branch: Optional[Tuple[str, int]] = None  # (branch text, line) of the last branch taken
+    count: int = 1
+    overwrite_site: Any = None  # ACL104: where the handle was reassigned
+    owner_release: Optional[Tuple[Any, str]] = None  # (site, owner text) where its owner was released
+
+
+def _exit_clause(leak: Leak) -> str:
+    branch = f" ({leak.branch[0]} at line {leak.branch[1]})" if leak.branch else ""
+    if leak.exit in ("", "end"):
+        return f"is not released when the function ends{branch}"
+    line = leak.exit_site.line
+    if leak.exit == "raise":
+        return f"is not released when the exception is raised at line {line}{branch}"
+    if leak.exit == "other" and leak.error_only:
+        return f"is not released when {leak.exit_call} raises at line {line}{branch}"
+    return f"is not released when the function returns at line {line}{branch}"
+
+
+def _exit_step(leak: Leak) -> Tuple[Step, ...]:
+    """The last step of a leaking path: where it left (static) or where its owner went (runtime)."""
+    if leak.exit == "":
+        if leak.owner_release is None:
+            return ()
+        site, owner_text = leak.owner_release
+        return ((site, f"{owner_text} released here while it was still live", "release"),)
+    if leak.exit == "end" or leak.exit_site is None:
+        return ((leak.subject.site, "the function ends without releasing it", "exit"),)
+    what = {"return": "returns here without releasing it", "raise": "raises here without releasing it"}.get(
+        leak.exit, "raises here (a failed check) without releasing it")
+    return ((leak.exit_site, what, "exit"),)
+
+
+def _runtime_tail(leak: Leak) -> str:
+    return f" ({leak.count} from this line)" if leak.count >= 2 else ""
+
+
+def resource_leak(leak: Leak) -> Diagnostic:
+    """ACL101: not released on some normal path (static) / still live at the end (runtime)."""
+    s = leak.subject
+    if not leak.exit:
+        return Diagnostic("ACL101", f"{s.text} is never released: still live when the audit ended"
+                          + _runtime_tail(leak), _exit_step(leak))
+    return Diagnostic("ACL101", f"{s.text} {_exit_clause(leak)}", _exit_step(leak))
+
+
+def leak_on_error_path(leak: Leak) -> Diagnostic:
+    """ACL102: leaked only on error paths."""
+    return Diagnostic("ACL102", f"{leak.subject.text} {_exit_clause(leak)}", _exit_step(leak))
+
+
+def leak_per_iteration(leak: Optional[Leak], per_call_of: str = "", base: str = "") -> Diagnostic:
+    """ACL103: acquired per loop iteration (static), again and again (runtime), or a local
+    leaked by a method that runs per call (owner pass: ``per_call_of`` + the ACL101 ``base``)."""
+    if per_call_of:
+        return Diagnostic("ACL103", f"{base} — on every call of `{per_call_of}()`", ())
+    s = leak.subject
+    if not leak.exit:
+        return Diagnostic("ACL103", f"{s.label} from {s.api} is acquired here again and again (per loop "
+                                    f"iteration or per call) and never released: {leak.count} were still "
+                                    f"live when the audit ended", _exit_step(leak))
+    return Diagnostic("ACL103", f"{s.text} is acquired on every iteration of the loop and the handle from the "
+                                f"previous iteration is never released", ())
+
+
+def handle_overwritten(s: Optional[Subject] = None, at=None, attr: str = "", method: str = "",
+                       initialiser: str = "", stored: Sequence[str] = ()) -> Diagnostic:
+    """ACL104: a live handle reassigned (``at``), stored over by a per-call ``method``, or an
+    ``initialiser`` run again by ``method`` (over the attributes ``stored``)."""
+    if initialiser:
+        return Diagnostic("ACL104", f"`{method}()` runs the initialiser `{initialiser}()` again: the handles it "
+                                    f"stores on self ({', '.join(stored)}) are overwritten without release", ())
+    if method:
+        return Diagnostic("ACL104", f"{s.text} is stored in `self.{attr}` by `{method}()`, which runs per "
+                                    f"call: the handle stored by the previous call is overwritten without release",
+                          ())
+    return Diagnostic("ACL104", f"{s.text} is lost: `{s.name}` is reassigned at line {at.line} before it is "
+                                f"released", ((at, "reassigned here", "exit"),))
+
+
+def owner_never_releases(s: Subject, attr: str, owner: str, module: bool = False,
+                         inside: bool = False) -> Diagnostic:
+    """ACL105: stored on an owner (class / module global) that never releases it."""
+    if module:
+        msg = f"{s.text} is stored in the module global `{attr}` but no function of the module releases it"
+    elif inside:
+        return _owned_inside("ACL105", s, attr, owner)
+    else:
+        msg = f"{s.text} is stored in `self.{attr}` but no method of `{owner}` releases it"
+    return Diagnostic("ACL105", msg, ())
+
+
+def _owned_inside(code: str, s: Subject, attr: str, owner: str) -> Diagnostic:
+    """The owner pass's words for ACL105/106/107: owned through an attribute whose releases forget it."""
+    return Diagnostic(code, f"{s.text} is owned through `self.{attr}`, but the methods of `{owner}` that release "
+                            f"`self.{attr}` never release the {s.label} inside it", ())
+
+
+def _orphan(code: str, what: str, leak: Leak, attr: str, owner: str) -> Diagnostic:
+    if attr:
+        return _owned_inside(code, leak.subject, attr, owner)
+    msg = f"{leak.subject.text} {what}"
+    if leak.exit:  # the same words as the runtime's; where the path left is its last step
+        return Diagnostic(code, msg, _exit_step(leak))
+    related = ()
+    if leak.owner_release is not None:
+        site, owner_text = leak.owner_release
+        related = ((site, f"its owner, {owner_text}, released here", "release"),)
+    return Diagnostic(code, msg + _runtime_tail(leak), related)
+
+
+def buffer_memory_not_freed(leak: Leak, attr: str = "", owner: str = "") -> Diagnostic:
+    """ACL106: memory wrapped in a data buffer that is destroyed, never freed."""
+    return _orphan("ACL106", "wraps a data buffer that is destroyed, but the memory itself is never freed",
+                   leak, attr, owner)
+
+
+def dataset_buffers_orphaned(leak: Leak, attr: str = "", owner: str = "") -> Diagnostic:
+    """ACL107: a data buffer of a destroyed dataset, never destroyed."""
+    return _orphan("ACL107", "belongs to a dataset that is destroyed, but the buffer itself is never destroyed",
+                   leak, attr, owner)
+
+
+def leak(code: str, facts: Leak, **owner) -> Diagnostic:
+    """The leak diagnostic of ``code`` (ACL101/102/103/106/107) with its steps."""
+    return LEAK_RENDERERS[code](facts, **owner)
+
+
+def owned_leak_code(protocol, kind: str) -> str:
+    """The code for a ``kind`` left inside an owner that is released: the ``leak_code`` of the
+    release order that makes it an orphan (ACL106 memory, ACL107 buffers), else ACL105."""
+    for order in protocol.orders:
+        if order.owns and order.leak_code and kind in order.first:
+            return order.leak_code
+    return "ACL105"
+
+
+# ----------------------------------------------------------------------------- the protocol
+
+
+def double_release(s: Subject, api: str, first_api: str, first_site) -> Diagnostic:
+    """ACL301."""
+    where = f" at line {first_site.line}" if first_site is not None else ""
+    return Diagnostic("ACL301", f"{s.text} is released again by {api}; it was released by "
+                                f"{first_api or 'an earlier call'}{where}",
+                      ((first_site, "first released here", "release"),) if first_site else ())
+
+
+def use_after_release(s: Subject, api: str, release_api: str, release_site) -> Diagnostic:
+    """ACL302."""
+    return Diagnostic("ACL302", f"{s.text} is used by {api} after it was released by {release_api} at line "
+                                f"{release_site.line}", ((release_site, "released here", "release"),))
+
+
+def wrong_release_api(s: Subject, api: str, wanted: str) -> Diagnostic:
+    """ACL303."""
+    return Diagnostic("ACL303", f"{s.text} is released with {api}, which releases {wanted}", (s.acquired,))
+
+
+def async_not_synchronized(s: Subject, api: str, stream: str = "", released: bool = False,
+                           destroyed_stream: bool = False) -> Diagnostic:
+    """ACL202: touched (or its stream destroyed) while queued async work may still use it."""
+    if destroyed_stream:
+        msg = (f"{s.text} is destroyed by {api} while async work is queued on it: synchronize the stream first")
+    else:
+        what = "released" if released else "used"
+        msg = (f"{s.text} is {what} by {api} while async work queued on {stream} may still use it: "
+               f"synchronize the stream first")
+    return Diagnostic("ACL202", msg, (s.acquired,))
+
+
+def context_mismatch(s: Subject, api: str, created_under: str, runs_under: str) -> Diagnostic:
+    """ACL401. A context is named as ``created_under`` / ``runs_under`` say (``""``: not known here)."""
+    created = f"context {created_under}" if created_under else "another context"
+    runs = f"context {runs_under}" if runs_under else "another context"
+    return Diagnostic("ACL401", f"{s.text} was created under {created} but {api} runs under {runs}", (s.acquired,))
+
+
+def no_current_context(api: str) -> Diagnostic:
+    """ACL402 (runtime)."""
+    return Diagnostic("ACL402", f"{api} needs a current context, but this thread has none: call "
+                                f"acl.rt.set_device or acl.rt.create_context / acl.rt.set_context on this "
+                                f"thread first")
+
+
+def unchecked_return_code(call: str, overwritten_at=None, ignored: bool = False) -> Diagnostic:
+    """ACL501: a status thrown away, overwritten before it is read, or never read."""
+    if ignored:
+        return Diagnostic("ACL501", f"the status returned by {call} is ignored")
+    how = f"overwritten at line {overwritten_at.line} before it is checked" if overwritten_at else "never checked"
+    return Diagnostic("ACL501", f"the status returned by {call} is {how}")
+
+
+def fill(template: str, names: Dict[str, str], unnamed: str = "", **values) -> str:
+    """Fill a message template of rules/. A name that is not known (a handle with no variable)
+    is left out with its quotes (`` `{first}` ``), or said as ``unnamed`` when given."""
+    for key, name in names.items():
+        if not name:
+            template = template.replace(f"`{{{key}}}`", f"{{{key}}}") if unnamed else \
+                template.replace(f" `{{{key}}}`", "").replace(f"`{{{key}}}` ", "")
+    return template.format(**{k: v or unnamed for k, v in names.items()}, **values)
+
+
+def order_violation(order, then_label: str, then_name: str, first: Subject, related=()) -> Diagnostic:
+    """ACL203 (and any code an order of orders.toml names): its message template, filled."""
+    return Diagnostic(order.code, fill(
+        order.message, {"then": then_name, "first": first.name}, then_label=then_label, first_label=first.label,
+        first_at=f" (line {first.site.line})" if first.site is not None else ""), tuple(related))
+
+
+def sequence_violation(seq, step, s: Subject, api: str) -> Diagnostic:
+    """ACL201 / ACL204 (the automata of sequences.toml): the step's message template, filled."""
+    return Diagnostic(seq.code, fill(step.message, {"name": s.name}, line=s.site.line, call=api), (s.acquired,))
+
+
+def null_argument(null_arg, handle: str) -> Diagnostic:
+    """ACL205 (the `null_arg` entries of rules/api): the entry's message template, filled."""
+    return Diagnostic(null_arg.code, fill(null_arg.message, {"handle": handle}, unnamed="the handle"))
+
+
+LEAK_RENDERERS: Dict[str, Callable[[Leak], Diagnostic]] = {
+    "ACL101": resource_leak,
+    "ACL102": leak_on_error_path,
+    "ACL103": leak_per_iteration,
+    "ACL106": buffer_memory_not_freed,
+    "ACL107": dataset_buffers_orphaned,
+}
+
+#: the one renderer of each checker code (codes whose template lives in rules/ included)
+RENDERERS: Dict[str, Callable[..., Diagnostic]] = {
+    **LEAK_RENDERERS,
+    "ACL104": handle_overwritten,
+    "ACL105": owner_never_releases,
+    "ACL201": sequence_violation,
+    "ACL202": async_not_synchronized,
+    "ACL203": order_violation,
+    "ACL204": sequence_violation,
+    "ACL205": null_argument,
+    "ACL206": order_violation,  # an order of orders.toml names it
+    "ACL301": double_release,
+    "ACL302": use_after_release,
+    "ACL303": wrong_release_api,
+    "ACL401": context_mismatch,
+    "ACL402": no_current_context,
+    "ACL501": unchecked_return_code,
+}

@@ -1,0 +1,94 @@
+"""Path-sensitive abstract interpretation of one function over its libcst tree.
+
+The interpreter is one class assembled from one module per concern:
+
+- ``statements.py``   blocks, branches, loops, try/finally (the implicit control-flow graph)
+- ``assignment.py``   binding values, overwrites, escapes
+- ``conditions.py``   refining path states by a test (statuses, null handles)
+- ``expressions.py``  the abstract value of an expression (``static/values.py``)
+- ``calls.py``        acl API calls (fed to the typestate machine), containers, unknown code
+- ``exits.py``        leaks and unread statuses at the exits of a path
+- ``../summaries.py`` calls of project functions (their summaries)
+- ``../ownership/facts.py`` facts for the owner pass
+
+Statements are interpreted over a *set* of path states; equal states are merged at join
+points, so the set stays small unless the function really has many resource-relevant paths
+(capped at ``MAX_STATES``). Each path feeds the shared :class:`~acl_lint.typestate.Machine`;
+what is still live and unreachable at an exit is a leak. The resource graph of
+``acl-lint graph`` is a view recorded by an observer (``static/graph.py``) during this
+interpretation; the checks do not read it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Hashable, Optional, Sequence, Set, Tuple
+
+import libcst as cst
+
+from ...protocol import Protocol
+from ...typestate import Machine
+from ..ownership.facts import OwnerFacts
+from ..positions import NodeSite
+from ..summaries import SummaryCalls
+from ..values import LeakRecord, Outcome, PState
+from .assignment import Assignment
+from .calls import Calls
+from .conditions import Conditions
+from .exits import Exits
+from .expressions import Expressions
+from .statements import Statements
+
+
+class Interpreter(Statements, Assignment, Conditions, Expressions, Calls, SummaryCalls, Exits, OwnerFacts):
+    """Interprets one function. ``host`` (the engine) supplies call resolution and summaries."""
+
+    def __init__(self, host, fn, protocol: Protocol, options: Dict[str, Any], summary_mode: bool = False):
+        self.host = host
+        self.fn = fn  # FunctionInfo or None for module top level
+        self.mod = host.module_of(fn)
+        self.zero_names = host.zero_names_for(self.mod)
+        self.fn_params = frozenset(p.lstrip("*") for p in fn.params) if fn is not None else frozenset()
+        self.p = protocol
+        self.options = options
+        self.summary_mode = summary_mode
+        self.findings: Dict[Tuple, Tuple] = {}  # dedupe key -> (code, site, message, res, related, trace)
+        self.leaks: Dict[Hashable, LeakRecord] = {}
+        self.machine = Machine(protocol, self._emit, options)
+        self.loop_depth = 0
+        self.cur: Optional[PState] = None  # state being evaluated (for emit context)
+        self.cur_stmt: Optional[cst.CSTNode] = None  # statement being interpreted (for positions)
+        self.global_names: Set[str] = set()
+        self.exits: Optional[Outcome] = None
+        self.graph = None  # an observer with on_* hooks (static/graph.py), for `acl-lint graph`
+        self.check_release_status = bool(options.get("check-release-status", False))
+        self.ever_read: Set[Hashable] = set()  # statuses read on some path
+        self.release_count = 0  # releases interpreted so far (tells a teardown loop)
+        self.torn_down: Set[str] = set()  # process-scoped kinds this function releases somewhere
+        self.unread: Dict[Hashable, Tuple] = {}  # status -> (site, message) when unread on some path
+        self.init_owner_facts()
+
+    def site(self, node: cst.CSTNode, what: str = "") -> NodeSite:
+        return NodeSite(self.mod.path, node, self.mod.positions, what, self.cur_stmt)
+
+    def _emit(self, code, site, message, res, related) -> None:
+        if self.summary_mode:
+            return
+        key = (code, site, res.site if res is not None else None)
+        if key not in self.findings:
+            trace = self.cur.trace if self.cur is not None else ()
+            self.findings[key] = (code, site, message, res, related, trace)
+
+    def run(self, body: Sequence[cst.CSTNode], init: PState) -> Outcome:
+        out = self.exec_block(body, [init])
+        end = Outcome()
+        for st in out.normal:
+            st.exit_site = None
+            end.ret.append(st)
+        end.ret.extend(out.ret)
+        end.exc.extend(out.exc)
+        # break/continue outside loops cannot happen in valid code
+        self.exits = end
+        return end
+
+
+__all__ = ["Interpreter"]

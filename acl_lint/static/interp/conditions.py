@@ -1,0 +1,217 @@
+"""Conditions: refining path states by what a test says about statuses and handles
+(a failed status means nothing was acquired; pyACL handles are 0, never None, on failure)."""
+
+from __future__ import annotations
+
+from typing import Hashable, Iterable, List
+
+import libcst as cst
+
+from ..positions import cst_dotted as dotted
+from ..values import Const, NULLV, PState, UNKNOWN, ZERO, dedupe
+
+
+
+class Conditions:
+    """Mixin of :class:`~acl_lint.static.interp.Interpreter`."""
+
+    def refine(self, test: cst.BaseExpression, st: PState, truth: bool) -> List[PState]:
+        """The states in which ``test`` evaluates to ``truth`` (empty when infeasible)."""
+        if type(test) is cst.UnaryOperation and isinstance(test.operator, cst.Not):
+            return self.refine(test.expression, st, not truth)
+        if type(test) is cst.BooleanOperation:
+            is_and = isinstance(test.operator, cst.And)
+            if is_and == truth:
+                # both sides hold (and/True) or both fail (or/False)
+                out = []
+                for s in self.refine(test.left, st, truth):
+                    out.extend(self.refine(test.right, s, truth))
+                return out
+            # either side decides
+            out = self.refine(test.left, st.copy(), truth)
+            for s in self.refine(test.left, st, not truth):
+                out.extend(self.refine(test.right, s, truth))
+            return dedupe(out)
+        if type(test) is cst.Comparison and len(test.comparisons) == 1:
+            comp = test.comparisons[0]
+            op = comp.operator
+            left, right = test.left, comp.comparator
+            lv, rv = self.peek(left, st), self.peek(right, st)
+            if self.is_zero_expr(right, rv) and not self.is_zero_expr(left, lv):
+                subject, sv = left, lv
+            elif self.is_zero_expr(left, lv):
+                subject, sv = right, rv
+                if isinstance(op, (cst.LessThan, cst.GreaterThan, cst.LessThanEqual, cst.GreaterThanEqual)):
+                    op = {cst.LessThan: cst.GreaterThan(), cst.GreaterThan: cst.LessThan(),
+                          cst.LessThanEqual: cst.GreaterThanEqual(),
+                          cst.GreaterThanEqual: cst.LessThanEqual()}[type(op)]
+            else:
+                return [st]
+            if isinstance(op, (cst.Equal, cst.Is)):
+                is_zero = truth
+            elif isinstance(op, (cst.NotEqual, cst.IsNot, cst.GreaterThan, cst.LessThan)):
+                is_zero = not truth
+            elif isinstance(op, (cst.GreaterThanEqual, cst.LessThanEqual)):
+                if truth:
+                    return [st]
+                is_zero = False
+            else:
+                return [st]
+            none_cmp = isinstance(op, (cst.Is, cst.IsNot)) and (
+                type(right) is cst.Name and right.value == "None" or
+                type(left) is cst.Name and left.value == "None")
+            zero_side = right if subject is left else left
+            success = isinstance(zero_side, (cst.Name, cst.Attribute)) and (
+                (zero_side.value if type(zero_side) is cst.Name else zero_side.attr.value)
+                in self.zero_names)
+            return self.assume_zero(subject, sv, st, is_zero, none_cmp, success)
+        if isinstance(test, (cst.Name, cst.Attribute, cst.Subscript)):
+            v = self.peek(test, st)
+            return self.assume_zero(test, v, st, not truth, False)
+        if type(test) is cst.NamedExpr:
+            return self.refine(test.target, st, truth)
+        if type(test) is cst.Call and dotted(test.func) in ("len", "bool"):
+            return [st]
+        return [st]
+
+    def is_zero_expr(self, node: cst.BaseExpression, v) -> bool:
+        if type(node) is cst.Integer and node.value == "0":
+            return True
+        if type(node) is cst.Name and node.value in ("None", "False"):
+            return True
+        if v is not None and v[0] == "c" and v[1] in (0, None, False):
+            return True
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            last = node.value if type(node) is cst.Name else node.attr.value
+            if last in self.zero_names and (v is None or v[0] == "c"):
+                return True
+        return False
+
+    def assume_zero(self, node, v, st: PState, is_zero: bool, none_cmp: bool, success_const: bool = False
+                    ) -> List[PState]:
+        """Refine ``st`` assuming the expression ``node`` (value ``v``) is zero/None or not."""
+        if v is None:
+            # an unknown value compared with ACL_SUCCESS, or named like a status: its non-zero
+            # branch is an error path (`ret = helper(); if ret != ACL_SUCCESS: return`)
+            if not is_zero and not none_cmp and (success_const or _looks_like_status(node)):
+                st.err = True
+            return [st]
+        tag = v[0]
+        if tag == "c":
+            val_zero = v[1] in (0, None, False, "")
+            return [st] if val_zero == is_zero else []
+        if tag == "s":
+            rec = st.status.get(v[1])
+            if rec is not None:
+                rec.read = True
+            sid = v[1]
+            self.ever_read.add(sid)
+            if sid in st.assume and st.assume[sid] != ("ok" if is_zero else "failed"):
+                return []
+            st.assume[sid] = "ok" if is_zero else "failed"
+            if is_zero and rec is not None and rec.rids:
+                st.nonnull = st.nonnull | rec.rids
+            if not is_zero and rec is not None:
+                self.fail_resources(st, rec.rids)
+                if rec.linked:
+                    self.machine.unlink(st.ts, rec.linked)
+                st.err = True
+            return [st]
+        if tag == "r":
+            if is_zero and v[1] and all(r in st.nonnull for r in v[1]):
+                return []  # checked non-null before: this branch cannot be taken
+            if not is_zero:
+                # a local handle seen non-null stays so (a container from outside may empty)
+                st.nonnull = st.nonnull | frozenset(
+                    r for r in v[1] if r in st.ts.res and not st.ts.res[r].external)
+                return [st]
+            if is_zero:
+                local = False
+                for rid in v[1]:
+                    res = st.ts.res.get(rid)
+                    if res is not None:
+                        if res.live and not res.external:
+                            local = True
+                        if not res.live and res.external:
+                            continue
+                self.fail_resources(st, v[1])
+                key = dotted(node) if isinstance(node, (cst.Name, cst.Attribute)) else ""
+                if key:
+                    st.env[key] = NULLV
+                if local:
+                    st.err = True
+                return [st]
+            # non-null: a released external attribute guarded by `if self.x:` is still possible
+            return [st]
+        if tag == "t" and not none_cmp:
+            statuses = [x for x in v[1] if x is not None and x[0] == "s"]
+            if len(statuses) == 1:
+                return self.assume_zero(node, statuses[0], st, is_zero, none_cmp, success_const)
+        if tag == "t" and is_zero:
+            rids = st.rids_of(v)
+            if rids:
+                self.fail_resources(st, rids)
+                key = dotted(node) if isinstance(node, (cst.Name, cst.Attribute)) else ""
+                if key:
+                    st.env[key] = NULLV
+                st.err = True
+            return [st]
+        return [st]
+
+    def fail_resources(self, st: PState, rids: Iterable[Hashable]) -> None:
+        """On a failure branch the handles were never acquired: forget them (and what they own)."""
+        rids = set(rids)
+        # what a helper's returned handle brought along does not exist either, nor what is keyed by it
+        rids |= {r.rid for r in st.ts.res.values() if r.origin is not None and r.origin in rids}
+        rids |= {r.rid for r in st.ts.res.values() if r.key is not None and any(k in rids for k in r.key[1])}
+        for rid in rids:
+            res = st.ts.res.pop(rid, None)
+            if res is not None and res.key is not None and st.ts.keyed.get(res.key) == rid:
+                del st.ts.keyed[res.key]
+            if st.ts.ctx == rid:
+                st.ts.ctx = None
+
+    def peek(self, node: cst.BaseExpression, st: PState):
+        """The value of a simple expression without side effects."""
+        if type(node) is cst.Name:
+            if node.value == "None":
+                return NULLV
+            if node.value in ("True", "False"):
+                return Const(node.value == "True")
+            if node.value in st.env:
+                return st.env[node.value]
+            if node.value in self.zero_names:
+                return ZERO
+            return UNKNOWN
+        if type(node) is cst.Attribute:
+            key = dotted(node)
+            if key and key in st.env:
+                return st.env[key]
+            if node.attr.value in self.zero_names:
+                return ZERO
+            if key.startswith("self."):
+                return self.external(st, key, None)
+            return UNKNOWN
+        if type(node) is cst.Integer:
+            try:
+                return Const(int(node.value, 0))
+            except ValueError:
+                return UNKNOWN
+        if type(node) is cst.NamedExpr:
+            return self.peek(node.target, st)
+        return UNKNOWN
+
+
+_STATUS_NAME = None
+
+
+def _looks_like_status(node) -> bool:
+    global _STATUS_NAME
+    if _STATUS_NAME is None:
+        import re
+
+        _STATUS_NAME = re.compile(r"(^|_)(ret|rc|status|err|error|errno|result_code|code)$|^ret")
+    name = node.value if type(node) is cst.Name else (
+        node.attr.value if type(node) is cst.Attribute else "")
+    return bool(name) and bool(_STATUS_NAME.search(name))
+

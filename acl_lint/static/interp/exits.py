@@ -1,0 +1,155 @@
+"""Exits: what is still live and unreachable when a path leaves the function is a leak;
+statuses never read are ACL501."""
+
+from __future__ import annotations
+
+from typing import List, Set
+
+import libcst as cst
+
+from ...typestate import Res
+from ... import diagnostics as dx
+from ...findings import Finding, Related
+from ..values import LeakRecord, Outcome, PState
+
+
+
+class Exits:
+    """Mixin of :class:`~acl_lint.static.interp.Interpreter`."""
+
+    def record_leak(self, st: PState, res: Res, how: str, at) -> None:
+        if self.summary_mode:
+            return
+        key = res.site
+        rec = self.leaks.get(key)
+        if rec is None:
+            rec = self.leaks[key] = LeakRecord(res=res, kinds=set(), exit_site=at, trace=st.trace)
+        rec.kinds.add(how)
+        if how == "overwrite" and rec.overwrite_site is None:
+            rec.overwrite_site = at
+        code = self.machine.leak_code(res)
+        if code != "ACL101":
+            rec.code = code
+        if how == "normal" and "normal" not in rec.kinds - {how}:
+            rec.exit_site, rec.trace, rec.res = at, st.trace, res
+
+    def check_exits(self, outcome: Outcome) -> None:
+        for cat in ("ret", "exc"):
+            for st in getattr(outcome, cat):
+                if st.dead and cat == "ret":
+                    continue
+                self.check_exit(st, cat)
+        self.flush_unread()
+
+    def check_exit(self, st: PState, cat: str) -> None:
+        self.collect_owner_facts(st, cat)
+        if cat == "exc" and (self.fn is None or (self.fn.name == "main" and self.fn.cls is None)):
+            # an exception out of the program's entry point ends the process: the driver takes
+            # back what it held; reporting every handle of a crashed script is noise
+            return
+        candidates = [r for r in st.ts.res.values() if r.live and not r.external and not r.escaped]
+        roots = self.reachable(st, roots_only=True) if candidates else set()
+        if cat == "exc" and candidates and self.fn is not None and self.fn.name == "__init__" \
+                and self.options.get("report-constructor-raise"):
+            # the object was never built: what __init__ stored on self is lost with it
+            roots = {r for key, v in st.env.items() if v is not None and self.is_root(key)
+                     and not key.startswith("self.") for r in st.rids_of(v)} | st.rids_of(st.returned)
+        for res in candidates:
+            if res.rid in roots:
+                continue
+            if res.kind not in self.p.kinds:
+                continue
+            if not self.machine.leak_reportable(st.ts, res, frozenset(self.torn_down)):
+                continue
+            if any(o.rid in roots for o in self.machine.owners(st.ts, res)):
+                continue
+            how = "error" if (st.err or cat == "exc") else "normal"
+            self.record_leak(st, res, how, st.exit_site)
+        # statuses never looked at
+        for sid, rec in st.status.items():
+            if not rec.read and rec.checked_kind:
+                if cat == "ret" and st.returned is not None and sid in self._status_ids(st.returned):
+                    continue
+                self.unchecked(st, sid)
+
+    @staticmethod
+    def _status_ids(v) -> Set:
+        if v is None:
+            return set()
+        if v[0] == "s":
+            return {v[1]}
+        if v[0] == "t":
+            out = set()
+            for x in v[1]:
+                out |= Exits._status_ids(x)
+            return out
+        return set()
+
+    def findings_of(self, mod, fn) -> List[Finding]:
+        """This interpretation's findings: what the machine emitted, then the leaks."""
+        interp = self
+        fname = fn.qualname if fn is not None else "<module>"
+        out: List[Finding] = []
+        for (code, site, message, res, related, trace) in interp.findings.values():
+            rel = [Related(mod.path, s.line, s.column, m, k) for (s, m, k) in related if s is not None]
+            out.append(Finding(
+                code=code, message=message, path=getattr(site, "path", mod.path), line=site.line, column=site.column,
+                end_line=site.end_line, end_column=site.end_column, related=tuple(rel), function=fname,
+                resource=(res.name if res is not None else "") or _call_text(site),
+                acquire_call=res.api if res is not None else "",
+            ))
+        for rec in interp.leaks.values():
+            out.append(self._leak_finding(rec, mod, fname))
+        return out
+
+    def _leak_finding(self, rec: LeakRecord, mod, fname: str) -> Finding:
+        res = rec.res
+        subj = dx.subject(self.p, res)
+        if "iter" in rec.kinds:
+            d = dx.leak_per_iteration(dx.Leak(subj, exit="end"))
+        elif "overwrite" in rec.kinds:
+            d = dx.handle_overwritten(subj, at=rec.overwrite_site)
+        else:
+            error_only = "normal" not in rec.kinds
+            code = rec.code if rec.code != "ACL101" else ("ACL102" if error_only else "ACL101")
+            d = dx.leak(code, _leak_facts(subj, rec, error_only))
+        steps = [Related(mod.path, res.site.line, res.site.column, subj.acquired_by[1], "acquire")]
+        started = False
+        for (s, text, kind) in rec.trace:
+            if s is None:
+                continue
+            if s == res.site:
+                started = True
+                continue
+            if started and kind != "acquire":
+                steps.append(Related(s.path, s.line, s.column, str(text), "step"))
+        steps += [Related(s.path, s.line, s.column, text, kind) for (s, text, kind) in d.related]
+        return Finding(
+            code=d.code, message=d.message, path=res.site.path, line=res.site.line,
+            column=res.site.column, end_line=res.site.end_line, end_column=res.site.end_column,
+            related=tuple(steps), function=fname, resource=res.name, acquire_call=res.api,
+        )
+
+
+def _leak_facts(subj, rec: LeakRecord, error_only: bool) -> "dx.Leak":
+    """How a static leak's path left the function, for its message."""
+    site = rec.exit_site
+    branch = None
+    for (s, text, kind) in reversed(rec.trace):
+        if kind == "branch" and s is not None:
+            if site is None or s.line != site.line:
+                branch = (text, s.line)
+            break
+    if site is None:
+        return dx.Leak(subj, exit="end", branch=branch, error_only=error_only)
+    node = site.node
+    how = "return" if isinstance(node, cst.Return) else "raise" if isinstance(node, cst.Raise) else "other"
+    return dx.Leak(subj, exit=how, exit_site=site, exit_call=site.text if how == "other" else "",
+                   branch=branch, error_only=error_only)
+
+
+def _call_text(site) -> str:
+    try:
+        return site.text
+    except Exception:
+        return ""

@@ -1,0 +1,138 @@
+"""Expressions: the abstract value of an expression (see ``static/values.py``)."""
+
+from __future__ import annotations
+
+from typing import Hashable, Set
+
+import libcst as cst
+
+from ..positions import cst_dotted as dotted
+from ..values import Box, Elem, Handles, Outcome, PState, Tup, UNKNOWN
+
+
+
+class Expressions:
+    """Mixin of :class:`~acl_lint.static.interp.Interpreter`."""
+
+    def eval_children(self, node: cst.CSTNode, st: PState) -> None:
+        out = Outcome()
+        for child in node.children:
+            if isinstance(child, cst.BaseExpression):
+                self.ev(child, st, out)
+
+    def ev(self, node: cst.BaseExpression, st: PState, out: Outcome, target: str = ""):
+        t = type(node)
+        if t is cst.Name:
+            v = self.peek(node, st)
+            if v is not None and v[0] in ("s", "t"):
+                self.mark_read(v, st)
+            return v
+        if t is cst.Attribute:
+            key = dotted(node)
+            if not key:
+                self.ev(node.value, st, out)
+                return UNKNOWN
+            v = self.peek(node, st)
+            if v is not None and v[0] in ("s", "t"):
+                self.mark_read(v, st)
+            return v
+        if t is cst.Call:
+            return self.ev_call(node, st, out, target)
+        if t is cst.Integer:
+            return self.peek(node, st)
+        if t in (cst.SimpleString, cst.ConcatenatedString, cst.Float, cst.Imaginary):
+            return ("c", "str") if t is not cst.Float else UNKNOWN
+        if t is cst.Tuple:
+            return Tup(tuple(self.ev(e.value, st, out) for e in node.elements))
+        if t in (cst.List, cst.Set, cst.Dict):
+            return self.ev_display(node, st, out)
+        if t is cst.Subscript:
+            return self.ev_subscript(node, st, out)
+        if t is cst.Await:
+            return self.ev(node.expression, st, out, target)
+        if t is cst.Yield:
+            v = self.ev(node.value, st, out) if isinstance(node.value, cst.BaseExpression) else (
+                self.ev(node.value.item, st, out) if node.value is not None else None)
+            self.escape(v, st, "yielded")
+            self.mark_read(v, st)
+            return UNKNOWN
+        if t is cst.NamedExpr:
+            v = self.ev(node.value, st, out, self.target_name(node.target))
+            self.assign(node.target, v, st, node)
+            return v
+        if t in (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp):
+            return self.ev_comp(node, st, out)
+        if t is cst.Lambda:
+            self.capture(node, st)
+            return UNKNOWN
+        if t is cst.IfExp:
+            self.ev(node.test, st, out)
+            a = self.ev(node.body, st, out)
+            b = self.ev(node.orelse, st, out)
+            ra, rb = st.rids_of(a), st.rids_of(b)
+            if ra or rb:
+                return Handles(ra | rb)
+            return a if a == b else UNKNOWN
+        if t is cst.StarredElement:
+            return self.ev(node.value, st, out)
+        # comparisons, operators, f-strings, ...: evaluate the parts (reads, calls)
+        for child in node.children:
+            if isinstance(child, cst.BaseExpression):
+                self.ev(child, st, out)
+            elif isinstance(child, (cst.ComparisonTarget, cst.FormattedStringExpression)):
+                for c in child.children:
+                    if isinstance(c, cst.BaseExpression):
+                        self.ev(c, st, out)
+        return UNKNOWN
+
+    def ev_display(self, node, st: PState, out: Outcome):
+        """A list / set / dict display: a new container of the handles in it."""
+        rids: Set[Hashable] = set()
+        for e in node.elements:
+            if isinstance(e, cst.DictElement):
+                self.ev(e.key, st, out)
+            v = self.ev(e.value, st, out)
+            rids |= st.rids_of(v)
+            self.mark_read(v, st)
+        bid = ("box", id(node))
+        st.boxes[bid] = frozenset(rids)
+        return Box(bid)
+
+    def ev_subscript(self, node: cst.Subscript, st: PState, out: Outcome):
+        base = self.ev(node.value, st, out)
+        idx = None
+        for el in node.slice:
+            if isinstance(el.slice, cst.Index):
+                iv = self.ev(el.slice.value, st, out)
+                if iv is not None and iv[0] == "c" and isinstance(iv[1], int) and len(node.slice) == 1:
+                    idx = iv[1]
+        if base is None:
+            return UNKNOWN
+        if base[0] in ("b", "e"):
+            return Elem(base[1])
+        if base[0] == "t" and idx is not None and -len(base[1]) <= idx < len(base[1]):
+            return base[1][idx]
+        if base[0] == "r":
+            if all(st.ts.res.get(r) is not None and st.ts.res[r].external for r in base[1]):
+                return self.iter_elem(base, st)  # self.rois[i]: an element, not the list
+            return base
+        return UNKNOWN
+
+    def ev_comp(self, node, st: PState, out: Outcome):
+        f = node.for_in
+        rids: Set[Hashable] = set()
+        while f is not None:
+            itv = self.ev(f.iter, st, out)
+            self.assign(f.target, self.iter_elem(itv, st), st, node, loop_bind=True)
+            for cond in f.ifs:
+                self.ev(cond.test, st, out)
+            f = f.inner_for_in
+        if isinstance(node, cst.DictComp):
+            self.ev(node.key, st, out)
+            v = self.ev(node.value, st, out)
+        else:
+            v = self.ev(node.elt, st, out)
+        rids |= st.rids_of(v)
+        bid = ("box", id(node))
+        st.boxes[bid] = frozenset(rids)
+        return Box(bid)

@@ -1,0 +1,78 @@
+"""Facts for the owner pass, gathered while a function is interpreted (an observer of its exits).
+
+Per function: which handles it stores on ``self`` (or a module global) and through which
+attribute, which attributes it releases through, which ``self.method()`` calls it makes,
+how the handles it stores are linked to each other. ``owner_pass.py`` reads them.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, Hashable, List, Optional, Set, Tuple
+
+from ...typestate import Res
+from ..positions import NodeSite
+from ..values import PState, ext_path
+
+
+class OwnerFacts:
+    """Mixin of :class:`~acl_lint.static.interp.Interpreter`."""
+
+    def init_owner_facts(self) -> None:
+        self.self_stores: Dict[Hashable, Tuple[str, Res, bool, Optional[str]]] = {}  # res site -> (attr, res, direct, owner attr)
+        self.self_releases: Dict[str, Set[str]] = {}  # attr -> kinds released through it
+        self.self_calls: List[Tuple[str, NodeSite]] = []  # self.method() calls
+        self.container_stores: Set[Hashable] = set()  # stores into a container on self (not overwrites)
+        self.self_links: Set[Tuple[str, str, str]] = set()  # (attr, link type, attr) between stored handles
+        self.class_links: Dict[str, Tuple[Tuple[str, str], ...]] = {}  # attr -> ((link, attr), ...) from the class
+        self.guarded_stores: Set[Hashable] = set()  # stores into self.x where the old value was null/released
+
+    def owner_root(self, key: str) -> Optional[str]:
+        """The attribute of self (or the module global) a root env key stands for."""
+        if key.startswith("self."):
+            rest = key[5:]
+        elif self.fn is not None and key.split(".", 1)[0].rstrip("[]") in self.global_names:
+            rest = key
+        else:
+            return None
+        for sep in "./[":
+            rest = rest.split(sep, 1)[0]
+        return rest or None
+
+    def collect_owner_facts(self, st: PState, cat: str) -> None:
+        for res in st.ts.res.values():
+            if res.external and not res.live:
+                names = [ext_path(res)] if ext_path(res) else []
+                if res.key is not None:
+                    names += [k[1] for k in res.key[1] if isinstance(k, tuple) and len(k) >= 2 and k[0] == "ext"]
+                    names += [k for k in res.key[1] if isinstance(k, str)]
+                for n in names:
+                    root = self.owner_root(n)
+                    if root is not None:
+                        self.self_releases.setdefault(root, set()).update(res.kind.split("|"))
+        if cat != "ret" or st.err:
+            return
+        by_rid: Dict[Hashable, str] = {}
+        containers: Set[Hashable] = set()
+        for key, v in st.env.items():
+            root = self.owner_root(key)
+            if root is None or v is None:
+                continue
+            for rid in st.rids_of(v):
+                by_rid.setdefault(rid, root)
+                if key.endswith("[]") or v[0] in ("b", "e"):
+                    containers.add(rid)
+        for res in st.ts.res.values():
+            if res.rid in by_rid and not res.external:
+                for typ, target in res.links:
+                    if target in by_rid and by_rid[target] != by_rid[res.rid]:
+                        self.self_links.add((by_rid[res.rid], typ, by_rid[target]))
+        for res in st.ts.res.values():
+            if not res.live or res.external or res.kind not in self.p.kinds or res.site in self.self_stores:
+                continue
+            owner_attr = next((by_rid[o.rid] for o in self.machine.owners(st.ts, res) if o.rid in by_rid), None)
+            if res.rid in by_rid:
+                self.self_stores[res.site] = (by_rid[res.rid], res, True, owner_attr)
+                if res.rid in containers:
+                    self.container_stores.add(res.site)
+            elif owner_attr is not None:
+                self.self_stores[res.site] = (owner_attr, res, False, owner_attr)

@@ -1,0 +1,242 @@
+"""The abstract values and path state of the static interpreter.
+
+Values (``None`` is unknown). Each is a typed, hashable pair ``(tag, payload)``: cheap to
+make, merged by hashing, and ``v[0]`` says what it is:
+
+- ``Handles(frozenset)`` ("r")  one of these resources
+- ``Const(v)`` ("c")            a constant (``Const(0)`` and ``Const(None)`` are null handles)
+- ``Status(sid)`` ("s")         the status returned by the call ``sid``
+- ``Tup((v, ...))`` ("t")       a tuple
+- ``Zipped((v, ...))`` ("z")    a zip / enumerate of iterables
+- ``Box(bid)`` ("b")            a container (list/dict/set) holding the resources ``state.boxes[bid]``
+- ``Elem(bid)`` ("e")           an element of that container
+
+Resource ids: ``ext_id(key)`` for a handle from outside the function (a parameter, ``self.x``);
+``(id(node), n)`` for what the call at ``node`` acquired; keyed resources by ``(kind, keys)``.
+
+A :class:`PState` is one path: the environment, the typestate machine's state, container
+contents, statuses, the leaking path so far, and whether the path ended (``dead``) or
+returned a value (``returned``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, FrozenSet, Hashable, List, Set, Tuple
+
+from ..typestate import Res, TState, replace
+from .positions import NodeSite
+
+MAX_STATES = 48  # path states kept per program point
+LOOP_UNROLL = 2
+
+class Value(tuple):
+    """An abstract value: ``(TAG, payload)``, compared and hashed as that tuple."""
+
+    __slots__ = ()
+    TAG = ""
+
+    def __new__(cls, payload):
+        return tuple.__new__(cls, (cls.TAG, payload))
+
+    def __getnewargs__(self):
+        return (self[1],)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self[1]!r})"
+
+
+class Handles(Value):
+    """One of these resources (a frozenset of resource ids)."""
+
+    __slots__ = ()
+    TAG = "r"
+
+
+class Const(Value):
+    __slots__ = ()
+    TAG = "c"
+
+
+class Status(Value):
+    """The status a call returned (its id: ``("st", id(call))``)."""
+
+    __slots__ = ()
+    TAG = "s"
+
+
+class Tup(Value):
+    __slots__ = ()
+    TAG = "t"
+
+
+class Zipped(Value):
+    __slots__ = ()
+    TAG = "z"
+
+
+class Box(Value):
+    """A container of handles: ``state.boxes[bid]``."""
+
+    __slots__ = ()
+    TAG = "b"
+
+
+class Elem(Value):
+    """An element of the container ``bid``."""
+
+    __slots__ = ()
+    TAG = "e"
+
+
+def ext_id(key: str, n: int = 0) -> Tuple:
+    """The resource id of a handle from outside (``n``: rebound to another unknown handle)."""
+    return ("ext", key, n) if n else ("ext", key)
+
+
+UNKNOWN = None
+NULLV = Const(None)
+ZERO = Const(0)
+FALSE = Const(False)
+
+
+def is_null(v) -> bool:
+    return v == NULLV or v == ZERO or v == FALSE
+
+
+@dataclass
+class StatusRec:
+    site: NodeSite
+    rids: FrozenSet[Hashable]
+    read: bool
+    checked_kind: bool  # ACL501 applies to this call's category
+    call: str
+    linked: Tuple = ()  # links the call made, undone on its failure branch
+
+
+class PState:
+    __slots__ = ("env", "ts", "boxes", "status", "err", "trace", "assume", "exit_site", "globals_", "nonnull",
+                 "dead", "returned")
+
+    def __init__(self):
+        self.env: Dict[str, Any] = {}
+        self.ts = TState()
+        self.boxes: Dict[Hashable, FrozenSet[Hashable]] = {}
+        self.status: Dict[Hashable, StatusRec] = {}
+        self.err = False
+        self.trace: Tuple = ()
+        self.assume: Dict[Hashable, str] = {}
+        self.exit_site = None
+        self.globals_: FrozenSet[str] = frozenset()
+        self.nonnull: FrozenSet[Hashable] = frozenset()  # handles a check showed to be non-null
+        self.dead = False  # the path ended inside a statement (sys.exit, a check that must fail)
+        self.returned: Any = None  # the value a `return` gave back (None: nothing or not returned)
+
+    def copy(self) -> "PState":
+        new = PState.__new__(PState)
+        new.env = dict(self.env)
+        new.ts = self.ts.copy()
+        new.boxes = dict(self.boxes)
+        new.status = {k: StatusRec(v.site, v.rids, v.read, v.checked_kind, v.call, v.linked)
+                      for k, v in self.status.items()}
+        new.err = self.err
+        new.trace = self.trace
+        new.assume = dict(self.assume)
+        new.exit_site = self.exit_site
+        new.globals_ = self.globals_
+        new.nonnull = self.nonnull
+        new.dead = self.dead
+        new.returned = self.returned
+        return new
+
+    def key(self):
+        return (
+            frozenset(self.env.items()),
+            self.ts.key(),
+            frozenset(self.boxes.items()),
+            frozenset((k, v.read, v.rids) for k, v in self.status.items()),
+            self.err,
+            frozenset(self.assume.items()),
+            self.dead,
+            self.returned,
+        )
+
+    def rids_of(self, v) -> FrozenSet[Hashable]:
+        if v is None or not isinstance(v, tuple):
+            return frozenset()
+        tag = v[0]
+        if tag == "r":
+            return v[1]
+        if tag in ("b", "e"):
+            return self.boxes.get(v[1], frozenset())
+        if tag == "t" or tag == "z":
+            out: Set[Hashable] = set()
+            for x in v[1]:
+                out |= self.rids_of(x)
+            return frozenset(out)
+        return frozenset()
+
+    def add_trace(self, site, text: str, kind: str = "step") -> None:
+        if len(self.trace) < 40:
+            self.trace = self.trace + ((site, text, kind),)
+
+
+@dataclass
+class Outcome:
+    normal: List[PState] = field(default_factory=list)
+    ret: List[PState] = field(default_factory=list)
+    exc: List[PState] = field(default_factory=list)
+    brk: List[PState] = field(default_factory=list)
+    cont: List[PState] = field(default_factory=list)
+
+    def extend(self, other: "Outcome", normal: bool = True) -> None:
+        if normal:
+            self.normal.extend(other.normal)
+        self.ret.extend(other.ret)
+        self.exc.extend(other.exc)
+        self.brk.extend(other.brk)
+        self.cont.extend(other.cont)
+
+
+def dedupe(states: List[PState]) -> List[PState]:
+    if len(states) <= 1:
+        return states
+    seen = {}
+    for s in states:
+        k = s.key()
+        if k not in seen:
+            seen[k] = s
+        else:
+            old = seen[k]
+            if old.err and not s.err:
+                seen[k] = s
+    out = list(seen.values())
+    return out[:MAX_STATES]
+
+
+@dataclass
+class LeakRecord:
+    res: Res
+    kinds: Set[str]  # "normal" | "error" | "iter" | "overwrite"
+    exit_site: Any = None
+    trace: Tuple = ()
+    overwrite_site: Any = None
+    code: str = "ACL101"
+
+
+def ext_path(res: Res) -> str:
+    """The access path of a handle from outside (``self.ds``, ``ds/added_to`` for what was
+    borrowed from it), from its resource id; its name for other resources."""
+    rid = res.rid
+    if isinstance(rid, tuple) and len(rid) >= 2 and rid[0] == "ext" and isinstance(rid[1], str):
+        return rid[1]
+    return res.name
+
+
+def _replace(res: Res, **kw) -> Res:
+    return replace(res, **kw)
+
+
+def _escaped(res: Res) -> Res:
+    return replace(res, escaped=True)
+

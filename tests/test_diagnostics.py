@@ -1,0 +1,131 @@
+"""One wording per defect: acl_lint/diagnostics.py renders every checker code's message, and
+the static engine and the runtime audit print the same message for the same defect."""
+
+from __future__ import annotations
+
+import ast
+import re
+import runpy
+from pathlib import Path
+
+import pytest
+
+from acl_lint import diagnostics
+from acl_lint.findings import registry
+from acl_lint.runtime import audit
+from acl_lint.static import analyze_files
+
+PACKAGE = Path(__file__).resolve().parent.parent / "acl_lint"
+
+PROGRAM = '''\
+import acl
+
+
+def run(n):
+    buf, ret = acl.rt.malloc(n, 0)
+    acl.rt.free(buf)
+    acl.rt.free(buf)
+    dev, ret = acl.rt.malloc(n, 0)
+    acl.rt.free_host(dev)
+    mem, ret = acl.rt.malloc(n, 0)
+    db = acl.create_data_buffer(mem, n)
+    acl.destroy_data_buffer(db)
+
+
+def main():
+    acl.init()
+    acl.rt.set_device(0)
+    ctx, ret = acl.rt.create_context(0)
+    run(64)
+    acl.rt.destroy_context(ctx)
+    acl.rt.reset_device(0)
+    acl.finalize()
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+#: the defects of PROGRAM, by (line, code)
+DEFECTS = {(7, "ACL301"), (9, "ACL303"), (10, "ACL106")}
+
+
+def test_every_checker_code_has_exactly_one_renderer():
+    checker = {c for c in registry() if c[3] != "0" and c not in ("ACL502", "ACL503")}
+    assert checker <= set(diagnostics.RENDERERS), sorted(checker - set(diagnostics.RENDERERS))
+    for code, fn in diagnostics.RENDERERS.items():
+        assert fn.__module__ == "acl_lint.diagnostics", code
+
+
+def _message_literals(path: Path):
+    """String literals of a module, docstrings left out."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docs = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs:
+            yield node.value
+
+
+@pytest.mark.parametrize("phrase", [
+    "is released again by", "after it was released by", "which releases", "may still use it",
+    "was created under", "needs a current context", "is never released", "wraps a data buffer",
+    "belongs to a dataset", "is not released when", "the status returned by", "is acquired on every iteration",
+    "is reassigned at line", "but no method of", "but no function of the", "runs the initialiser",
+])
+def test_messages_are_worded_only_in_diagnostics(phrase):
+    """No other module of the package words a checker message."""
+    wording = [p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py")
+               if any(phrase in s for s in _message_literals(p))]
+    assert wording == ["diagnostics.py"], wording
+
+
+def test_static_and_runtime_give_the_same_message_for_the_same_defect(tmp_path, monkeypatch):
+    prog = tmp_path / "prog.py"
+    prog.write_text(PROGRAM, encoding="utf-8")
+    static, errors = analyze_files([(str(prog), PROGRAM)])
+    assert errors == []
+    with audit(sim=True) as session:
+        runpy.run_path(str(prog), run_name="__main__")
+    by_static = {(f.line, f.code): f.message for f in static if (f.line, f.code) in DEFECTS}
+    by_runtime = {(f.line, f.code): f.message for f in session.findings if (f.line, f.code) in DEFECTS}
+    assert set(by_static) == DEFECTS, static
+    assert set(by_runtime) == DEFECTS, session.findings
+    for key in sorted(DEFECTS):
+        assert by_static[key] == by_runtime[key], key
+    assert re.match(r"device memory `buf` from acl.rt.malloc \(line 5\) is released again by acl.rt.free",
+                    by_static[(7, "ACL301")])
+
+
+LINK_WORDS = ("added_to", "wrapped_by", "created_in", "created_on", "set_into", "loaded_with")
+
+
+def test_no_placeholders_or_internal_words_in_the_corpus_messages():
+    snap = (Path(__file__).resolve().parent.parent / "corpus" / "EXPECTED.snap").read_text(encoding="utf-8")
+    assert "`?`" not in snap and " ? " not in snap
+    for word in LINK_WORDS:
+        assert word not in snap, word
+
+
+def test_an_unknown_name_is_left_out_of_a_rules_template():
+    assert diagnostics.fill("exec-config handle `{name}` (line {line}) is used", {"name": ""}, line=3) == \
+        "exec-config handle (line 3) is used"
+    assert diagnostics.fill("options set on `{handle}` do not", {"handle": ""}, unnamed="the handle") == \
+        "options set on the handle do not"
+    assert diagnostics.fill("options set on `{handle}` do not", {"handle": "cfg"}, unnamed="the handle") == \
+        "options set on `cfg` do not"
+
+
+def test_a_handle_borrowed_from_a_parameter_is_named_by_the_call_that_borrowed_it():
+    """What a message would call it: the call that borrowed it, not an internal link type."""
+    from acl_lint.static.engine import Engine
+
+    src = ("import acl\n\n\ndef f(dataset):\n    buf = acl.mdl.get_dataset_buffer(dataset, 0)\n"
+           "    acl.rt.free(acl.get_data_buffer_addr(buf))\n")
+    engine = Engine()
+    assert engine.add_file("m.py", src) is None
+    fn = engine.index.modules["m.py"].functions["f"]
+    _, out = engine.run_fn(fn)
+    names = {r.name for st in out.ret for r in st.ts.res.values()}
+    assert "acl.mdl.get_dataset_buffer(dataset)" in names, names
+    assert "acl.get_data_buffer_addr(acl.mdl.get_dataset_buffer(dataset))" in names, names
+    assert not any(w in n for n in names for w in LINK_WORDS), names
