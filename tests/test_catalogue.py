@@ -293,3 +293,16 @@ def test_event_queries_and_aliases(dev):
     d = acl.create_tensor_desc(3, [1], 2)
     assert acl.set_tensor_const(d, acl.util.bytes_to_ptr(b"\x01\x00\x00\x00"), 4) == 0
     assert acl.set_tensor_const(0, 0, 0) == INVALID_PARAM
+
+
+# --------------------------------------------------------------------------- citations
+
+
+def test_every_cited_source_tag_resolves():
+    from acl_lint import citations
+    unknown = sorted({f"{f}: {t}" for f, t in citations.cited() if citations.resolve(t) is None})
+    assert not unknown, "tags missing from rules/sources.toml: " + ", ".join(unknown)
+    assert citations.resolve("py800:0776") == (
+        "https://www.hiascend.com/document/detail/zh/canncommercial/800/apiref/appdevgapi/aclpythondevg_01_0776.html")
+    assert "acl_venc.py" in citations.resolve("samples-venc")
+    assert citations.resolve("py999:0001") is None and citations.resolve("nowhere") is None
