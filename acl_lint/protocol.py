@@ -213,6 +213,17 @@ class Protocol:
         """The catalogued API for ``rt.malloc`` or ``acl.rt.malloc``, else None."""
         return self.apis.get(_below_acl(call))
 
+    def release_calls(self, kind: str) -> Tuple[str, ...]:
+        """Qualified names of the catalogued APIs that release a ``kind`` resource."""
+        out = []
+        for api in self.apis.values():
+            kinds = {k for role in api.releases for k in role.kinds}
+            if api.keyed_release is not None:
+                kinds.add(api.keyed_release.kind)
+            if any(self.kind_matches(kind, frozenset({k})) for k in kinds):
+                out.append(api.qualname)
+        return tuple(sorted(out))
+
     def is_pyacl_name(self, name: str) -> bool:
         """True when ``name`` (``acl.x.y`` or ``x.y``) is a catalogued pyACL API.
 

@@ -306,3 +306,19 @@ def test_every_cited_source_tag_resolves():
         "https://www.hiascend.com/document/detail/zh/canncommercial/800/apiref/appdevgapi/aclpythondevg_01_0776.html")
     assert "acl_venc.py" in citations.resolve("samples-venc")
     assert citations.resolve("py999:0001") is None and citations.resolve("nowhere") is None
+
+
+# --------------------------------------------------------------------------- kinds
+
+
+def test_every_kind_is_acquired_and_released_by_catalogued_apis():
+    p = protocol.default()
+    acquired = {a.acquires for a in p.apis.values()} | {a.keyed_acquire.kind for a in p.apis.values()
+                                                         if a.keyed_acquire}
+    made = {s.creates[0] for seq in p.sequences.values() for s in seq.steps if s.creates}
+    for kind in p.kinds:
+        assert kind in acquired or kind in made, f"no catalogued API acquires a {kind}"
+        assert p.release_calls(kind), f"no catalogued API releases a {kind}"
+    assert p.release_calls("venc_channel") == ("acl.media.venc_destroy_channel",)
+    assert p.release_calls("prof_config") == ("acl.prof.destroy_config",)
+    assert set(p.release_calls("device_memory")) == {"acl.rt.free"}
