@@ -7,12 +7,13 @@ the file and the entry.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Tuple, Union
 
+from . import apinames
+from .apinames import ApiNames, UnknownApi, below_acl
 from .ruledata import RuleDataError, load_toml, rules_dir
 
 RETURN_SHAPES = ("handle", "value_ret", "values_ret", "ret", "value", "none")
@@ -161,25 +162,6 @@ class Sequence:
     sources: Tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class UnknownApi:
-    """A name called as ``acl.*`` in public code that is not a pyACL API (rules/unknown_api.toml)."""
-
-    name: str  # below the acl module: "mdl.destroy_model"
-    did_you_mean: str = ""  # a catalogued call, or ""
-    why: str = ""
-    seen: Tuple[str, ...] = ()
-
-    @property
-    def qualname(self) -> str:
-        return "acl." + self.name
-
-
-def _below_acl(name: str) -> str:
-    """``acl.mdl.unload`` and ``mdl.unload`` name the same call."""
-    return name[4:] if name.startswith("acl.") else name
-
-
 @dataclass
 class Protocol:
     kinds: Dict[str, Kind]
@@ -194,8 +176,8 @@ class Protocol:
     orders_by_then: Dict[str, Tuple[Order, ...]] = field(default_factory=dict)
     #: kind -> position in a safe release order (what must go first has a lower rank)
     release_rank: Dict[str, int] = field(default_factory=dict)
-    #: names that are not pyACL APIs (rules/unknown_api.toml), by name below the acl module
-    unknown: Dict[str, UnknownApi] = field(default_factory=dict)
+    #: which acl.* names exist (rules/pyacl_names.toml) and which are invented (unknown_api.toml)
+    names: ApiNames = field(default_factory=ApiNames)
 
     def kind_matches(self, kind: str, wanted: FrozenSet[str]) -> bool:
         if "any" in wanted or kind in wanted:
@@ -211,7 +193,7 @@ class Protocol:
 
     def api(self, call: str) -> Optional[Api]:
         """The catalogued API for ``rt.malloc`` or ``acl.rt.malloc``, else None."""
-        return self.apis.get(_below_acl(call))
+        return self.apis.get(below_acl(call))
 
     def release_calls(self, kind: str) -> Tuple[str, ...]:
         """Qualified names of the catalogued APIs that release a ``kind`` resource."""
@@ -225,35 +207,26 @@ class Protocol:
         return tuple(sorted(out))
 
     def is_pyacl_name(self, name: str) -> bool:
-        """True when ``name`` (``acl.x.y`` or ``x.y``) is a catalogued pyACL API.
-
-        False covers both the invented names of rules/unknown_api.toml (see
-        :meth:`invented`) and real APIs the catalogue does not describe yet: only the
-        former are known not to exist.
-        """
-        return _below_acl(name) in self.apis
+        """True when ``name`` (``acl.x.y`` or ``x.y``) is a pyACL function: catalogued, or
+        registered by the binding (rules/pyacl_names.toml) though not described yet."""
+        return below_acl(name) in self.apis or self.names.exists(name)
 
     def invented(self, name: str) -> Optional[UnknownApi]:
-        """The rules/unknown_api.toml entry when ``name`` is known not to be a pyACL API."""
-        return self.unknown.get(_below_acl(name))
+        """The rules/unknown_api.toml entry when public code is known to call ``name``
+        believing it is a pyACL API (it is not)."""
+        return self.names.unknown.get(below_acl(name))
+
+    @property
+    def unknown(self) -> Mapping[str, UnknownApi]:
+        return self.names.unknown
 
     def closest_api(self, name: str) -> Optional[str]:
-        """"Did you mean": the qualified name of the catalogued API ``name`` was probably
-        meant as, or None. The invented-names table decides first; otherwise the closest
-        catalogued name in the same acl submodule (difflib ratio >= 0.8), then in any."""
-        below = _below_acl(name)
-        if below in self.apis:
-            return "acl." + below
-        entry = self.unknown.get(below)
-        if entry is not None:
-            return "acl." + entry.did_you_mean if entry.did_you_mean else None
-        module = below.rpartition(".")[0]
-        same = [c for c in self.apis if c.rpartition(".")[0] == module]
-        for pool in (same, list(self.apis)):
-            hit = difflib.get_close_matches(below, pool, n=1, cutoff=0.8)
-            if hit:
-                return "acl." + hit[0]
-        return None
+        """"Did you mean": ``acl.<call>`` for a catalogued name itself; for another name the
+        API it was probably meant as (rules/unknown_api.toml first, then the closest real
+        name by difflib, same submodule first), or None."""
+        if below_acl(name) in self.apis:
+            return "acl." + below_acl(name)
+        return self.names.closest(name, self.apis)
 
 
 # --------------------------------------------------------------------------- loading
@@ -488,26 +461,6 @@ def _load_sequences(path: Path, kinds, apis) -> Dict[str, Sequence]:
     return out
 
 
-def _load_unknown(path: Path, apis: Dict[str, Api]) -> Dict[str, UnknownApi]:
-    """rules/unknown_api.toml (optional): invented names, each with the real API it was meant as."""
-    if not path.is_file():
-        return {}
-    out: Dict[str, UnknownApi] = {}
-    for i, table in enumerate(load_toml(path).get("unknown", [])):
-        name = table.get("name", f"#{i + 1}") if isinstance(table, Mapping) else f"#{i + 1}"
-        e = _Entry(path, f"unknown {name!r}", table, ("name", "did_you_mean", "why", "seen"))
-        name = _below_acl(e.get("name", str, required=True))
-        if name in apis:
-            e.fail("is a catalogued API (api/*.toml), not an invented name")
-        if name in out:
-            e.fail("listed twice")
-        mean = _below_acl(e.get("did_you_mean", str, ""))
-        if mean and mean not in apis:
-            e.fail(f"did_you_mean {mean!r} is not a catalogued API")
-        out[name] = UnknownApi(name, mean, e.get("why", str, required=True), e.str_list("seen"))
-    return out
-
-
 def load(directory: Optional[Path] = None) -> Protocol:
     """Read and validate every rule file below ``directory`` (default: the shipped rules)."""
     base = Path(directory) if directory else rules_dir()
@@ -557,7 +510,7 @@ def load(directory: Optional[Path] = None) -> Protocol:
         owning_links=frozenset(o.link for o in orders if o.owns),
         steps_by_call={k: tuple(v) for k, v in steps_by_call.items()},
         orders_by_then={k: tuple(v) for k, v in by_then.items()},
-        unknown=_load_unknown(base / "unknown_api.toml", apis),
+        names=apinames.load(base, apis),
     )
 
 

@@ -322,3 +322,45 @@ def test_every_kind_is_acquired_and_released_by_catalogued_apis():
     assert p.release_calls("venc_channel") == ("acl.media.venc_destroy_channel",)
     assert p.release_calls("prof_config") == ("acl.prof.destroy_config",)
     assert set(p.release_calls("device_memory")) == {"acl.rt.free"}
+
+
+# --------------------------------------------------------------------------- the binding's names
+
+
+def test_every_catalogued_api_is_a_function_of_the_binding_or_says_why_not():
+    p = protocol.default()
+    assert p.names.functions and len(p.names.functions) > 600
+    stray = sorted(c for c in p.apis if c not in p.names.functions and c not in p.names.not_in_binding)
+    assert not stray, "catalogued but not registered by the pyACL binding: " + ", ".join(stray)
+
+
+def test_real_uncatalogued_names_are_pyacl_names_and_invented_ones_are_not():
+    p = protocol.default()
+    for real in ("acl.rt.get_device_utilization_rate", "acl.op.infer_shape", "acl.get_cann_version",
+                 "acl.blas.gemm_ex", "acl.himpi.vpc_resize"):
+        assert p.is_pyacl_name(real) and p.api(real) is None, real
+    for fake in ("acl.rt.free_dvpp", "acl.set_device", "acl.mdl.destroy_model", "acl.rt.destroy_strem"):
+        assert not p.is_pyacl_name(fake), fake
+    # did you mean: real names too, not only catalogued ones
+    assert p.closest_api("acl.rt.get_device_utilisation_rate") == "acl.rt.get_device_utilization_rate"
+
+
+@pytest.mark.parametrize("file, text, message", [
+    ("unknown_api.toml", '\n[[unknown]]\nname = "rt.get_device_utilization_rate"\nwhy = "x"\n',
+     "unknown_api.toml.*function of the pyACL binding"),
+    ("pyacl_names.toml", '"rt.nowhere" = "x"\n', "pyacl_names.toml.*'rt.nowhere' is not a catalogued API"),
+])
+def test_names_tables_are_checked_against_each_other(tmp_path, file, text, message):
+    """An invented name cannot be a binding function; a kept name must be catalogued."""
+    d = copy_rules(tmp_path)
+    with open(d / file, "a", encoding="utf-8") as fh:
+        fh.write(text)
+    with pytest.raises(RuleDataError, match=message):
+        protocol.load(d)
+
+
+def test_without_a_names_list_every_name_counts_as_real(tmp_path):
+    d = copy_rules(tmp_path)
+    (d / "pyacl_names.toml").unlink()
+    p = protocol.load(d)
+    assert p.is_pyacl_name("acl.rt.anything_at_all") and p.invented("acl.mdl.destroy_model")
