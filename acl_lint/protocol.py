@@ -12,6 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Tuple, Union
 
+from . import apinames
+from .apinames import ApiNames, UnknownApi, below_acl
 from .ruledata import RuleDataError, load_toml, rules_dir
 
 RETURN_SHAPES = ("handle", "value_ret", "values_ret", "ret", "value", "none")
@@ -185,6 +187,8 @@ class Protocol:
     needs_context: FrozenSet[str] = field(default=frozenset())
     #: call -> what it does to the current context of threads (context.toml, runtime)
     context_effects: Dict[str, str] = field(default_factory=dict)
+    #: which acl.* names exist (rules/pyacl_names.toml) and which are invented (unknown_api.toml)
+    names: ApiNames = field(default_factory=ApiNames)
 
     def kind_matches(self, kind: str, wanted: FrozenSet[str]) -> bool:
         if "any" in wanted or kind in wanted:
@@ -199,7 +203,41 @@ class Protocol:
         return k.label if k else "handle"
 
     def api(self, call: str) -> Optional[Api]:
-        return self.apis.get(call)
+        """The catalogued API for ``rt.malloc`` or ``acl.rt.malloc``, else None."""
+        return self.apis.get(below_acl(call))
+
+    def release_calls(self, kind: str) -> Tuple[str, ...]:
+        """Qualified names of the catalogued APIs that release a ``kind`` resource."""
+        out = []
+        for api in self.apis.values():
+            kinds = {k for role in api.releases for k in role.kinds}
+            if api.keyed_release is not None:
+                kinds.add(api.keyed_release.kind)
+            if any(self.kind_matches(kind, frozenset({k})) for k in kinds):
+                out.append(api.qualname)
+        return tuple(sorted(out))
+
+    def is_pyacl_name(self, name: str) -> bool:
+        """True when ``name`` (``acl.x.y`` or ``x.y``) is a pyACL function: catalogued, or
+        registered by the binding (rules/pyacl_names.toml) though not described yet."""
+        return below_acl(name) in self.apis or self.names.exists(name)
+
+    def invented(self, name: str) -> Optional[UnknownApi]:
+        """The rules/unknown_api.toml entry when public code is known to call ``name``
+        believing it is a pyACL API (it is not)."""
+        return self.names.unknown.get(below_acl(name))
+
+    @property
+    def unknown(self) -> Mapping[str, UnknownApi]:
+        return self.names.unknown
+
+    def closest_api(self, name: str) -> Optional[str]:
+        """"Did you mean": ``acl.<call>`` for a catalogued name itself; for another name the
+        API it was probably meant as (rules/unknown_api.toml first, then the closest real
+        name by difflib, same submodule first), or None."""
+        if below_acl(name) in self.apis:
+            return "acl." + below_acl(name)
+        return self.names.closest(name, self.apis)
 
 
 # --------------------------------------------------------------------------- loading
@@ -511,6 +549,7 @@ def load(directory: Optional[Path] = None) -> Protocol:
         orders_by_then={k: tuple(v) for k, v in by_then.items()},
         needs_context=needs_context,
         context_effects=context_effects,
+        names=apinames.load(base, apis),
     )
 
 

@@ -3,8 +3,11 @@
 Entry points
 ------------
 ``install()``      put the simulator in ``sys.modules`` as ``acl`` (and ``acl.rt``,
-                   ``acl.mdl``, ``acl.media``, ``acl.util``, ``acl.op``, ``acl.himpi``);
-                   returns the ``acl`` module. Does not reset the simulated process.
+                   ``acl.mdl``, ``acl.media``, ``acl.util``, ``acl.op``, ``acl.himpi``,
+                   ``acl.prof``); returns the ``acl`` module. Does not reset the simulated
+                   process. Every API of rules/api/*.toml is simulated except those
+                   rules/simulation.toml lists; calling one of those raises AttributeError
+                   with the reason.
 ``uninstall()``    restore whatever those ``sys.modules`` entries were before.
 ``make_module()``  a fresh ``acl`` module tree without touching ``sys.modules``.
 ``reset()``        back to a pristine process (no init, no devices, no memory, default
@@ -23,7 +26,8 @@ Entry points
 Return shapes follow pyacl-reference.md section 0: ``(value, ret)`` with the value first,
 bare ``ret``, a handle alone (0 on failure), ``None`` for void APIs
 (``destroy_tensor_desc``, ``op.destroy_attr``), ``query_size`` -> (work, weight, ret),
-``finalize_reference`` -> (count, ret), ``add_dataset_buffer`` -> (dataset, ret),
+``finalize_reference`` -> (count, ret), ``add_dataset_buffer`` and
+``set_dataset_tensor_desc`` -> (dataset, ret),
 ``dvpp_jpeg_get_image_info`` -> (width, height, components, ret). Every failing call
 also sets ``acl.get_recent_err_msg()``.
 

@@ -596,6 +596,8 @@ def destroy_dataset(dataset):
         ds = _dataset(dataset, "acl.mdl.destroy_dataset")
     except SimError as e:
         return fail(e.code, str(e))
+    for copy in ds.tdescs.values():  # the dataset's own copies (set_dataset_tensor_desc)
+        C.release(copy)
     C.release(ds)
     return 0
 
@@ -636,24 +638,36 @@ def get_dataset_buffer(dataset, index):
 
 
 def set_dataset_tensor_desc(dataset, tensor_desc, index):
+    """Copies the description into the dataset (the caller still destroys its own) and
+    returns (dataset, ret) [py800:0191]."""
+    api = "acl.mdl.set_dataset_tensor_desc"
     try:
-        ds = _dataset(dataset, "acl.mdl.set_dataset_tensor_desc")
+        ds = _dataset(dataset, api)
+        src = C.lookup_or_raise(tensor_desc, TensorDesc, api, "tensor desc")
+        i = C.index_arg(index)
+        if i < 0:
+            raise SimError(INVALID_PARAM, "%s: index must be an int >= 0, got %r" % (api, index))
     except SimError as e:
-        return fail(e.code, str(e))
-    if lookup(tensor_desc, TensorDesc) is None:
-        return fail(INVALID_RESOURCE_HANDLE, "acl.mdl.set_dataset_tensor_desc: "
-                    + C.describe_handle(tensor_desc))
-    ds.tdescs[index] = tensor_desc
-    return 0
+        return dataset, fail(e.code, str(e))
+    copy = TensorDesc(src.dtype, list(src.dims), src.format)
+    copy.name = src.name
+    old = ds.tdescs.get(i)
+    if old is not None:
+        C.release(old)
+    C.register(copy)
+    ds.tdescs[i] = copy
+    return dataset, 0
 
 
 def get_dataset_tensor_desc(dataset, index):
+    """The dataset's copy of the index-th tensor description (owned by the dataset), or 0."""
     ds = lookup(dataset, Dataset)
     if ds is None:
         fail(INVALID_RESOURCE_HANDLE, "acl.mdl.get_dataset_tensor_desc: "
              + C.describe_handle(dataset))
         return 0
-    return ds.tdescs.get(index, 0)
+    copy = ds.tdescs.get(index)
+    return copy.handle if copy is not None else 0
 
 
 # --------------------------------------------------------------------------

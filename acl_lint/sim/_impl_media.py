@@ -128,42 +128,57 @@ def dvpp_create_channel_desc():
     return C.register(ChannelDesc())
 
 
-def dvpp_create_channel(channel_desc):
-    api = "acl.media.dvpp_create_channel"
-    try:
-        need_ctx()
-        d = _obj(channel_desc, ChannelDesc, api)
-    except SimError as e:
-        return fail(e.code, str(e) if e.code != RT_CONTEXT_NULL else "%s: %s" % (api, e))
-    if d.channel:
-        return fail(INVALID_PARAM, "%s: a channel already exists for desc %#x" % (api, d.handle))
-    d.channel = True
-    return 0
+def channel_creator(cls, api):
+    """create_channel(desc) -> ret for a description class with a ``channel`` flag (DVPP,
+    VENC, VDEC): one channel per description, under a current context."""
+    def create_channel(channel_desc):
+        try:
+            need_ctx()
+            d = _obj(channel_desc, cls, api)
+        except SimError as e:
+            return fail(e.code, str(e) if e.code != RT_CONTEXT_NULL else "%s: %s" % (api, e))
+        if d.channel:
+            return fail(INVALID_PARAM, "%s: a channel already exists for desc %#x" % (api, d.handle))
+        d.channel = True
+        return 0
+    create_channel.__name__ = api.rpartition(".")[2]
+    return create_channel
 
 
-def dvpp_destroy_channel(channel_desc):
-    api = "acl.media.dvpp_destroy_channel"
-    try:
-        d = _obj(channel_desc, ChannelDesc, api)
-    except SimError as e:
-        return fail(e.code, str(e))
-    if not d.channel:
-        return fail(INVALID_PARAM, "%s: desc %#x has no channel" % (api, d.handle))
-    d.channel = False
-    return 0
+def channel_destroyer(cls, api):
+    def destroy_channel(channel_desc):
+        try:
+            d = _obj(channel_desc, cls, api)
+        except SimError as e:
+            return fail(e.code, str(e))
+        if not d.channel:
+            return fail(INVALID_PARAM, "%s: desc %#x has no channel" % (api, d.handle))
+        d.channel = False
+        return 0
+    destroy_channel.__name__ = api.rpartition(".")[2]
+    return destroy_channel
 
 
-def dvpp_destroy_channel_desc(channel_desc):
-    api = "acl.media.dvpp_destroy_channel_desc"
-    try:
-        d = _obj(channel_desc, ChannelDesc, api)
-    except SimError as e:
-        return fail(e.code, str(e))
-    if d.channel:
-        return fail(RESOURCE_NOT_MATCH, "%s: the channel of desc %#x still exists; call "
-                    "acl.media.dvpp_destroy_channel first" % (api, d.handle))
-    C.release(d)
-    return 0
+def channel_desc_destroyer(cls, api, destroy_channel_api):
+    """destroy_channel_desc(desc) -> ret: 200004 while the channel still exists [py5046:0202]."""
+    def destroy_channel_desc(channel_desc):
+        try:
+            d = _obj(channel_desc, cls, api)
+        except SimError as e:
+            return fail(e.code, str(e))
+        if d.channel:
+            return fail(RESOURCE_NOT_MATCH, "%s: the channel of desc %#x still exists; call "
+                        "%s first" % (api, d.handle, destroy_channel_api))
+        C.release(d)
+        return 0
+    destroy_channel_desc.__name__ = api.rpartition(".")[2]
+    return destroy_channel_desc
+
+
+dvpp_create_channel = channel_creator(ChannelDesc, "acl.media.dvpp_create_channel")
+dvpp_destroy_channel = channel_destroyer(ChannelDesc, "acl.media.dvpp_destroy_channel")
+dvpp_destroy_channel_desc = channel_desc_destroyer(
+    ChannelDesc, "acl.media.dvpp_destroy_channel_desc", "acl.media.dvpp_destroy_channel")
 
 
 # pic desc ------------------------------------------------------------------

@@ -2,13 +2,18 @@
 
 import types
 
+from ..ruledata import load_toml, rules_dir
 from . import _impl_acl as A
+from . import _impl_codec as V
 from . import _impl_mdl as M
 from . import _impl_media as D
+from . import _impl_misc as X
+from . import _impl_op as O
+from . import _impl_prof as P
 from . import _impl_rt as R
 from . import _impl_util as U
 
-SUBMODULES = ("rt", "mdl", "media", "util", "op", "himpi")
+SUBMODULES = ("rt", "mdl", "media", "util", "op", "himpi", "prof")
 
 ACL_FUNCS = {
     name: getattr(A, name) for name in (
@@ -21,6 +26,8 @@ ACL_FUNCS = {
         "set_tensor_desc_name",
     )
 }
+
+ACL_FUNCS.update(X.ACL_FUNCS)
 
 ACL_CONSTANTS = {
     "ACL_SUCCESS": 0, "ACL_ERROR_NONE": 0,
@@ -43,6 +50,8 @@ RT_FUNCS = {
         "free", "malloc_host", "free_host", "memcpy", "memcpy_async", "memset", "memset_async",
     )
 }
+
+RT_FUNCS.update(X.RT_FUNCS)
 
 RT_CONSTANTS = {
     "ACL_MEM_MALLOC_HUGE_FIRST": 0, "ACL_MEM_MALLOC_HUGE_ONLY": 1,
@@ -100,6 +109,7 @@ MEDIA_FUNCS = {
 }
 MEDIA_FUNCS.update(D.PIC_SETTERS)
 MEDIA_FUNCS.update(D.PIC_GETTERS)
+MEDIA_FUNCS.update(V.FUNCS)
 
 MEDIA_CONSTANTS = {
     "PIXEL_FORMAT_YUV_400": 0, "PIXEL_FORMAT_YUV_SEMIPLANAR_420": 1,
@@ -118,19 +128,34 @@ UTIL_FUNCS = {
 }
 
 OP_FUNCS = {"create_attr": U.create_attr, "destroy_attr": U.destroy_attr}
+OP_FUNCS.update(O.FUNCS)
 
 HIMPI_FUNCS = {"dvpp_malloc": D.himpi_dvpp_malloc, "dvpp_free": D.himpi_dvpp_free}
 
 
-def _fallback(mod, prefixes, factory):
+def not_simulated():
+    """{call below acl: reason} for the catalogued APIs listed in rules/simulation.toml."""
+    out = {}
+    for entry in load_toml(rules_dir() / "simulation.toml").get("not_simulated", []):
+        for call in entry.get("calls", ()):
+            out[call] = entry.get("why", "")
+    return out
+
+
+def _fallback(mod, prefix="", factory=None, missing=None):
     """PEP 562 module __getattr__: setters of a family not modelled one by one
-    (set_aipp_*, dvpp_set_*, set_attr_*) validate their handle and return 0."""
+    (set_aipp_*, dvpp_set_*, set_attr_*) validate their handle and return 0; an API that
+    rules/simulation.toml lists as not simulated raises AttributeError with the reason."""
+    below = mod.__name__[4:] + "." if mod.__name__ != "acl" else ""
 
     def __getattr__(name):
-        if name.startswith(prefixes):
+        if factory is not None and name.startswith(prefix):
             fn = factory(name)
             setattr(mod, name, fn)
             return fn
+        why = (missing or {}).get(below + name)
+        if why is not None:
+            raise AttributeError("%s.%s is not simulated by acl_lint.sim: %s" % (mod.__name__, name, why))
         raise AttributeError("module %r has no attribute %r" % (mod.__name__, name))
 
     return __getattr__
@@ -156,10 +181,14 @@ def make_module():
         "util": _module("acl.util", UTIL_FUNCS, {}, "Simulated acl.util"),
         "op": _module("acl.op", OP_FUNCS, {}, "Simulated acl.op"),
         "himpi": _module("acl.himpi", HIMPI_FUNCS, {}, "Simulated acl.himpi"),
+        "prof": _module("acl.prof", P.FUNCS, P.CONSTANTS, "Simulated acl.prof"),
     }
-    subs["mdl"].__getattr__ = _fallback(subs["mdl"], ("set_aipp_",), M.aipp_setter)
-    subs["media"].__getattr__ = _fallback(subs["media"], ("dvpp_set_",), D.media_setter)
-    subs["op"].__getattr__ = _fallback(subs["op"], ("set_attr_",), U.attr_setter)
+    missing = not_simulated()
+    families = {"mdl": ("set_aipp_", M.aipp_setter), "media": ("dvpp_set_", D.media_setter),
+                "op": ("set_attr_", U.attr_setter)}
+    acl.__getattr__ = _fallback(acl, missing=missing)
+    for k, m in subs.items():
+        m.__getattr__ = _fallback(m, *families.get(k, ("", None)), missing=missing)
     for k, m in subs.items():
         setattr(acl, k, m)
     return acl
