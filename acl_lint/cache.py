@@ -54,7 +54,7 @@ KEEP_BUCKETS = 4  # run keys kept side by side (e.g. two configurations, a tool 
 #: top-level modules that do not change what the engine reports for a text (they run
 #: after the cache or not at all in a lint run); everything else is fingerprinted
 _NOT_ENGINE = frozenset({
-    "__main__.py", "audit.py", "baseline.py", "cli.py", "config.py", "discovery.py", "docs.py", "lint.py",
+    "__main__.py", "audit.py", "budget.py", "isolate.py", "baseline.py", "cli.py", "config.py", "discovery.py", "docs.py", "lint.py",
     "parallel.py", "progress.py", "pytest_plugin.py", "ruledoc.py", "suppress.py",
 })
 
@@ -138,7 +138,8 @@ def _libcst_stamp() -> str:
 
 def run_key(options: Mapping[str, Any]) -> str:
     """The bucket for one (tool, rules, engine options) combination."""
-    opts = {k: v for k, v in options.items() if k != "progress" and not callable(v)}
+    # the time limit changes results only when it is hit, and those are never cached
+    opts = {k: v for k, v in options.items() if k not in ("progress", "file-time-limit") and not callable(v)}
     basis = tool_fingerprint() + json.dumps(opts, sort_keys=True, default=repr)
     return hashlib.blake2b(basis.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 

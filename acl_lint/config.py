@@ -18,6 +18,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
+from .budget import DEFAULT_TIME_LIMIT
 from .discovery import DEFAULT_EXCLUDE, matches
 from .findings import registry, select_codes
 from .ruledata import TOMLDecodeError, _toml
@@ -38,6 +39,7 @@ RULE_OPTIONS: Dict[str, Tuple[str, Any]] = {
     "report-constructor-raise": ("bool", False),
     "buffer-free-order": ("bool", True),
     "max-file-size": ("size", DEFAULT_MAX_FILE_SIZE),
+    "file-time-limit": ("seconds", DEFAULT_TIME_LIMIT),
 }
 
 SELECTION_KEYS = ("select", "ignore", "extend-select")
@@ -222,6 +224,10 @@ def _check_option(kind: str, value: Any, where: str, key: str) -> Any:
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise ConfigError(f"{where}: '{key}' must be a list of names, got {value!r}")
         return list(value)
+    if kind == "seconds":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1e6:
+            raise ConfigError(f"{where}: '{key}' must be a number of seconds (0: no limit), got {value!r}")
+        return value
     if kind == "size":
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             raise ConfigError(f"{where}: '{key}' must be a positive number of bytes, got {value!r}")

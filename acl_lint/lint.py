@@ -27,10 +27,12 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
+from .budget import stop as budget_stop
+from .budget import CutShort, Incomplete, incomplete, incomplete_finding
 from .config import Settings
 from .discovery import discover
 from .findings import FileError, Finding, RunResult, registry
-from .sources import SourceError, parse_error_finding, read_source, mentions_acl
+from .sources import SourceError, mentions_acl, parse_error_finding, parse_guard, read_source
 from .suppress import apply_suppressions
 
 Progress = Callable[[int, int], None]
@@ -46,6 +48,13 @@ def _internal(exc: BaseException) -> str:
         last = frames[-1]
         where = f" (at {last.filename.replace(chr(92), '/').split('/acl_lint/')[-1]}:{last.lineno})"
     return f"internal error: {type(exc).__name__}: {exc}{where}"
+
+
+def _failure(path: str, exc: BaseException) -> FileError:
+    """The error for a file whose analysis failed as a whole: cut short (ACL003) or a crash."""
+    if isinstance(exc, (CutShort, RecursionError)):
+        return incomplete(path, "<module>", exc)
+    return FileError(path, _internal(exc))
 
 
 def _analyze(files: List[Tuple[str, str]], options: Dict) -> Tuple[List[Finding], List[FileError]]:
@@ -113,9 +122,9 @@ def _analyze_batch(
     try:
         findings, errors = engine.analyze_files(files, options, project_files=project, read=read, deps_out=deps)
         return list(findings), list(errors), deps
-    except Exception as exc:  # noqa: BLE001 - isolate the file that crashed
+    except (Exception, CutShort) as exc:  # noqa: BLE001 - isolate the file that crashed
         if len(files) == 1:
-            return [], [FileError(files[0][0], _internal(exc))], {}
+            return [], [_failure(files[0][0], exc)], {}
     findings, errors, deps = [], [], {}
     for item in files:
         try:
@@ -124,8 +133,8 @@ def _analyze_batch(
             findings.extend(f)
             errors.extend(e)
             deps.update(one)
-        except Exception as exc:  # noqa: BLE001
-            errors.append(FileError(item[0], _internal(exc)))
+        except (Exception, CutShort) as exc:  # noqa: BLE001
+            errors.append(_failure(item[0], exc))
     return findings, errors, deps
 
 
@@ -214,6 +223,36 @@ class _LazyHashes(Mapping):
         return len(self._texts)
 
 
+def _guard(files: List[Tuple[str, str]]) -> Tuple[List[Tuple[str, str]], List[Finding]]:
+    """Split off the files libcst must not see (nested beyond CPython's limits: it would crash
+    the process); their ACL001 findings."""
+    keep, rejected = [], []
+    for path, text in files:
+        f = parse_guard(path, text)
+        if f is None:
+            keep.append((path, text))
+        else:
+            rejected.append(f)
+    return keep, rejected
+
+
+def guarded_reader(texts: Mapping[str, str]) -> Callable[[str], Optional[str]]:
+    """``texts.get`` for the project files calls resolve into, withholding a text that fails
+    :func:`parse_guard` (checked when first asked for: most are never loaded)."""
+    verdict: Dict[str, bool] = {}
+
+    def read(path: str) -> Optional[str]:
+        text = texts.get(path)
+        if text is None:
+            return None
+        ok = verdict.get(path)
+        if ok is None:
+            ok = verdict[path] = parse_guard(path, text) is None
+        return text if ok else None
+
+    return read
+
+
 def _run_engine(
     texts: List[Tuple[str, str]],
     options: Dict[str, Any],
@@ -254,6 +293,8 @@ def _run_engine(
         stats["t_cache"] = time.perf_counter() - t0
         if progress is not None:
             progress(total - len(todo), total)
+    todo, rejected = _guard(todo)
+    cached += rejected
     if not todo:
         return cached, []
     t0 = time.perf_counter()
@@ -274,7 +315,10 @@ def _run_engine(
         if progress is not None:
             opts["progress"] = progress
         with _gc_for_analysis():
-            findings, errors, deps = _analyze_batch(todo, opts, project, by_path.get)
+            try:
+                findings, errors, deps = _analyze_batch(todo, opts, project, guarded_reader(by_path))
+            finally:
+                budget_stop()
     stats["t_analyse"] = time.perf_counter() - t0
     if cache is not None and hashes is not None:
         t0 = time.perf_counter()
@@ -307,7 +351,11 @@ def lint_sources(
     result.sources = dict(texts)
     options = settings.engine_options()
     raw, errors = _run_engine(texts, options, progress, cache_dir, jobs, stats) if texts else ([], [])
-    result.errors.extend(errors)
+    for e in errors:  # an analysis cut short is a finding (ACL003), never a silent clean
+        if isinstance(e, Incomplete):
+            raw.append(incomplete_finding(e, result.sources.get(e.path)))
+        else:
+            result.errors.append(e)
     known = registry()
     by_path: Dict[str, List[Finding]] = {}
     seen = set()

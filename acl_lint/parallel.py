@@ -135,7 +135,12 @@ def _init_worker(state: Dict[str, Any]) -> None:  # spawn only
 
 
 def _read(path: str) -> Optional[str]:
-    return _STATE["texts"].get(path)
+    read = _STATE.get("read")
+    if read is None:
+        from .lint import guarded_reader
+
+        read = _STATE["read"] = guarded_reader(_STATE["texts"])
+    return read(path)
 
 
 def _work(indices: List[int]) -> Batch:

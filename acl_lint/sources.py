@@ -169,6 +169,38 @@ def syntax_error_finding(path: str, text: str, line: int, column: int, message: 
     return parse_error_finding(path, reason, line, column)
 
 
+#: CPython's own messages for input nested beyond its limits (200 brackets, 100 indentation levels,
+#: its parser stack): libcst's native parser has no such guard and overflows its stack on them
+_TOO_NESTED = ("too many nested parentheses", "too many levels of indentation", "too complex",
+               "too many statically nested blocks")
+
+
+def parse_guard(path: str, text: str) -> Optional[Finding]:
+    """ACL001 for a text CPython's own parser rejects, before libcst sees it; None when it parses.
+
+    libcst's native parser crashes the whole process (a stack overflow, not an exception) on
+    input nested deeper than CPython accepts: 1,300 nested parentheses, a chain of 20,000
+    unary operators. CPython rejects such input cleanly, and Python could not run the file
+    either, so nothing is lost by not handing it to libcst. Other syntax errors are left to
+    libcst (it may accept grammar newer than the running Python's)."""
+    try:
+        compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        return None
+    except SyntaxError as exc:
+        msg = exc.msg or "invalid syntax"
+        line, col = exc.lineno or 1, exc.offset or 1
+        if any(m in msg for m in _TOO_NESTED):
+            return parse_error_finding(path, f"nested too deeply to analyse: {msg} (Python's own parser rejects "
+                                             "it too, so the file cannot run)", line, col)
+        return None
+    except (RecursionError, MemoryError) as exc:
+        return parse_error_finding(path, f"nested too deeply to analyse: Python's own parser stops with "
+                                         f"{type(exc).__name__} (an expression or statement nested or chained "
+                                         "thousands of levels deep), so the file cannot run")
+    except ValueError:  # pragma: no cover - NUL bytes are rejected when reading
+        return None
+
+
 # --- Python 2 detection ---------------------------------------------------
 
 _PY2_PATTERNS: List[Tuple[re.Pattern, str]] = [

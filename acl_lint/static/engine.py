@@ -15,7 +15,7 @@ from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Sequ
 
 import libcst as cst
 
-from .. import protocol as protocol_mod
+from .. import budget, protocol as protocol_mod
 from ..findings import FileError, Finding, Related
 from ..sources import mentions_acl  # noqa: F401 (also the prefilter of lint.py)
 from ..protocol import Api
@@ -440,15 +440,23 @@ class Engine:
         self._current_module = mod
         units: List[Tuple[Optional[FunctionInfo], Sequence[cst.CSTNode]]] = [(None, mod.tree.body)]
         units += [(fn, self._body(fn)) for fn in mod.all_functions]
-        for fn, body in units:
+        clock = budget.start(self.options)
+        for i, (fn, body) in enumerate(units):
             name = fn.qualname if fn is not None else "<module>"
             try:
+                clock.check()
                 findings.extend(self.analyse_unit(mod, fn, body))
+            except (budget.CutShort, RecursionError) as exc:  # never silently clean: ACL003 names it
+                cut = isinstance(exc, budget.CutShort)
+                errors.append(budget.incomplete(mod.path, name, exc, len(units) - i - 1 if cut else 0))
+                if cut:
+                    break
             except Exception as exc:  # one function's crash must not stop the run
                 tb = traceback.extract_tb(exc.__traceback__)
                 where = f"{tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno}" if tb else "?"
                 errors.append(FileError(mod.path, f"internal error while analysing {name}: "
                                                   f"{type(exc).__name__}: {exc} ({where})", name))
+        budget.stop()
         self.deps[mod.path] = self.index.consulted - {mod.path}
         return findings, errors
 
