@@ -426,6 +426,8 @@ class Machine:
 
     @staticmethod
     def _ctx_name(res: Optional[Res], rid: Hashable) -> str:
+        if res is not None and res.site is None:  # a handle from outside (a parameter)
+            return f"`{res.name}` (from the caller)" if res.name else "a handle from the caller"
         if res is not None and res.name:
             return f"`{res.name}` (line {res.site.line})"
         if res is not None:

@@ -428,6 +428,8 @@ class Engine:
             return _parse_error(path, text, exc)
         except (RecursionError, MemoryError) as exc:
             return Finding("ACL001", f"cannot parse: {type(exc).__name__}", path, 1, 1, 1, 1, function="<module>")
+        except cst.CSTValidationError as exc:  # parses, but Python rejects it too (a bare except: not last)
+            return Finding("ACL001", f"syntax error: {exc}", path, 1, 1, 1, 2, function="<module>")
         self.index.add(path, tree, text)
         return None
 
