@@ -61,6 +61,19 @@ def incomplete(path: str, function: str, exc: BaseException, skipped: int = 0) -
     return Incomplete(path, why, function, reason="recursion")
 
 
+def time_limit(options: Mapping[str, Any]) -> float:
+    """The per-file time limit in seconds (0: none)."""
+    limit = options.get(OPTION, DEFAULT_TIME_LIMIT)
+    return float(limit) if isinstance(limit, (int, float)) and not isinstance(limit, bool) and limit > 0 else 0.0
+
+
+def incomplete_whole_file(path: str, limit: float) -> Incomplete:
+    """A file whose analysis (its parse included) was stopped from outside at the time limit."""
+    why = (f"the analysis of this file did not finish within the time limit ({limit:g} s, and its parse cannot be "
+           f"interrupted) and was stopped: nothing in it was checked; split the file or raise `{OPTION}`")
+    return Incomplete(path, why, "<module>", reason="time")
+
+
 def incomplete_finding(marker: Incomplete, text: Optional[str]) -> Finding:
     """ACL003 at the ``def`` line of the marker's function (line 1 for the module or unknown)."""
     line, col = _def_position(text or "", marker.function)
@@ -129,8 +142,7 @@ def _signals_usable() -> bool:
 def start(options: Mapping[str, Any]) -> FileClock:
     """Start the budget of the next file (called by the engine before its first function)."""
     global _active
-    limit = options.get(OPTION, DEFAULT_TIME_LIMIT)
-    limit = float(limit) if isinstance(limit, (int, float)) and not isinstance(limit, bool) else 0.0
+    limit = time_limit(options)
     clock = FileClock(limit)
     _active = clock
     if limit > 0 and _signals_usable():

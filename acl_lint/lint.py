@@ -253,6 +253,48 @@ def guarded_reader(texts: Mapping[str, str]) -> Callable[[str], Optional[str]]:
     return read
 
 
+def _analyse_todo(todo: List[Tuple[str, str]], options: Dict[str, Any], project: List[str],
+                  by_path: Dict[str, str], progress: Optional[Progress], total: int, jobs: int,
+                  stats: Dict[str, Any]) -> Tuple[List[Finding], List[FileError], Dict[str, Set[str]]]:
+    """Analyse the files: in a pool or in-process; a file too big to bound in-process (its parse
+    cannot be interrupted) in a child process that is stopped at the time limit."""
+    from . import isolate, parallel
+
+    big = [item for item in todo if len(item[1]) >= isolate.ISOLATE_BYTES] if isolate.available() else []
+    if big:
+        todo = [item for item in todo if len(item[1]) < isolate.ISOLATE_BYTES]
+    findings: List[Finding] = []
+    errors: List[FileError] = []
+    deps: Dict[str, Set[str]] = {}
+    if parallel.worth_a_pool(todo, jobs):
+        from .static import engine  # noqa: F401 - imported once, before forking
+
+        stats["workers"] = min(jobs, len(parallel.plan_chunks(todo, jobs)))
+        findings, errors, deps = parallel.analyse_in_pool(
+            todo, options, project, by_path, _analyze_batch, jobs,
+            progress=(lambda done, _n: progress(total - len(todo) - len(big) + done, total)) if progress else None,
+            fork_lock=getattr(progress, "_lock", None), gc_threshold=GC_THRESHOLD,
+        )
+    elif todo:
+        opts = dict(options)
+        if progress is not None:
+            opts["progress"] = progress
+        with _gc_for_analysis():
+            try:
+                findings, errors, deps = _analyze_batch(todo, opts, project, guarded_reader(by_path))
+            finally:
+                budget_stop()
+    plain = {k: v for k, v in options.items() if not callable(v)}
+    for item in big:
+        from .static import engine  # noqa: F401,F811 - imported once, before forking
+
+        f, e, d = parallel.analyse_isolated([item], plain, project, by_path, _analyze_batch)
+        findings += f
+        errors += e
+        deps.update(d)
+    return findings, errors, deps
+
+
 def _run_engine(
     texts: List[Tuple[str, str]],
     options: Dict[str, Any],
@@ -299,26 +341,7 @@ def _run_engine(
         return cached, []
     t0 = time.perf_counter()
     stats["analysed"] = len(todo)
-    from . import parallel
-
-    if parallel.worth_a_pool(todo, jobs):
-        from .static import engine  # noqa: F401 - imported once, before forking
-
-        stats["workers"] = min(jobs, len(parallel.plan_chunks(todo, jobs)))
-        findings, errors, deps = parallel.analyse_in_pool(
-            todo, options, project, by_path, _analyze_batch, jobs,
-            progress=(lambda done, _n: progress(total - len(todo) + done, total)) if progress else None,
-            fork_lock=getattr(progress, "_lock", None), gc_threshold=GC_THRESHOLD,
-        )
-    else:
-        opts = dict(options)
-        if progress is not None:
-            opts["progress"] = progress
-        with _gc_for_analysis():
-            try:
-                findings, errors, deps = _analyze_batch(todo, opts, project, guarded_reader(by_path))
-            finally:
-                budget_stop()
+    findings, errors, deps = _analyse_todo(todo, options, project, by_path, progress, total, jobs, stats)
     stats["t_analyse"] = time.perf_counter() - t0
     if cache is not None and hashes is not None:
         t0 = time.perf_counter()

@@ -1,0 +1,202 @@
+"""No input, file or thread takes a run down or hides a finding (issue 13).
+
+Each test reproduces one way a run used to crash, hang or claim "All checks passed!" for
+code it never checked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from acl_lint import cli, parallel
+from acl_lint.static import engine, interp
+
+LEAKY = textwrap.dedent('''
+    import acl
+
+
+    def leaky(size):
+        ptr, ret = acl.rt.malloc(size, 0)
+        if ret != 0:
+            return
+''')
+
+
+def run_cli(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "acl_lint", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300)
+
+
+# --- 1. nesting that crashes libcst's native parser ----------------------------------------
+
+
+@pytest.mark.parametrize("nested", [
+    "x = " + "(" * 1300 + "1" + ")" * 1300,  # too many nested parentheses
+    "x = " + "not " * 20000 + "1",  # a chain CPython's parser gives up on
+    "x = " + "-" * 20000 + "1",
+])
+def test_nesting_that_crashes_the_parser_is_an_acl001_and_the_run_goes_on(tmp_path, nested):
+    (tmp_path / "deep.py").write_text("import acl\n" + nested + "\n")
+    (tmp_path / "app.py").write_text(LEAKY)
+    proc = run_cli("--no-cache", "--format", "concise", "deep.py", "app.py", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr  # was: killed by SIGSEGV, nothing reported
+    assert "deep.py:" in proc.stdout and "ACL001 nested too deeply to analyse" in proc.stdout
+    assert "app.py:6:" in proc.stdout and "ACL101" in proc.stdout
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_project_module_nested_too_deeply_is_not_parsed_when_a_call_resolves_into_it(tmp_path):
+    (tmp_path / "helpers.py").write_text("def check(ret):\n    x = " + "(" * 1300 + "1" + ")" * 1300 + "\n")
+    (tmp_path / "app.py").write_text("import acl\nfrom helpers import check\n" + LEAKY)
+    proc = run_cli("--no-cache", "--format", "concise", ".", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert "app.py:8:" in proc.stdout and "ACL101" in proc.stdout
+
+
+def _bomb(monkeypatch, name):
+    """Make the analysis of file ``name`` kill its process, as a native crash would."""
+    original = engine.Engine.add_file
+
+    def add_file(self, path, text):
+        if os.path.basename(path) == name:
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return original(self, path, text)
+
+    monkeypatch.setattr(engine.Engine, "add_file", add_file)
+
+
+def test_a_pool_worker_that_dies_loses_only_the_file_that_killed_it(tmp_path, monkeypatch, capsys):
+    for i in range(6):
+        (tmp_path / f"mod{i}.py").write_text(LEAKY)
+    (tmp_path / "bomb.py").write_text(LEAKY)
+    monkeypatch.setattr(parallel, "MIN_FILES", 2)
+    monkeypatch.setattr(parallel, "MIN_LINES", 10)
+    _bomb(monkeypatch, "bomb.py")
+    monkeypatch.chdir(tmp_path)
+    code = cli.main(["--no-cache", "--format", "concise", "--jobs", "2", "."])
+    out, err = capsys.readouterr()
+    assert code == 2
+    for i in range(6):
+        assert f"mod{i}.py:6:" in out  # every other file is still reported
+    assert "bomb.py: error: internal error: the analysis process killed by SIGSEGV" in out
+    assert "All checks passed" not in out
+
+
+# --- 2. a recursion limit inside the analysis: ACL003, never "All checks passed!" ----------------
+
+CHAIN = "import acl\n\n\ndef free_all(p):\n    return " + " + ".join(["acl.rt.free(p)"] * 260) + "\n"
+
+
+def test_recursion_limit_is_acl003_naming_the_function(tmp_path):
+    (tmp_path / "chain.py").write_text(CHAIN)
+    (tmp_path / "app.py").write_text(LEAKY)
+    proc = run_cli("--no-cache", "--format", "concise", "chain.py", "app.py", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr  # a finding, not an internal error (was: exit 2)
+    assert ("chain.py:4:1: ACL003 the analysis of `free_all` stopped at Python's recursion limit"
+            in proc.stdout)
+    assert "All checks passed" not in proc.stdout
+    assert proc.stdout.rstrip().endswith("Found 2 findings (1 error, 0 warnings, 1 not checked) in 2 files.")
+
+
+def test_acl003_alone_is_never_all_checks_passed_in_any_format(tmp_path):
+    (tmp_path / "chain.py").write_text(CHAIN)
+    full = run_cli("--no-cache", "--format", "full", "chain.py", cwd=tmp_path)
+    assert full.returncode == 1 and "All checks passed" not in full.stdout
+    assert "ACL003 [analysis-incomplete]" in full.stdout
+    data = json.loads(run_cli("--no-cache", "--format", "json", "chain.py", cwd=tmp_path).stdout)
+    (finding,) = data["findings"]
+    assert (finding["code"], finding["severity"], finding["function"]) == ("ACL003", "info", "free_all")
+    sarif = json.loads(run_cli("--no-cache", "--format", "sarif", "chain.py", cwd=tmp_path).stdout)
+    assert sarif["runs"][0]["results"][0]["level"] == "note"
+    github = run_cli("--no-cache", "--format", "github", "chain.py", cwd=tmp_path).stdout
+    assert github.startswith("::notice file=chain.py,line=4,") and "ACL003" in github
+
+
+def test_an_internal_error_alone_is_not_all_checks_passed(tmp_path, monkeypatch, capsys):
+    (tmp_path / "app.py").write_text(LEAKY.replace("return", "raise RuntimeError(ret)"))
+
+    def boom(self, node, st):
+        raise RuntimeError("simulated analyser bug")
+
+    monkeypatch.setattr(interp.Interpreter, "s_Raise", boom)
+    monkeypatch.chdir(tmp_path)
+    code = cli.main(["app.py", "--format", "concise", "--no-cache"])
+    out = capsys.readouterr().out
+    assert code == 2
+    assert "All checks passed" not in out
+    assert out.rstrip().endswith("No findings in 1 file, but not everything was checked; 1 internal error (above).")
+
+
+# --- 3. time limits ---------------------------------------------------------------------------
+
+SLOW = textwrap.dedent('''
+    import acl
+
+
+    def first(size):
+        ptr, ret = acl.rt.malloc(size, 0)
+        if ret != 0:
+            raise RuntimeError(ret)
+        acl.rt.free(ptr)
+
+
+    def second(size):
+        ptr, ret = acl.rt.malloc(size, 0)
+        acl.rt.free(ptr)
+
+
+    def third(size):
+        ptr, ret = acl.rt.malloc(size, 0)
+''')
+
+
+def test_a_function_past_the_file_time_limit_is_acl003_and_the_rest_of_the_file_is_named(
+        tmp_path, monkeypatch, capsys):
+    (tmp_path / "slow.py").write_text(SLOW)
+    (tmp_path / "pyproject.toml").write_text("[tool.acl-lint]\nfile-time-limit = 1\n")
+    (tmp_path / "app.py").write_text(LEAKY)
+
+    def crawl(self, node, st):  # an analysis that never ends on its own
+        while True:
+            time.sleep(0.01)
+
+    monkeypatch.setattr(interp.Interpreter, "s_Raise", crawl)
+    monkeypatch.chdir(tmp_path)
+    started = time.monotonic()
+    code = cli.main(["--no-cache", "--format", "concise", "--jobs", "1", "slow.py", "app.py"])
+    out = capsys.readouterr().out
+    assert time.monotonic() - started < 20
+    assert code == 1
+    assert ("slow.py:5:1: ACL003 the analysis of `first` stopped at the per-file time limit (1 s); "
+            "2 more functions of the file not analysed") in out
+    assert "app.py:6:" in out and "ACL101" in out  # the next file gets its own time
+
+
+def test_a_file_too_big_to_bound_in_process_is_stopped_at_the_time_limit(tmp_path):
+    body = "".join(f"\ndef f{i}(n):\n    p, ret = acl.rt.malloc(n, 0)\n    acl.rt.free(p)\n" for i in range(6000))
+    (tmp_path / "big.py").write_text("import acl\n" + body)
+    assert (tmp_path / "big.py").stat().st_size > 256 * 1024
+    (tmp_path / "pyproject.toml").write_text("[tool.acl-lint]\nfile-time-limit = 0.5\n")
+    (tmp_path / "app.py").write_text(LEAKY)
+    started = time.monotonic()
+    proc = run_cli("--no-cache", "--format", "concise", ".", cwd=tmp_path)
+    assert time.monotonic() - started < 60
+    assert proc.returncode == 1, proc.stderr
+    assert "big.py:1:1: ACL003 the analysis of this file did not finish within the time limit (0.5 s" in proc.stdout
+    assert "app.py:6:" in proc.stdout
+
+
+def test_time_limit_must_be_a_number(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.acl-lint]\nfile-time-limit = "soon"\n')
+    (tmp_path / "app.py").write_text(LEAKY)
+    proc = run_cli("--no-cache", "app.py", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "'file-time-limit' must be a number of seconds" in proc.stderr
