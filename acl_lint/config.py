@@ -22,7 +22,7 @@ from .budget import DEFAULT_TIME_LIMIT
 from .discovery import DEFAULT_EXCLUDE, matches
 from .findings import registry, select_codes
 from .ruledata import TOMLDecodeError, _toml
-from .sources import DEFAULT_MAX_FILE_SIZE
+from .sources import DEFAULT_MAX_FILE_SIZE, SourceError, open_regular
 
 
 class ConfigError(Exception):
@@ -162,12 +162,24 @@ def find_config(paths: Sequence[str]) -> Optional[str]:
 
 def _read_toml(path: str) -> Dict[str, Any]:
     try:
-        with open(path, "rb") as fh:
-            return _toml.load(fh)
+        with open_regular(path) as fh:
+            data = fh.read()
+    except SourceError as exc:
+        raise ConfigError(f"{path}: {exc.reason}") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(f"{path}: not valid TOML: not UTF-8 (byte 0x{data[exc.start]:02x} at line {line}); "
+                          "TOML files are UTF-8") from None
+    try:
+        return _toml.loads(text)
     except TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: cannot read it: arrays or tables nested too deeply") from None
 
 
 def read_config_table(path: str) -> Dict[str, Any]:
@@ -203,6 +215,9 @@ def _codes(value: Any, where: str, key: str) -> List[str]:
     out = []
     for code in value:
         code = code.strip()
+        if not code:
+            raise ConfigError(f"{where}: '{key}': an empty rule code; give codes or prefixes such as \"ACL1\" "
+                              "(an empty list selects nothing)")
         try:
             select_codes([code])
         except ValueError:
@@ -283,7 +298,9 @@ def apply_table(settings: Settings, table: Mapping[str, Any], where: str) -> Non
 
 
 def _layer(base: frozenset, select: Optional[Sequence[str]], extend: Sequence[str], ignore: Sequence[str]) -> frozenset:
-    current = select_codes(select) if select else base
+    """One layer of selection. ``select`` None: keep ``base``; a list, even empty, replaces it
+    (as in Ruff, ``select = []`` selects nothing; ``extend-select`` can add to that)."""
+    current = select_codes(select) if select is not None else base
     return frozenset((set(current) | set(select_codes(extend))) - set(select_codes(ignore)))
 
 
@@ -291,7 +308,9 @@ def parse_code_list(text: Optional[str], option: str) -> Optional[List[str]]:
     """A comma-separated ``--select`` value, validated; None when not given."""
     if text is None:
         return None
-    codes = [c.strip() for c in text.split(",") if c.strip()]
+    codes = [c.strip() for c in text.split(",")]
+    if codes == [""]:
+        codes = []  # --select "": nothing
     try:
         return _codes(codes, "command line", option)
     except ConfigError as exc:
@@ -313,12 +332,12 @@ def load_settings(
         settings.config_file = path
         settings.root = os.path.dirname(os.path.abspath(path))
         apply_table(settings, read_config_table(path), path)
-    if select or extend_select or ignore:
+    if select is not None or extend_select or ignore:
         try:
             settings.enabled = _layer(settings.enabled, select, extend_select or (), ignore or ())
         except ValueError as exc:
             raise ConfigError(f"command line: {exc}") from None
-        if select:
+        if select is not None:
             settings.select = list(select)
         settings.extend_select = settings.extend_select + list(extend_select or ())
         settings.ignore = settings.ignore + list(ignore or ())

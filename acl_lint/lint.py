@@ -32,7 +32,7 @@ from .budget import CutShort, Incomplete, incomplete, incomplete_finding
 from .config import Settings
 from .discovery import discover
 from .findings import FileError, Finding, RunResult, registry
-from .sources import SourceError, mentions_acl, parse_error_finding, parse_guard, read_source
+from .sources import SourceError, mentions_acl, open_regular, parse_error_finding, parse_guard, read_source
 from .suppress import apply_suppressions
 
 Progress = Callable[[int, int], None]
@@ -434,11 +434,11 @@ def _read(path: str, max_size: int) -> str:
     no NUL, within max-file-size) is read with one open and decoded directly.
     Anything else (or any error) goes to read_source, which words the ACL001."""
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:
             if max_size and os.fstat(fh.fileno()).st_size > max_size:
                 return read_source(path, max_size)
             data = fh.read()
-    except OSError:
+    except (OSError, SourceError):
         return read_source(path, max_size)
     first = data.find(b"\n")
     second = data.find(b"\n", first + 1) if first >= 0 else -1

@@ -200,3 +200,151 @@ def test_time_limit_must_be_a_number(tmp_path):
     proc = run_cli("--no-cache", "app.py", cwd=tmp_path)
     assert proc.returncode == 2
     assert "'file-time-limit' must be a number of seconds" in proc.stderr
+
+
+# --- 4. only regular files are read -------------------------------------------------------------
+
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+
+
+@needs_fifo
+def test_a_fifo_is_never_read(tmp_path):
+    os.mkfifo(tmp_path / "pipe.py")
+    os.mkfifo(tmp_path / "config.toml")
+    (tmp_path / "src").mkdir()
+    os.mkfifo(tmp_path / "src" / "found.py")
+    (tmp_path / "src" / "app.py").write_text(LEAKY)
+    named = run_cli("--no-cache", "--format", "concise", "pipe.py", "src", cwd=tmp_path)  # was: hangs forever
+    assert named.returncode == 1
+    assert "pipe.py:1:1: ACL001 is a named pipe (FIFO), not a regular file: not read" in named.stdout
+    assert "src/app.py:6:" in named.stdout and "found.py" not in named.stdout  # skipped while walking
+    config = run_cli("--no-cache", "--config", "config.toml", "src", cwd=tmp_path)
+    assert config.returncode == 2 and "config.toml: is a named pipe (FIFO), not a regular file" in config.stderr
+    graph = run_cli("graph", "pipe.py", cwd=tmp_path)
+    assert graph.returncode == 2 and "pipe.py: is a named pipe (FIFO)" in graph.stderr
+
+
+# --- 5. a broken pyproject.toml is a configuration error naming it ----------------------------------
+
+
+@pytest.mark.parametrize("content, words", [
+    (b'[tool.acl-lint]\nselect = ["ACL1"]  # caf\xe9\n', "not valid TOML: not UTF-8 (byte 0xe9 at line 2)"),
+    (b"[tool.acl-lint]\nx = " + b"[" * 5000 + b"]" * 5000 + b"\n", "cannot read it: arrays or tables nested too deeply"),
+])
+def test_an_unreadable_pyproject_is_a_configuration_error(tmp_path, content, words):
+    (tmp_path / "pyproject.toml").write_bytes(content)
+    (tmp_path / "app.py").write_text(LEAKY)
+    proc = run_cli("--no-cache", "app.py", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert f"pyproject.toml: {words}" in proc.stderr
+    assert "internal error" not in proc.stderr
+
+
+# --- 6. graph of a file that does not parse -----------------------------------------------------
+
+
+def test_graph_of_a_file_with_a_syntax_error(tmp_path):
+    (tmp_path / "bad.py").write_text("import acl\n\ndef f(:\n    pass\n")
+    proc = run_cli("graph", "bad.py", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("acl-lint: error: bad.py: cannot draw a graph: syntax error")
+    assert "internal error" not in proc.stderr and "ValueError" not in proc.stderr
+
+
+# --- 7. selection: an empty code is an error; an empty list selects nothing (as in Ruff) ----------
+
+
+def test_an_empty_code_in_select_is_an_error(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.acl-lint]\nselect = [""]\n')
+    (tmp_path / "app.py").write_text(LEAKY)
+    proc = run_cli("--no-cache", "app.py", cwd=tmp_path)
+    assert proc.returncode == 2  # was: every rule silently off, exit 0
+    assert "'select': an empty rule code" in proc.stderr
+
+
+def test_an_empty_select_selects_nothing_but_says_so(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.acl-lint]\nselect = []\nextend-select = ["ACL501"]\n')
+    (tmp_path / "app.py").write_text("import acl\n\n\ndef f():\n    p, ret = acl.rt.malloc(8, 0)\n")
+    proc = run_cli("--no-cache", "--format", "concise", "app.py", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "ACL501" in proc.stdout and "ACL101" not in proc.stdout  # was: every rule on
+    (tmp_path / "pyproject.toml").write_text('[tool.acl-lint]\nselect = []\n')
+    proc = run_cli("--no-cache", "app.py", cwd=tmp_path)
+    assert proc.returncode == 0
+    assert "warning: no rule is enabled" in proc.stderr
+
+
+# --- 8. a symlinked cache folder is never followed; pruning deletes only what acl-lint wrote --------
+
+
+def test_a_symlinked_cache_folder_is_not_written_through(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("[tool.acl-lint]\n")
+    (project / "app.py").write_text(LEAKY)
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    for name in ("0123456789abcdef01234567", "89abcdef0123456789abcdef", "fedcba9876543210fedcba98",
+                 "00000000000000000000aaaa", "11111111111111111111bbbb"):
+        (precious / name).mkdir()  # folders whose names look like cache buckets
+        (precious / name / "keep.txt").write_text("mine")
+    os.symlink(precious, project / ".acl_lint_cache")
+    proc = run_cli("-v", "--format", "concise", "app.py", cwd=project)
+    assert proc.returncode == 1 and "ACL101" in proc.stdout
+    assert "not used: it is a symbolic link" in proc.stderr
+    assert sorted(p.name for p in precious.iterdir()) == sorted(
+        ["0123456789abcdef01234567", "89abcdef0123456789abcdef", "fedcba9876543210fedcba98",
+         "00000000000000000000aaaa", "11111111111111111111bbbb"])
+    assert all((p / "keep.txt").read_text() == "mine" for p in precious.iterdir())
+
+
+def test_pruning_keeps_folders_acl_lint_did_not_create(tmp_path):
+    from acl_lint.cache import KEEP_BUCKETS, Cache
+
+    cache_dir = tmp_path / "cache"
+    foreign = cache_dir / ("f" * 24)
+    foreign.mkdir(parents=True)
+    (foreign / "notes.txt").write_text("mine")
+    made = []
+    for i in range(KEEP_BUCKETS + 1):
+        c = Cache(str(cache_dir), f"{i:024x}")
+        assert c._prepare()
+        (cache_dir / f"{i:024x}" / "user-file.txt").write_text("mine") if i == 0 else None
+        made.append(cache_dir / f"{i:024x}")
+        os.utime(made[-1], (i, i))
+    Cache(str(cache_dir), "e" * 24)._prepare()
+    assert (foreign / "notes.txt").read_text() == "mine"  # no marker: never touched
+    assert (made[0] / "user-file.txt").read_text() == "mine"  # pruned, but only acl-lint's files
+    assert not (made[0] / "ACL_LINT_BUCKET").exists()
+    assert not made[1].exists()  # an old bucket of acl-lint's own: gone
+
+
+# --- 9. broken symbolic links; where the cache goes without a config file ---------------------------
+
+
+def test_a_dangling_symlink_is_named_as_such(tmp_path):
+    os.symlink(tmp_path / "gone.py", tmp_path / "link.py")
+    (tmp_path / "app.py").write_text(LEAKY)
+    for args in (["link.py", "app.py"], ["."]):
+        proc = run_cli("--no-cache", "--format", "concise", *args, cwd=tmp_path)
+        assert "link.py:1:1: ACL001 broken symbolic link: its target" in proc.stdout, args
+        assert "vanished" not in proc.stdout
+
+
+def test_without_a_config_the_cache_goes_to_the_project_root_not_the_current_folder(tmp_path):
+    project = tmp_path / "project"
+    (project / ".git").mkdir(parents=True)
+    (project / "pkg").mkdir()
+    (project / "pkg" / "app.py").write_text(LEAKY)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    proc = run_cli("--format", "concise", str(project / "pkg"), cwd=elsewhere)
+    assert proc.returncode == 1
+    assert (project / ".acl_lint_cache").is_dir()
+    assert not (elsewhere / ".acl_lint_cache").exists() and not (project / "pkg" / ".acl_lint_cache").exists()
+    loose = tmp_path / "loose"  # no pyproject.toml or .git above: beside the linted paths
+    loose.mkdir()
+    (loose / "app.py").write_text(LEAKY)
+    from acl_lint.cache import project_root
+
+    assert project_root([str(loose / "app.py")]) in (str(loose), str(tmp_path), "/tmp", "/")
