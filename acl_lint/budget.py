@@ -48,14 +48,23 @@ class Incomplete(FileError):
     skipped: int = 0  # functions of the file after it that were not analysed at all
 
 
+OWNER_PASS = "<ownership pass>"
+
+
 def incomplete(path: str, function: str, exc: BaseException, skipped: int = 0) -> Incomplete:
     """The marker for ``function`` of ``path`` stopped by ``exc`` (CutShort or RecursionError)."""
+    if function == OWNER_PASS:
+        limit = (f"the time limit ({exc.limit:g} s)" if isinstance(exc, CutShort) else "Python's recursion limit")
+        why = (f"the ownership check (handles kept on `self` or in globals, and who releases them) stopped at "
+               f"{limit}: its findings for this file are not reported; split the file or raise `{OPTION}`")
+        return Incomplete(path, why, "<module>", reason="time" if isinstance(exc, CutShort) else "recursion")
+    unit = "the module's top-level code" if function == "<module>" else f"`{function}`"
     if isinstance(exc, CutShort):
         rest = f"; {skipped} more function{'s' if skipped != 1 else ''} of the file not analysed" if skipped else ""
-        why = (f"the analysis of `{function}` stopped at the per-file time limit ({exc.limit:g} s){rest}: "
+        why = (f"the analysis of {unit} stopped at the per-file time limit ({exc.limit:g} s){rest}: "
                f"its findings are not reported, and it was not checked; split the file or raise `{OPTION}`")
         return Incomplete(path, why, function, reason="time", skipped=skipped)
-    why = (f"the analysis of `{function}` stopped at Python's recursion limit (an expression or call "
+    why = (f"the analysis of {unit} stopped at Python's recursion limit (an expression or call "
            "chain nested too deeply to follow): its findings are not reported, and it was not checked; "
            "split the expression into steps")
     return Incomplete(path, why, function, reason="recursion")

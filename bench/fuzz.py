@@ -239,7 +239,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     for kind, i, detail in failures:
         _k, text = program(args.seed, i, args.mutate_share)
         status = {"internal": "internal", "hangs": "hang"}.get(kind) or text_outcome(text, args.timeout, args.out)
-        small = minimise(text, status, min(args.timeout, 120), args.out) if status != "ok" else text
+        # a hang costs a whole timeout per try: fewer tries, a timeout just past the lint's own limit
+        tries, limit = (12, 3 * PROGRAM_TIME_LIMIT + 30) if status == "hang" else (150, min(args.timeout, 120))
+        small = minimise(text, status, limit, args.out, budget=tries) if status != "ok" else text
         path = os.path.join(args.out, f"repro-{kind}-{args.seed}-{i}.py")
         with open(path, "w", encoding="utf-8", errors="surrogateescape") as fh:
             fh.write(f"# acl-lint fuzz reproducer: {kind} ({detail[:200]!r})\n# seed {args.seed}, program {i}\n"

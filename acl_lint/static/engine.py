@@ -686,13 +686,18 @@ def analyze_files(files: Sequence[Tuple[str, str]], options: Optional[Mapping[st
         fs, es = engine.analyse_module(mod, interps)
         findings.extend(fs)
         errors.extend(es)
-    findings = engine.relink_classes(mods, interps, findings)
+    budget.start(engine.options)  # the project-wide passes get a file's time, too
     try:
+        findings = engine.relink_classes(mods, interps, findings)
         from .owners import OwnerPass
 
         findings = OwnerPass(engine, engine.options).run(interps, findings, {m.path for m in mods})
+    except (budget.CutShort, RecursionError) as exc:  # never silently clean: ACL003 for the files it covers
+        errors.extend(budget.incomplete(m.path, budget.OWNER_PASS, exc) for m in mods)
     except Exception as exc:  # the owner pass must never take the per-function findings down with it
         errors.append(FileError("<project>", f"internal error in the ownership pass: {type(exc).__name__}: {exc}"))
+    finally:
+        budget.stop()
     unique = {}
     for f in findings:
         unique.setdefault((f.code, f.path, f.line, f.column), f)
