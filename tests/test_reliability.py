@@ -13,12 +13,14 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import pytest
 
 from acl_lint import cli, parallel
 from acl_lint.static import engine, interp
 
+ROOT = Path(__file__).resolve().parent.parent
 LEAKY = textwrap.dedent('''
     import acl
 
@@ -348,3 +350,85 @@ def test_without_a_config_the_cache_goes_to_the_project_root_not_the_current_fol
     from acl_lint.cache import project_root
 
     assert project_root([str(loose / "app.py")]) in (str(loose), str(tmp_path), "/tmp", "/")
+
+
+def test_an_analysis_that_explodes_in_the_ownership_pass_is_bounded(tmp_path):
+    """A corpus file with its malloc line deleted (found by bench/fuzz.py) made the analysis run
+    for minutes and gigabytes in the ownership pass, which no time limit covered."""
+    source = (ROOT / "corpus" / "ownership" / "own_desc_first.py").read_text()
+    mutated = "\n".join(line for line in source.splitlines() if "= acl.rt.malloc(" not in line) + "\n"
+    (tmp_path / "detector.py").write_text(mutated)
+    (tmp_path / "pyproject.toml").write_text("[tool.acl-lint]\nfile-time-limit = 1\n")
+    started = time.monotonic()
+    proc = run_cli("--no-cache", "--format", "concise", "detector.py", cwd=tmp_path)
+    assert time.monotonic() - started < 30
+    assert proc.returncode in (0, 1), proc.stderr  # findings, never an internal error
+    assert "internal error" not in proc.stdout + proc.stderr
+
+
+# --- 11. runtime audit: threads are told apart by a token Python never reuses -----------------------
+
+POOL = textwrap.dedent('''
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    import acl
+
+    acl.init()
+    acl.rt.set_device(0)
+    ctx, ret = acl.rt.create_context(0)
+    idents = []
+
+
+    def bind():
+        acl.rt.set_context(ctx)
+
+
+    def work(n):
+        idents.append(threading.get_ident())
+        ptr, ret = acl.rt.malloc(n, 0)
+        if ret == 0:
+            acl.rt.free(ptr)
+        return ret
+
+
+    for init in (bind, None):  # the second pool's worker forgot set_context
+        with ThreadPoolExecutor(max_workers=1, initializer=init, thread_name_prefix="infer") as pool:
+            print("status", pool.submit(work, 64).result())
+    print("ident reused", len(set(idents)) == 1)
+    acl.rt.destroy_context(ctx)
+    acl.rt.reset_device(0)
+    acl.finalize()
+''')
+
+
+def test_a_pool_worker_that_forgot_set_context_is_acl402_naming_the_thread(tmp_path):
+    (tmp_path / "pool.py").write_text(POOL)
+    proc = subprocess.run([sys.executable, "-m", "acl_lint.audit", "--sim", "--format", "concise", "pool.py"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert "status 107002" in proc.stdout  # the simulator refused the call, as the real acl does
+    assert proc.returncode == 1, proc.stderr  # was: "All checks passed!", exit 0 (the ident was reused)
+    line = next(i for i, t in enumerate(POOL.splitlines(), 1) if "= acl.rt.malloc(" in t)
+    assert (f"pool.py:{line}:16: ACL402 acl.rt.malloc needs a current context, but this thread (infer_0) has none"
+            in proc.stderr)
+
+
+# --- 12. the simulator never dereferences a pointer it did not hand out -----------------------------
+
+
+def test_the_simulator_returns_an_error_code_for_an_unknown_pointer():
+    code = textwrap.dedent('''
+        import numpy as np
+        from acl_lint import sim
+        sim.install()
+        import acl
+        acl.init(); acl.rt.set_device(0)
+        print(acl.mdl.load_from_mem(65536, 64))
+        print(acl.rt.memcpy(0x7f0000001000, 16, 0x500000, 16, 1))
+        src = np.arange(16, dtype=np.uint8)
+        dst = np.zeros(16, dtype=np.uint8)
+        print(acl.rt.memcpy(dst.ctypes.data, 16, src.ctypes.data, 16, 0), dst[3])
+    ''')
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr  # was: killed by SIGSEGV
+    assert proc.stdout.splitlines() == ["(0, 107000)", "107000", "0 3"]  # real process memory still works
