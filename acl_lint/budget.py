@@ -115,6 +115,7 @@ def _def_position(text: str, qualname: str):
 # --- the clock -----------------------------------------------------------------------------------
 
 _active: Optional["FileClock"] = None
+_previous: list = [None]  # the SIGALRM handler before ours (SIG_DFL or SIG_IGN), restored by stop()
 
 
 def _on_alarm(signum, frame) -> None:  # noqa: ARG001
@@ -155,7 +156,9 @@ def start(options: Mapping[str, Any]) -> FileClock:
     clock = FileClock(limit)
     _active = clock
     if limit > 0 and _signals_usable():
-        signal.signal(signal.SIGALRM, _on_alarm)
+        previous = signal.signal(signal.SIGALRM, _on_alarm)
+        if previous is not _on_alarm:
+            _previous[0] = previous
         # fire at the deadline, then every half second until the clock is replaced or stopped
         signal.setitimer(signal.ITIMER_REAL, limit, 0.5)
     return clock
@@ -168,4 +171,4 @@ def stop() -> None:
     if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
         if signal.getsignal(signal.SIGALRM) is _on_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, signal.SIG_DFL)
+            signal.signal(signal.SIGALRM, _previous[0] if _previous[0] is not None else signal.SIG_DFL)

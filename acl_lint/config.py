@@ -8,7 +8,10 @@ folder when there is no config file).
 
 Rule selection is layered like ruff: the config layer, then the command-line
 layer. In each layer ``select`` (when given) replaces the set so far,
-``extend-select`` adds, ``ignore`` removes.
+``extend-select`` adds, ``ignore`` removes. As in Ruff, ``select = []`` (or
+``--select ""``) selects nothing, so only ``extend-select`` codes run (the
+command line warns when no rule is left); an empty code (``select = [""]``)
+is a configuration error.
 """
 
 from __future__ import annotations

@@ -223,12 +223,19 @@ class _LazyHashes(Mapping):
         return len(self._texts)
 
 
-def _guard(files: List[Tuple[str, str]]) -> Tuple[List[Tuple[str, str]], List[Finding]]:
+def _isolate_bytes() -> Optional[int]:
+    from . import isolate
+
+    return isolate.ISOLATE_BYTES if isolate.available() else None
+
+
+def _guard(files: List[Tuple[str, str]], below: Optional[int] = None
+           ) -> Tuple[List[Tuple[str, str]], List[Finding]]:
     """Split off the files libcst must not see (nested beyond CPython's limits: it would crash
-    the process); their ACL001 findings."""
+    the process); their ACL001 findings. Files of ``below`` bytes and more are kept unchecked."""
     keep, rejected = [], []
     for path, text in files:
-        f = parse_guard(path, text)
+        f = parse_guard(path, text) if below is None or len(text) < below else None
         if f is None:
             keep.append((path, text))
         else:
@@ -251,6 +258,15 @@ def guarded_reader(texts: Mapping[str, str]) -> Callable[[str], Optional[str]]:
         return text if ok else None
 
     return read
+
+
+def _guarded_batch(files: Sequence[Tuple[str, str]], options: Dict, project: Sequence[str],
+                   read: Callable[[str], Optional[str]]) -> Tuple[List[Finding], List[FileError], Dict[str, Set[str]]]:
+    """:func:`_analyze_batch` after the parse guard (for a big file, in its own process: the guard's
+    syntax tree of a 2 MB file takes hundreds of MB, better not in the parent)."""
+    files, rejected = _guard(list(files))
+    findings, errors, deps = _analyze_batch(files, options, project, read) if files else ([], [], {})
+    return rejected + findings, errors, deps
 
 
 def _analyse_todo(todo: List[Tuple[str, str]], options: Dict[str, Any], project: List[str],
@@ -288,7 +304,7 @@ def _analyse_todo(todo: List[Tuple[str, str]], options: Dict[str, Any], project:
     for item in big:
         from .static import engine  # noqa: F401,F811 - imported once, before forking
 
-        f, e, d = parallel.analyse_isolated([item], plain, project, by_path, _analyze_batch)
+        f, e, d = parallel.analyse_isolated([item], plain, project, by_path, _guarded_batch)
         findings += f
         errors += e
         deps.update(d)
@@ -335,7 +351,7 @@ def _run_engine(
         stats["t_cache"] = time.perf_counter() - t0
         if progress is not None:
             progress(total - len(todo), total)
-    todo, rejected = _guard(todo)
+    todo, rejected = _guard(todo, below=_isolate_bytes())  # big files: guarded in their own process
     cached += rejected
     if not todo:
         return cached, []

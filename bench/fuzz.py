@@ -162,37 +162,19 @@ def bisect(args, start: int, count: int, status: str) -> List[int]:
     return bad
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--programs", type=int, default=1000)
-    p.add_argument("--batch", type=int, default=250)
-    p.add_argument("--jobs", type=int, default=2)
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--first", type=int, default=0, help="index of the first program (to resume)")
-    p.add_argument("--timeout", type=float, default=300.0, help="seconds per batch subprocess")
-    p.add_argument("--mutate-share", type=float, default=0.4)
-    p.add_argument("--out", default=os.path.join(HERE, "fuzz-out"))
-    p.add_argument("--worker", nargs=2, type=int, metavar=("START", "COUNT"), help=argparse.SUPPRESS)
-    p.add_argument("--check", metavar="FILE", help=argparse.SUPPRESS)
-    args = p.parse_args(argv)
-    if args.worker:
-        return worker(args.seed, args.worker[0], args.worker[1], args.mutate_share)
-    if args.check:
-        return check_file(args.check)
+class Campaign:
+    """The counts of a campaign and the programs that failed."""
 
-    os.makedirs(args.out, exist_ok=True)
-    t0 = time.time()
-    stats: Dict[str, float] = {"tried": 0, "internal": 0, "hangs": 0, "crashes": 0, "acl003": 0, "generated": 0,
-                               "mutation": 0, "maxrss_kb": 0, "slowest": 0.0, "slowest_i": -1, "lines": 0}
-    failures: List[Tuple[str, int, str]] = []  # (kind, program index, detail)
-    batches = [(s, min(args.batch, args.first + args.programs - s))
-               for s in range(args.first, args.first + args.programs, args.batch)]
+    def __init__(self, args) -> None:
+        self.args = args
+        self.stats: Dict[str, float] = {"tried": 0, "internal": 0, "hangs": 0, "crashes": 0, "acl003": 0,
+                                        "generated": 0, "mutation": 0, "maxrss_kb": 0, "slowest": 0.0,
+                                        "slowest_i": -1, "lines": 0}
+        self.failures: List[Tuple[str, int, str]] = []  # (kind, program index, detail)
 
-    def one(batch):
-        return batch, run_batch(args, *batch)
-
-    def absorb(out: str) -> set:
+    def absorb(self, out: str) -> set:
         """Count the JSON lines of a worker; the indices of the programs it finished."""
+        stats = self.stats
         seen = set()
         for line in out.splitlines():
             try:
@@ -210,55 +192,93 @@ def main(argv: Optional[List[str]] = None) -> int:
                 stats["slowest"], stats["slowest_i"] = rec["t"], rec["i"]
             if rec["outcome"] == "internal":
                 stats["internal"] += 1
-                failures.append(("internal", rec["i"], rec["detail"]))
+                self.failures.append(("internal", rec["i"], rec["detail"]))
         stats["tried"] += len(seen)
         return seen
 
-    done = 0
+    def batch_done(self, start: int, count: int, status: str, out: str) -> None:
+        """Count a batch; when it crashed or hung, find the programs that did it and run the rest."""
+        seen = self.absorb(out)
+        if not (status.startswith("crash") or status == "hang"):
+            return
+        rest = start + len(seen)
+        bad = bisect(self.args, rest, start + count - rest, status)
+        for i in bad:
+            st, _ = run_batch(self.args, i, 1)
+            self.stats["hangs" if st == "hang" else "crashes"] += 1
+            self.stats["tried"] += 1
+            self.failures.append(("hangs" if st == "hang" else "crashes", i, st))
+        for i in range(rest, start + count):  # the others of the batch, one by one
+            if i not in bad:
+                self.absorb(run_batch(self.args, i, 1)[1])
+
+    def write_reproducers(self) -> None:
+        args = self.args
+        for kind, i, detail in self.failures:
+            _k, text = program(args.seed, i, args.mutate_share)
+            status = {"internal": "internal", "hangs": "hang"}.get(kind) or text_outcome(text, args.timeout, args.out)
+            # a hang costs a whole timeout per try: fewer tries, a timeout just past the lint's own limit
+            tries, limit = (12, 3 * PROGRAM_TIME_LIMIT + 30) if status == "hang" else (150, min(args.timeout, 120))
+            small = minimise(text, status, limit, args.out, budget=tries) if status != "ok" else text
+            path = os.path.join(args.out, f"repro-{kind}-{args.seed}-{i}.py")
+            with open(path, "w", encoding="utf-8", errors="surrogateescape") as fh:
+                fh.write(f"# acl-lint fuzz reproducer: {kind} ({detail[:200]!r})\n# seed {args.seed}, program {i}\n"
+                         + small + "\n")
+            print(f"reproducer: {path}")
+
+    def summary(self, elapsed: float) -> str:
+        s, a = self.stats, self.args
+        return "\n".join([
+            f"programs tried: {int(s['tried'])} ({int(s['generated'])} generated, {int(s['mutation'])} mutations "
+            f"of corpus files; {int(s['lines'])} lines)",
+            f"internal errors: {int(s['internal'])}",
+            f"hangs: {int(s['hangs'])} (a batch of {a.batch} over {a.timeout:g} s)",
+            f"crashes: {int(s['crashes'])}",
+            f"ACL003 (analysis cut short, reported): {int(s['acl003'])}",
+            f"slowest program: {s['slowest']:.2f} s (program {int(s['slowest_i'])})",
+            f"peak memory of a worker: {s['maxrss_kb'] / 1024:.0f} MiB",
+            f"elapsed: {elapsed:.0f} s ({s['tried'] / max(elapsed, 1e-9):.1f} programs/s, --jobs {a.jobs})",
+        ])
+
+
+def _arguments(argv: Optional[List[str]]):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--programs", type=int, default=1000)
+    p.add_argument("--batch", type=int, default=250)
+    p.add_argument("--jobs", type=int, default=2)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--first", type=int, default=0, help="index of the first program (to resume)")
+    p.add_argument("--timeout", type=float, default=300.0, help="seconds per batch subprocess")
+    p.add_argument("--mutate-share", type=float, default=0.4)
+    p.add_argument("--out", default=os.path.join(HERE, "fuzz-out"))
+    p.add_argument("--worker", nargs=2, type=int, metavar=("START", "COUNT"), help=argparse.SUPPRESS)
+    p.add_argument("--check", metavar="FILE", help=argparse.SUPPRESS)
+    return p.parse_args(argv)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = _arguments(argv)
+    if args.worker:
+        return worker(args.seed, args.worker[0], args.worker[1], args.mutate_share)
+    if args.check:
+        return check_file(args.check)
+    os.makedirs(args.out, exist_ok=True)
+    t0 = time.time()
+    campaign = Campaign(args)
+    batches = [(s, min(args.batch, args.first + args.programs - s))
+               for s in range(args.first, args.first + args.programs, args.batch)]
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        for (start, count), (status, out) in pool.map(one, batches):
-            seen = absorb(out)
-            if status.startswith("crash") or status == "hang":
-                rest_start = start + len(seen)
-                bad = bisect(args, rest_start, start + count - rest_start, status)
-                for i in bad:
-                    st, _ = run_batch(args, i, 1)
-                    kind = "hangs" if st == "hang" else "crashes"
-                    stats[kind] += 1
-                    stats["tried"] += 1
-                    failures.append((kind, i, st))
-                for i in range(rest_start, start + count):  # the others of the batch, one by one
-                    if i not in bad:
-                        absorb(run_batch(args, i, 1)[1])
-            done += 1
-            if done % 10 == 0 or done == len(batches):
-                print(f"[{time.time() - t0:7.0f}s] batch {done}/{len(batches)}: {int(stats['tried'])} programs, "
-                      f"{int(stats['internal'])} internal errors, {int(stats['hangs'])} hangs, "
-                      f"{int(stats['crashes'])} crashes", flush=True)
-
-    for kind, i, detail in failures:
-        _k, text = program(args.seed, i, args.mutate_share)
-        status = {"internal": "internal", "hangs": "hang"}.get(kind) or text_outcome(text, args.timeout, args.out)
-        # a hang costs a whole timeout per try: fewer tries, a timeout just past the lint's own limit
-        tries, limit = (12, 3 * PROGRAM_TIME_LIMIT + 30) if status == "hang" else (150, min(args.timeout, 120))
-        small = minimise(text, status, limit, args.out, budget=tries) if status != "ok" else text
-        path = os.path.join(args.out, f"repro-{kind}-{args.seed}-{i}.py")
-        with open(path, "w", encoding="utf-8", errors="surrogateescape") as fh:
-            fh.write(f"# acl-lint fuzz reproducer: {kind} ({detail[:200]!r})\n# seed {args.seed}, program {i}\n"
-                     + small + "\n")
-        print(f"reproducer: {path}")
-
-    elapsed = time.time() - t0
-    print(f"programs tried: {int(stats['tried'])} ({int(stats['generated'])} generated, "
-          f"{int(stats['mutation'])} mutations of corpus files; {int(stats['lines'])} lines)")
-    print(f"internal errors: {int(stats['internal'])}")
-    print(f"hangs: {int(stats['hangs'])} (a batch of {args.batch} over {args.timeout:g} s)")
-    print(f"crashes: {int(stats['crashes'])}")
-    print(f"ACL003 (analysis cut short, reported): {int(stats['acl003'])}")
-    print(f"slowest program: {stats['slowest']:.2f} s (program {int(stats['slowest_i'])})")
-    print(f"peak memory of a worker: {stats['maxrss_kb'] / 1024:.0f} MiB")
-    print(f"elapsed: {elapsed:.0f} s ({stats['tried'] / max(elapsed, 1e-9):.1f} programs/s, --jobs {args.jobs})")
-    return 1 if failures else 0
+        for n, ((start, count), (status, out)) in enumerate(
+                pool.map(lambda b: (b, run_batch(args, *b)), batches), 1):
+            campaign.batch_done(start, count, status, out)
+            if n % 10 == 0 or n == len(batches):
+                s = campaign.stats
+                print(f"[{time.time() - t0:7.0f}s] batch {n}/{len(batches)}: {int(s['tried'])} programs, "
+                      f"{int(s['internal'])} internal errors, {int(s['hangs'])} hangs, {int(s['crashes'])} crashes",
+                      flush=True)
+    campaign.write_reproducers()
+    print(campaign.summary(time.time() - t0))
+    return 1 if campaign.failures else 0
 
 
 if __name__ == "__main__":

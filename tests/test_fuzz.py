@@ -69,3 +69,13 @@ def test_the_generator_covers_the_protocol():
     for seed in range(30):
         codes.update(f.code for f in lint_one(fuzzgen.program(fuzzgen.seeded(seed))).findings)
     assert {"ACL101", "ACL102", "ACL301", "ACL501"} <= codes, codes
+
+
+def test_the_campaign_script_runs_and_counts(tmp_path):
+    import subprocess
+
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "fuzz.py"), "--programs", "12", "--batch", "6",
+                           "--seed", "7", "--out", str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "programs tried: 12 (" in proc.stdout
+    assert "internal errors: 0" in proc.stdout and "crashes: 0" in proc.stdout and "hangs: 0" in proc.stdout

@@ -44,6 +44,7 @@ def run_cli(*args, cwd):
     "x = " + "(" * 1300 + "1" + ")" * 1300,  # too many nested parentheses
     "x = " + "not " * 20000 + "1",  # a chain CPython's parser gives up on
     "x = " + "-" * 20000 + "1",
+    "x = " + "(" * 1300 + "1" + ")" * 1300 + "\n# padding" * 40000,  # big: checked in its own process
 ])
 def test_nesting_that_crashes_the_parser_is_an_acl001_and_the_run_goes_on(tmp_path, nested):
     (tmp_path / "deep.py").write_text("import acl\n" + nested + "\n")
