@@ -5,9 +5,17 @@ Runs a program under the runtime audit (design section 5): the script runs as
 ``sys.path``, exactly as ``python script.py`` would run it. At exit the report
 goes to stderr (or ``--output``); the program's own stdout is untouched.
 
-Exit code: 1 when there are findings or the program raised (its traceback is
-printed as Python prints it); otherwise the program's own exit status
-(``sys.exit(n)`` passes through), 0 for a clean run. 2: usage errors.
+When the program dies (an uncaught exception, even while importing, or a
+non-zero ``sys.exit``), its traceback is printed as Python prints it, and the
+report says so before the findings made up to that point: it never says
+"All checks passed!" about a program that did not run to its end.
+
+Exit codes (the program's failure and the findings stay distinguishable):
+0 the program ended normally and nothing was found; 1 findings (the program
+ended normally); 2 usage error (the audit could not start); 3 the program
+failed (raised, or exited with a non-zero status) and nothing was found up to
+then; 4 the program failed and there are findings. The program's own status
+is in the report.
 """
 
 from __future__ import annotations
@@ -23,6 +31,17 @@ from typing import List, Optional, TextIO
 from .report import FORMATS
 
 
+EXIT_CODES = """\
+exit codes:
+  0  the program ended normally and nothing was found
+  1  findings (the program ended normally)
+  2  usage error: the audit could not start
+  3  the program failed (an uncaught exception, or a non-zero exit status); no findings up to then
+  4  the program failed, and there are findings
+"""
+OK, FINDINGS, USAGE, PROGRAM_FAILED, PROGRAM_FAILED_WITH_FINDINGS = 0, 1, 2, 3, 4
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m acl_lint.audit",
@@ -33,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="report format (default: full on a terminal, concise otherwise)")
     p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stderr")
     p.add_argument("--no-color", action="store_true", help="no colours (also: NO_COLOR)")
+    p.epilog = EXIT_CODES
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
     p.add_argument("script", help="the Python program to run")
     p.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the program")
     return p
@@ -113,7 +134,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         sys.path[0] = script_dir
     else:
         sys.path.insert(0, script_dir)
-    status = 0
+    failure = ""  # how the program failed ("" when it ended normally)
     try:
         with audit(fresh=True) as session:
             try:
@@ -122,21 +143,19 @@ def main(argv: Optional[List[str]] = None) -> int:
             except SystemExit as exc:
                 _join_threads()
                 code = exc.code
-                if code is None:
-                    status = 0
-                elif isinstance(code, int):
-                    status = code
-                else:
+                if isinstance(code, int) and code != 0:
+                    failure = f"exited with status {code}"
+                elif code is not None and not isinstance(code, int):
                     print(code, file=sys.stderr)
-                    status = 1
+                    failure = "exited with status 1 (sys.exit with a message)"
             except BaseException as exc:  # the program crashed: print as Python would
                 sys.stdout.flush()
                 tb = _user_traceback(exc, script)
                 traceback.print_exception(type(exc), exc, tb, file=sys.stderr)
-                status = 1
+                failure = f"raised {type(exc).__name__}" + (f": {_one_line(exc)}" if str(exc) else "")
     except ImportError as exc:
         print(f"python -m acl_lint.audit: {exc}", file=sys.stderr)
-        return 2
+        return USAGE
     finally:
         sys.argv = saved_argv
         if saved_path0 is not None and sys.path:
@@ -147,16 +166,49 @@ def main(argv: Optional[List[str]] = None) -> int:
     except (OSError, ValueError):
         pass
     text = session.report(fmt, color=color, findings=findings)
+    if failure:
+        text = _say_the_program_failed(text, fmt, failure, bool(findings))
     if args.output:
         with open(args.output, "w", encoding="utf-8") as fh:
             fh.write(text)
     else:
         sys.stderr.write(text)
         sys.stderr.flush()
-    if findings:
-        return 1
-    return status
+    if failure:
+        return PROGRAM_FAILED_WITH_FINDINGS if findings else PROGRAM_FAILED
+    return FINDINGS if findings else OK
 
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:300] if text else ""
+
+
+def _say_the_program_failed(text: str, fmt: str, failure: str, any_findings: bool) -> str:
+    """The report of a program that died: said first, and instead of "All checks passed!"."""
+    import json
+
+    what = f"the program {failure}"
+    if fmt == "json":
+        data = json.loads(text)
+        data["program"] = {"ended_normally": False, "failure": failure}
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "sarif":
+        data = json.loads(text)
+        inv = data["runs"][0]["invocations"][0]
+        inv["executionSuccessful"] = False
+        inv["toolExecutionNotifications"].append({"level": "error", "message": {"text": f"acl-lint audit: {what}; "
+                                                  "findings are those made up to that point"}})
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "github":
+        return f"::error title=acl-lint audit::{what}; findings are those made up to that point\n" + text
+    lines = text.rstrip("\n").split("\n")
+    if any_findings:
+        lines.insert(0, f"acl-lint audit: {what}; findings up to that point:")
+        lines[-1] = lines[-1].rstrip(".") + f", up to the point where {what}."
+    else:
+        lines[-1] = f"No findings up to the point where {what} (the rest did not run and was not audited)."
+    return "\n".join(lines) + "\n"
 
 if __name__ == "__main__":
     sys.exit(main())

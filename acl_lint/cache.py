@@ -54,18 +54,44 @@ KEEP_BUCKETS = 4  # run keys kept side by side (e.g. two configurations, a tool 
 #: top-level modules that do not change what the engine reports for a text (they run
 #: after the cache or not at all in a lint run); everything else is fingerprinted
 _NOT_ENGINE = frozenset({
-    "__main__.py", "audit.py", "baseline.py", "cli.py", "config.py", "discovery.py", "docs.py", "lint.py",
+    "__main__.py", "audit.py", "budget.py", "isolate.py", "baseline.py", "cli.py", "config.py", "discovery.py", "docs.py", "lint.py",
     "parallel.py", "progress.py", "pytest_plugin.py", "ruledoc.py", "suppress.py",
 })
 
 _WORD = re.compile(r"[^\W\d]\w*")
 _BUCKET = re.compile(r"^[0-9a-f]{24}$")
+_ENTRY = re.compile(r"^(?:[0-9a-f]{24}\.json|\.tmp-.*\.part)$")
+MARKER = "ACL_LINT_BUCKET"  # in every bucket acl-lint creates: only those are ever pruned
 _ENTRY_FIELDS = ("v", "path", "hash", "deps", "project", "relevant", "findings")
 
 
 def default_dir(root: str) -> str:
-    """``.acl_lint_cache`` in the project root (the config file's folder, else the current folder)."""
+    """``.acl_lint_cache`` in the project root (see :func:`project_root`)."""
     return os.path.join(root, CACHE_DIRNAME)
+
+
+def project_root(paths: Sequence[str], config_file: Optional[str] = None) -> str:
+    """Where the cache of a run goes: the config file's folder; else the nearest folder at or
+    above the linted paths holding a ``pyproject.toml`` or ``.git``; else the deepest folder
+    holding all the paths (never just the current folder: ``acl-lint ~/proj`` run from
+    elsewhere keeps its cache in ``~/proj``)."""
+    if config_file:
+        return os.path.dirname(os.path.abspath(config_file))
+    absolute = [os.path.abspath(p) for p in (paths or ["."])]
+    try:
+        start = os.path.commonpath(absolute)
+    except ValueError:  # different drives
+        return os.getcwd()
+    if not os.path.isdir(start):
+        start = os.path.dirname(start)
+    current = start
+    while True:
+        if any(os.path.exists(os.path.join(current, marker)) for marker in ("pyproject.toml", ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return start
+        current = parent
 
 
 def content_hash(text: str) -> str:
@@ -138,7 +164,8 @@ def _libcst_stamp() -> str:
 
 def run_key(options: Mapping[str, Any]) -> str:
     """The bucket for one (tool, rules, engine options) combination."""
-    opts = {k: v for k, v in options.items() if k != "progress" and not callable(v)}
+    # the time limit changes results only when it is hit, and those are never cached
+    opts = {k: v for k, v in options.items() if k not in ("progress", "file-time-limit") and not callable(v)}
     basis = tool_fingerprint() + json.dumps(opts, sort_keys=True, default=repr)
     return hashlib.blake2b(basis.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
@@ -205,6 +232,7 @@ class Cache:
         self.stats: Dict[str, int] = {"hits": 0, "misses": 0, "written": 0, "invalid": 0, "write_errors": 0}
         self._ready = False
         self._disabled = False
+        self._refused = self._refuses()
 
     @classmethod
     def open(cls, directory: str, options: Mapping[str, Any]) -> "Cache":
@@ -218,6 +246,8 @@ class Cache:
         return os.path.join(self.bucket, name + ".json")
 
     def _read(self, path: str) -> Optional[Dict[str, Any]]:
+        if self._refused:
+            return None
         try:
             with open(self._entry_path(path), "rb") as fh:
                 data = json.loads(fh.read())
@@ -326,11 +356,22 @@ class Cache:
 
     # ---- writing
 
+    def _refuses(self) -> bool:
+        """A cache folder (or bucket) that is a symbolic link is never used: a repository could ship
+        ``.acl_lint_cache`` pointing anywhere, and acl-lint would write (and prune) there."""
+        return os.path.islink(self.directory) or os.path.islink(self.bucket)
+
     def _prepare(self) -> bool:
         if self._ready or self._disabled:
             return self._ready
+        if self._refused:
+            self._disabled = True
+            return False
         try:
             os.makedirs(self.bucket, exist_ok=True)
+            marker = os.path.join(self.bucket, MARKER)
+            if not os.path.exists(marker):
+                _atomic_write(marker, b"created by acl-lint: this folder and its entries may be pruned\n")
             for name, content in ((".gitignore", "# created by acl-lint\n*\n"),
                                   ("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n"
                                                    "# This file is a cache directory tag created by acl-lint.\n")):
@@ -345,20 +386,20 @@ class Cache:
         return self._ready
 
     def _prune(self) -> None:
-        """Keep the most recently used buckets only."""
+        """Keep the most recently used buckets only. A bucket is removed only if acl-lint made it
+        (it holds the marker file), and only the files acl-lint writes are deleted from it."""
         try:
             os.utime(self.bucket)
             buckets = []
             for name in os.listdir(self.directory):
                 full = os.path.join(self.directory, name)
-                if _BUCKET.match(name) and name != self.key and os.path.isdir(full):
+                if (_BUCKET.match(name) and name != self.key and not os.path.islink(full) and os.path.isdir(full)
+                        and os.path.isfile(os.path.join(full, MARKER))):
                     buckets.append((os.stat(full).st_mtime, full))
             buckets.sort(reverse=True)
             if len(buckets) >= KEEP_BUCKETS:
-                import shutil
-
                 for _, full in buckets[KEEP_BUCKETS - 1:]:
-                    shutil.rmtree(full, ignore_errors=True)
+                    _remove_bucket(full)
         except OSError:
             pass
 
@@ -384,7 +425,23 @@ class Cache:
         return (f"cache {self.directory}: {s['hits']} hit{'s' if s['hits'] != 1 else ''}, "
                 f"{s['misses']} miss{'es' if s['misses'] != 1 else ''}, {s['written']} written"
                 + (f", {s['invalid']} invalid" if s["invalid"] else "")
-                + (", not writable" if s["write_errors"] else ""))
+                + (", not writable" if s["write_errors"] else "")
+                + (", not used: it is a symbolic link" if self._refused else ""))
+
+
+def _remove_bucket(folder: str) -> None:
+    """Delete the entries, temporary files and marker acl-lint wrote; the folder if nothing else is left."""
+    for name in os.listdir(folder):
+        full = os.path.join(folder, name)
+        if (_ENTRY.match(name) or name == MARKER) and not os.path.islink(full) and os.path.isfile(full):
+            try:
+                os.unlink(full)
+            except OSError:
+                pass
+    try:
+        os.rmdir(folder)
+    except OSError:
+        pass  # something acl-lint did not write is in it: leave it
 
 
 def _atomic_write(target: str, data: bytes) -> None:

@@ -203,6 +203,8 @@ def _check(argv: Sequence[str]) -> int:
         return _fail(str(exc))
     if args.respect_gitignore is not None:
         settings.respect_gitignore = args.respect_gitignore
+    if not settings.enabled:  # select = [] (as in Ruff): allowed, but never a silent "All checks passed!"
+        sys.stderr.write("acl-lint: warning: no rule is enabled (an empty `select`), so nothing is checked\n")
     if args.show_settings:
         _emit(settings.describe(), args.output)
         return 0
@@ -221,9 +223,9 @@ def _check(argv: Sequence[str]) -> int:
     jobs = args.jobs or max(1, os.cpu_count() or 1)  # acl_lint.parallel.default_jobs, without importing it
     cache_dir = None
     if not args.no_cache and not stdin:
-        from .cache import default_dir
+        from .cache import default_dir, project_root
 
-        cache_dir = args.cache_dir or default_dir(settings.root)
+        cache_dir = args.cache_dir or default_dir(project_root(paths, settings.config_file))
     stats: dict = {}
     started = time.perf_counter()
     run = _Run(settings, baseline, cache_dir, jobs)
@@ -464,7 +466,7 @@ def _split_target(target: str):
 
 def _graph(argv: Sequence[str]) -> int:
     from .report.graph import function_names, render_graph
-    from .sources import SourceError, read_source
+    from .sources import SourceError, parse_guard, read_source
     from .static import engine
 
     args = _graph_parser().parse_args(argv)
@@ -475,8 +477,13 @@ def _graph(argv: Sequence[str]) -> int:
         text = read_source(path)
     except SourceError as exc:
         return _fail(f"{path}: {exc.reason}")
+    bad = parse_guard(path, text)
+    if bad is not None:
+        return _fail(f"{path}:{bad.line}:{bad.column}: {bad.message}")
     try:
         graph = engine.resource_graph(path, text, function)
+    except ValueError as exc:  # the file does not parse (its ACL001 message)
+        return _fail(f"{path}: cannot draw a graph: {exc}")
     except KeyError:
         names = function_names(text)
         known = ", ".join(names) if names else "(none)"

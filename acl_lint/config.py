@@ -8,7 +8,10 @@ folder when there is no config file).
 
 Rule selection is layered like ruff: the config layer, then the command-line
 layer. In each layer ``select`` (when given) replaces the set so far,
-``extend-select`` adds, ``ignore`` removes.
+``extend-select`` adds, ``ignore`` removes. As in Ruff, ``select = []`` (or
+``--select ""``) selects nothing, so only ``extend-select`` codes run (the
+command line warns when no rule is left); an empty code (``select = [""]``)
+is a configuration error.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
+from .budget import DEFAULT_TIME_LIMIT
 from .discovery import DEFAULT_EXCLUDE, matches
 from .findings import registry, select_codes
 from .ruledata import load_toml
@@ -38,6 +42,7 @@ RULE_OPTIONS: Dict[str, Tuple[str, Any]] = {
     "report-constructor-raise": ("bool", False),
     "buffer-free-order": ("bool", True),
     "max-file-size": ("size", DEFAULT_MAX_FILE_SIZE),
+    "file-time-limit": ("seconds", DEFAULT_TIME_LIMIT),
 }
 
 SELECTION_KEYS = ("select", "ignore", "extend-select")
@@ -197,6 +202,9 @@ def _codes(value: Any, where: str, key: str) -> List[str]:
     out = []
     for code in value:
         code = code.strip()
+        if not code:
+            raise ConfigError(f"{where}: '{key}': an empty rule code; give codes or prefixes such as \"ACL1\" "
+                              "(an empty list selects nothing)")
         try:
             select_codes([code])
         except ValueError:
@@ -218,6 +226,10 @@ def _check_option(kind: str, value: Any, where: str, key: str) -> Any:
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise ConfigError(f"{where}: '{key}' must be a list of names, got {value!r}")
         return list(value)
+    if kind == "seconds":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1e6:
+            raise ConfigError(f"{where}: '{key}' must be a number of seconds (0: no limit), got {value!r}")
+        return value
     if kind == "size":
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             raise ConfigError(f"{where}: '{key}' must be a positive number of bytes, got {value!r}")
@@ -275,7 +287,9 @@ def apply_table(settings: Settings, table: Mapping[str, Any], where: str) -> Non
 
 
 def _layer(base: frozenset, select: Optional[Sequence[str]], extend: Sequence[str], ignore: Sequence[str]) -> frozenset:
-    current = select_codes(select) if select else base
+    """One layer of selection. ``select`` None: keep ``base``; a list, even empty, replaces it
+    (as in Ruff, ``select = []`` selects nothing; ``extend-select`` can add to that)."""
+    current = select_codes(select) if select is not None else base
     return frozenset((set(current) | set(select_codes(extend))) - set(select_codes(ignore)))
 
 
@@ -283,7 +297,9 @@ def parse_code_list(text: Optional[str], option: str) -> Optional[List[str]]:
     """A comma-separated ``--select`` value, validated; None when not given."""
     if text is None:
         return None
-    codes = [c.strip() for c in text.split(",") if c.strip()]
+    codes = [c.strip() for c in text.split(",")]
+    if codes == [""]:
+        codes = []  # --select "": nothing
     try:
         return _codes(codes, "command line", option)
     except ConfigError as exc:
@@ -305,12 +321,12 @@ def load_settings(
         settings.config_file = path
         settings.root = os.path.dirname(os.path.abspath(path))
         apply_table(settings, read_config_table(path), path)
-    if select or extend_select or ignore:
+    if select is not None or extend_select or ignore:
         try:
             settings.enabled = _layer(settings.enabled, select, extend_select or (), ignore or ())
         except ValueError as exc:
             raise ConfigError(f"command line: {exc}") from None
-        if select:
+        if select is not None:
             settings.select = list(select)
         settings.extend_select = settings.extend_select + list(extend_select or ())
         settings.ignore = settings.ignore + list(ignore or ())

@@ -245,9 +245,10 @@ def context_mismatch(s: Subject, api: str, created_under: str, runs_under: str) 
     return Diagnostic("ACL401", f"{s.text} was created under {created} but {api} runs under {runs}", (s.acquired,))
 
 
-def no_current_context(api: str) -> Diagnostic:
-    """ACL402 (runtime)."""
-    return Diagnostic("ACL402", f"{api} needs a current context, but this thread has none: call "
+def no_current_context(api: str, thread: str = "") -> Diagnostic:
+    """ACL402 (runtime), naming the thread when it is known."""
+    which = f"this thread ({thread})" if thread else "this thread"
+    return Diagnostic("ACL402", f"{api} needs a current context, but {which} has none: call "
                                 f"acl.rt.set_device or acl.rt.create_context / acl.rt.set_context on this "
                                 f"thread first")
 

@@ -9,6 +9,9 @@
   how pre-commit passes extension-less scripts), unless a user ``exclude`` /
   ``extend-exclude`` pattern matches it. The built-in skips do not apply to
   explicit paths.
+- Only regular files are read: a named pipe, socket or device found while
+  walking is skipped, one named explicitly is reported (ACL001), as is a
+  broken symbolic link.
 - A directory whose name ends in ``.py`` is reported (ACL001 "is a
   directory") when named explicitly, and walked like any directory when found.
 - Display paths keep the form given: ``src`` gives ``src/pkg/a.py``, ``.``
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 import re
 from typing import Iterable, List, Optional, Sequence, Tuple
 
@@ -155,11 +159,22 @@ def _walk(top: str, patterns: Sequence[str], root: Optional[str]) -> Iterable[st
             if not name.endswith(PYTHON_SUFFIXES):
                 continue
             full = os.path.join(dirpath, name)
-            if matches(patterns, full, root, parents=False):
+            if matches(patterns, full, root, parents=False) or not _readable_kind(full):
                 continue
             found.append(tuple(os.path.relpath(full, top).split(os.sep)))
     for parts in sorted(found):
         yield os.path.join(*parts)
+
+
+def _readable_kind(path: str) -> bool:
+    """A regular file, or a symbolic link to one or to nothing (the reader reports a broken link).
+    A named pipe, socket or device found while walking is skipped: reading one can block forever."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return os.path.islink(path)
+    except OSError:
+        return True  # the reader says what is wrong (permission, a link loop)
 
 
 def module_name(path: str) -> str:

@@ -12,13 +12,15 @@ from .ruledata import RuleDataError, load_toml, rules_dir
 
 DOC_SECTIONS = ("What it does", "Why is this bad", "Example", "Use instead")
 OPTIONAL_DOC_SECTIONS = ("Known limits", "Options")
+#: "info": a note that part of the code was not checked (ACL003), neither an error nor a warning
+SEVERITIES = ("error", "warning", "info")
 
 
 @dataclass(frozen=True)
 class Rule:
     code: str
     name: str
-    severity: str  # "error" | "warning"
+    severity: str  # "error" | "warning" | "info"
     summary: str
     engines: Tuple[str, ...]
     engine_note: str = ""
@@ -53,7 +55,7 @@ def registry() -> Dict[str, Rule]:
             raise RuleDataError(f"{path}: rule entry #{i + 1} lacks key {exc}") from None
         if not re.fullmatch(r"ACL\d{3}", rule.code):
             raise RuleDataError(f"{path}: rule entry #{i + 1}: bad code {rule.code!r}")
-        if rule.severity not in ("error", "warning"):
+        if rule.severity not in SEVERITIES:
             raise RuleDataError(f"{path}: rule {rule.code}: bad severity {rule.severity!r}")
         rules[rule.code] = rule
     return dict(sorted(rules.items()))

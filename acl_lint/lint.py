@@ -27,10 +27,12 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
+from .budget import stop as budget_stop
+from .budget import CutShort, Incomplete, incomplete, incomplete_finding
 from .config import Settings
 from .discovery import discover
 from .findings import FileError, Finding, RunResult, registry
-from .sources import SourceError, parse_error_finding, read_source, mentions_acl
+from .sources import SourceError, mentions_acl, open_regular, parse_error_finding, parse_guard, read_source
 from .suppress import apply_suppressions
 
 Progress = Callable[[int, int], None]
@@ -54,6 +56,13 @@ def _with_fixes(findings: Sequence[Finding], files: Sequence[Tuple[str, str]]) -
     from .fixes import attach_fixes
 
     return attach_fixes(findings, dict(files))
+
+
+def _failure(path: str, exc: BaseException) -> FileError:
+    """The error for a file whose analysis failed as a whole: cut short (ACL003) or a crash."""
+    if isinstance(exc, (CutShort, RecursionError)):
+        return incomplete(path, "<module>", exc)
+    return FileError(path, _internal(exc))
 
 
 def _analyze(files: List[Tuple[str, str]], options: Dict) -> Tuple[List[Finding], List[FileError]]:
@@ -121,9 +130,9 @@ def _analyze_batch(
     try:
         findings, errors = engine.analyze_files(files, options, project_files=project, read=read, deps_out=deps)
         return _with_fixes(findings, files), list(errors), deps
-    except Exception as exc:  # noqa: BLE001 - isolate the file that crashed
+    except (Exception, CutShort) as exc:  # noqa: BLE001 - isolate the file that crashed
         if len(files) == 1:
-            return [], [FileError(files[0][0], _internal(exc))], {}
+            return [], [_failure(files[0][0], exc)], {}
     findings, errors, deps = [], [], {}
     for item in files:
         try:
@@ -132,8 +141,8 @@ def _analyze_batch(
             findings.extend(_with_fixes(f, [item]))
             errors.extend(e)
             deps.update(one)
-        except Exception as exc:  # noqa: BLE001
-            errors.append(FileError(item[0], _internal(exc)))
+        except (Exception, CutShort) as exc:  # noqa: BLE001
+            errors.append(_failure(item[0], exc))
     return findings, errors, deps
 
 
@@ -222,6 +231,94 @@ class _LazyHashes(Mapping):
         return len(self._texts)
 
 
+def _isolate_bytes() -> Optional[int]:
+    from . import isolate
+
+    return isolate.ISOLATE_BYTES if isolate.available() else None
+
+
+def _guard(files: List[Tuple[str, str]], below: Optional[int] = None
+           ) -> Tuple[List[Tuple[str, str]], List[Finding]]:
+    """Split off the files libcst must not see (nested beyond CPython's limits: it would crash
+    the process); their ACL001 findings. Files of ``below`` bytes and more are kept unchecked."""
+    keep, rejected = [], []
+    for path, text in files:
+        f = parse_guard(path, text) if below is None or len(text) < below else None
+        if f is None:
+            keep.append((path, text))
+        else:
+            rejected.append(f)
+    return keep, rejected
+
+
+def guarded_reader(texts: Mapping[str, str]) -> Callable[[str], Optional[str]]:
+    """``texts.get`` for the project files calls resolve into, withholding a text that fails
+    :func:`parse_guard` (checked when first asked for: most are never loaded)."""
+    verdict: Dict[str, bool] = {}
+
+    def read(path: str) -> Optional[str]:
+        text = texts.get(path)
+        if text is None:
+            return None
+        ok = verdict.get(path)
+        if ok is None:
+            ok = verdict[path] = parse_guard(path, text) is None
+        return text if ok else None
+
+    return read
+
+
+def _guarded_batch(files: Sequence[Tuple[str, str]], options: Dict, project: Sequence[str],
+                   read: Callable[[str], Optional[str]]) -> Tuple[List[Finding], List[FileError], Dict[str, Set[str]]]:
+    """:func:`_analyze_batch` after the parse guard (for a big file, in its own process: the guard's
+    syntax tree of a 2 MB file takes hundreds of MB, better not in the parent)."""
+    files, rejected = _guard(list(files))
+    findings, errors, deps = _analyze_batch(files, options, project, read) if files else ([], [], {})
+    return rejected + findings, errors, deps
+
+
+def _analyse_todo(todo: List[Tuple[str, str]], options: Dict[str, Any], project: List[str],
+                  by_path: Dict[str, str], progress: Optional[Progress], total: int, jobs: int,
+                  stats: Dict[str, Any]) -> Tuple[List[Finding], List[FileError], Dict[str, Set[str]]]:
+    """Analyse the files: in a pool or in-process; a file too big to bound in-process (its parse
+    cannot be interrupted) in a child process that is stopped at the time limit."""
+    from . import isolate, parallel
+
+    big = [item for item in todo if len(item[1]) >= isolate.ISOLATE_BYTES] if isolate.available() else []
+    if big:
+        todo = [item for item in todo if len(item[1]) < isolate.ISOLATE_BYTES]
+    findings: List[Finding] = []
+    errors: List[FileError] = []
+    deps: Dict[str, Set[str]] = {}
+    if parallel.worth_a_pool(todo, jobs):
+        from .static import engine  # noqa: F401 - imported once, before forking
+
+        stats["workers"] = min(jobs, len(parallel.plan_chunks(todo, jobs)))
+        findings, errors, deps = parallel.analyse_in_pool(
+            todo, options, project, by_path, _analyze_batch, jobs,
+            progress=(lambda done, _n: progress(total - len(todo) - len(big) + done, total)) if progress else None,
+            fork_lock=getattr(progress, "_lock", None), gc_threshold=GC_THRESHOLD,
+        )
+    elif todo:
+        opts = dict(options)
+        if progress is not None:
+            opts["progress"] = progress
+        with _gc_for_analysis():
+            try:
+                findings, errors, deps = _analyze_batch(todo, opts, project, guarded_reader(by_path))
+            finally:
+                budget_stop()
+    plain = {k: v for k, v in options.items() if not callable(v)}
+    for item in big:
+        from .static import engine  # noqa: F401,F811 - imported once, before forking
+
+        f, e, d = parallel.analyse_isolated([item], plain, project, by_path, _guarded_batch)
+        findings += f
+        errors += e
+        deps.update(d)
+    return findings, errors, deps
+
+
 def _run_engine(
     texts: List[Tuple[str, str]],
     options: Dict[str, Any],
@@ -262,33 +359,34 @@ def _run_engine(
         stats["t_cache"] = time.perf_counter() - t0
         if progress is not None:
             progress(total - len(todo), total)
+    todo, rejected = _guard(todo, below=_isolate_bytes())  # big files: guarded in their own process
+    cached += rejected
     if not todo:
         return cached, []
     t0 = time.perf_counter()
     stats["analysed"] = len(todo)
-    from . import parallel
-
-    if parallel.worth_a_pool(todo, jobs):
-        from .static import engine  # noqa: F401 - imported once, before forking
-
-        stats["workers"] = min(jobs, len(parallel.plan_chunks(todo, jobs)))
-        findings, errors, deps = parallel.analyse_in_pool(
-            todo, options, project, by_path, _analyze_batch, jobs,
-            progress=(lambda done, _n: progress(total - len(todo) + done, total)) if progress else None,
-            fork_lock=getattr(progress, "_lock", None), gc_threshold=GC_THRESHOLD,
-        )
-    else:
-        opts = dict(options)
-        if progress is not None:
-            opts["progress"] = progress
-        with _gc_for_analysis():
-            findings, errors, deps = _analyze_batch(todo, opts, project, by_path.get)
+    findings, errors, deps = _analyse_todo(todo, options, project, by_path, progress, total, jobs, stats)
+    findings, errors = _deterministic_cuts(findings, errors, dict(todo))
     stats["t_analyse"] = time.perf_counter() - t0
     if cache is not None and hashes is not None:
         t0 = time.perf_counter()
         cache.store([p for p, _ in todo], findings, errors, deps, hashes, by_path)
         stats["t_cache"] = stats.get("t_cache", 0.0) + time.perf_counter() - t0
     return cached + findings, errors
+
+
+def _deterministic_cuts(findings: List[Finding], errors: List[FileError], texts: Dict[str, str]):
+    """A cut at Python's recursion limit happens again on the same text: its ACL003 is a finding
+    like any other (cached with the file). A time-limit cut depends on the machine: it stays an
+    error, so that the file is analysed again next time."""
+    kept = []
+    findings = list(findings)
+    for e in errors:
+        if isinstance(e, Incomplete) and e.reason == "recursion":
+            findings.append(incomplete_finding(e, texts.get(e.path)))
+        else:
+            kept.append(e)
+    return findings, kept
 
 
 def lint_sources(
@@ -315,7 +413,11 @@ def lint_sources(
     result.sources = dict(texts)
     options = settings.engine_options()
     raw, errors = _run_engine(texts, options, progress, cache_dir, jobs, stats) if texts else ([], [])
-    result.errors.extend(errors)
+    for e in errors:  # an analysis cut short is a finding (ACL003), never a silent clean
+        if isinstance(e, Incomplete):
+            raw.append(incomplete_finding(e, result.sources.get(e.path)))
+        else:
+            result.errors.append(e)
     known = registry()
     by_path: Dict[str, List[Finding]] = {}
     seen = set()
@@ -371,11 +473,11 @@ def _read(path: str, max_size: int) -> str:
     no NUL, within max-file-size) is read with one open and decoded directly.
     Anything else (or any error) goes to read_source, which words the ACL001."""
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:
             if max_size and os.fstat(fh.fileno()).st_size > max_size:
                 return read_source(path, max_size)
             data = fh.read()
-    except OSError:
+    except (OSError, SourceError):
         return read_source(path, max_size)
     first = data.find(b"\n")
     second = data.find(b"\n", first + 1) if first >= 0 else -1

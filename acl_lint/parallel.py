@@ -135,7 +135,12 @@ def _init_worker(state: Dict[str, Any]) -> None:  # spawn only
 
 
 def _read(path: str) -> Optional[str]:
-    return _STATE["texts"].get(path)
+    read = _STATE.get("read")
+    if read is None:
+        from .lint import guarded_reader
+
+        read = _STATE["read"] = guarded_reader(_STATE["texts"])
+    return read(path)
 
 
 def _work(indices: List[int]) -> Batch:
@@ -168,6 +173,37 @@ def _context():
     if "fork" in methods and sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
+
+
+def analyse_isolated(files: Sequence[Tuple[str, str]], options: Mapping[str, Any], project: Sequence[str],
+                     texts: Mapping[str, str], analyse: Analyse) -> Batch:
+    """``analyse`` in a child process; when the child dies, file by file, so that only the
+    file that kills it is lost (reported as an internal error naming how it died), or that
+    runs out of time (ACL003)."""
+    from . import isolate
+    from .budget import incomplete_whole_file, time_limit
+    from .lint import guarded_reader
+
+    limit = time_limit(options)
+    timeout = limit * len(files) if limit else None  # the parse included
+    status, value = isolate.run(analyse, (list(files), dict(options), list(project), guarded_reader(texts)), timeout)
+    if status == "ok":
+        return value
+    if len(files) > 1:
+        findings: List[Finding] = []
+        errors: List[FileError] = []
+        deps: Dict[str, Set[str]] = {}
+        for item in files:
+            f, e, d = analyse_isolated([item], options, project, texts, analyse)
+            findings += f
+            errors += e
+            deps.update(d)
+        return findings, errors, deps
+    path = files[0][0]
+    if status == "timeout":
+        return [], [incomplete_whole_file(path, limit)], {}
+    why = f"the analysis process {value}" if status == "crash" else str(value)
+    return [], [FileError(path, f"internal error: {why} while analysing this file; it was not checked")], {}
 
 
 def analyse_in_pool(
@@ -221,9 +257,8 @@ def analyse_in_pool(
                     done_files += len(chunks[k])
                     if progress is not None:
                         progress(done_files, total)
-        for k in failed:
-            chunk = [files[i] for i in chunks[k]]
-            results[k] = analyse(chunk, dict(opts), list(project), lambda p: texts.get(p))
+        for k in failed:  # a worker died: redo its chunk (and the ones lost with it) in isolation
+            results[k] = analyse_isolated([files[i] for i in chunks[k]], opts, project, texts, analyse)
     finally:
         _STATE.clear()
     findings: List[Finding] = []

@@ -43,12 +43,27 @@ def rules_dir() -> Path:
 
 
 def load_toml(path: Path, error=None, what: str = "rule file") -> Dict[str, Any]:
-    """Parse a TOML file; an unreadable or malformed one raises ``error`` (RuleDataError) naming it."""
+    """Parse a TOML file; an unreadable or malformed one raises ``error`` (RuleDataError) naming
+    it: not a regular file (a FIFO would block), not UTF-8, not TOML, or nested too deeply."""
+    from .sources import SourceError, open_regular
+
     error = error or RuleDataError
     try:
-        with open(path, "rb") as fh:
-            return _toml.load(fh)
+        with open_regular(str(path)) as fh:
+            data = fh.read()
+    except SourceError as exc:
+        raise error(f"{path}: {exc.reason}") from None
     except OSError as exc:
         raise error(f"{path}: cannot read{' ' + what if what else ''}: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise error(f"{path}: not valid TOML: not UTF-8 (byte 0x{data[exc.start]:02x} at line {line}); "
+                    "TOML files are UTF-8") from None
+    try:
+        return _toml.loads(text)
     except TOMLDecodeError as exc:
         raise error(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise error(f"{path}: cannot read it: arrays or tables nested too deeply") from None

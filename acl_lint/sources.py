@@ -8,9 +8,11 @@ nothing here raises for a bad file.
 from __future__ import annotations
 
 import ast
+import errno
 import io
 import os
 import re
+import stat
 import tokenize
 from typing import List, Optional, Tuple
 
@@ -94,28 +96,59 @@ def _pretty_encoding(encoding: str) -> str:
     return "UTF-8" if encoding in ("utf-8", "utf-8-sig") else encoding
 
 
+_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a directory"))
+
+
+def not_regular(mode: int) -> Optional[str]:
+    """What a non-regular file is ("a named pipe (FIFO)"), or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((what for test, what in _KINDS if test(mode)), "not a regular file")
+
+
+def open_regular(path: str):
+    """Open a file for reading in binary mode, refusing anything but a regular file without
+    blocking on it (opening a FIFO for reading waits for a writer forever). Raises SourceError
+    for a non-regular file and OSError as open() does."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        what = not_regular(os.fstat(fd).st_mode)
+        if what is not None:
+            raise SourceError(f"is {what}, not a regular file: not read")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def read_source(path: str, max_size: int = DEFAULT_MAX_FILE_SIZE) -> str:
     """Read and decode one file; raise SourceError with a one-line reason."""
     try:
         if os.path.isdir(path):
             raise SourceError("is a directory, not a Python file")
-        size = os.stat(path).st_size
-        if max_size and size > max_size:
-            raise SourceError(
-                f"file is {_size(size)}, larger than max-file-size ({_size(max_size)}); "
-                "raise max-file-size in [tool.acl-lint] or exclude the file"
-            )
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if max_size and size > max_size:
+                raise SourceError(
+                    f"file is {_size(size)}, larger than max-file-size ({_size(max_size)}); "
+                    "raise max-file-size in [tool.acl-lint] or exclude the file"
+                )
             data = fh.read(max_size + 1 if max_size else -1)
     except SourceError:
         raise
     except FileNotFoundError:
+        if os.path.islink(path):
+            raise SourceError(f"broken symbolic link: its target {os.readlink(path)!r} does not exist") from None
         raise SourceError("file vanished before it could be read (no such file)") from None
     except IsADirectoryError:
         raise SourceError("is a directory, not a Python file") from None
     except PermissionError:
         raise SourceError("cannot read: permission denied") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise SourceError("symbolic link loop: the link points (through others) back at itself") from None
         raise SourceError(f"cannot read: {exc.strerror or exc}") from None
     if max_size and len(data) > max_size:  # grew while we looked
         raise SourceError(f"file is larger than max-file-size ({_size(max_size)})")
@@ -167,6 +200,38 @@ def syntax_error_finding(path: str, text: str, line: int, column: int, message: 
         first = (message or "invalid syntax").strip().splitlines()[0] if (message or "").strip() else "invalid syntax"
         reason = hint or f"syntax error: {first}"
     return parse_error_finding(path, reason, line, column)
+
+
+#: CPython's own messages for input nested beyond its limits (200 brackets, 100 indentation levels,
+#: its parser stack): libcst's native parser has no such guard and overflows its stack on them
+_TOO_NESTED = ("too many nested parentheses", "too many levels of indentation", "too complex",
+               "too many statically nested blocks")
+
+
+def parse_guard(path: str, text: str) -> Optional[Finding]:
+    """ACL001 for a text CPython's own parser rejects, before libcst sees it; None when it parses.
+
+    libcst's native parser crashes the whole process (a stack overflow, not an exception) on
+    input nested deeper than CPython accepts: 1,300 nested parentheses, a chain of 20,000
+    unary operators. CPython rejects such input cleanly, and Python could not run the file
+    either, so nothing is lost by not handing it to libcst. Other syntax errors are left to
+    libcst (it may accept grammar newer than the running Python's)."""
+    try:
+        compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        return None
+    except SyntaxError as exc:
+        msg = exc.msg or "invalid syntax"
+        line, col = exc.lineno or 1, exc.offset or 1
+        if any(m in msg for m in _TOO_NESTED):
+            return parse_error_finding(path, f"nested too deeply to analyse: {msg} (Python's own parser rejects "
+                                             "it too, so the file cannot run)", line, col)
+        return None
+    except (RecursionError, MemoryError) as exc:
+        return parse_error_finding(path, f"nested too deeply to analyse: Python's own parser stops with "
+                                         f"{type(exc).__name__} (an expression or statement nested or chained "
+                                         "thousands of levels deep), so the file cannot run")
+    except ValueError:  # pragma: no cover - NUL bytes are rejected when reading
+        return None
 
 
 # --- Python 2 detection ---------------------------------------------------

@@ -143,9 +143,10 @@ if __name__ == "__main__":
     main()
 """)
     proc = run(tmp_path, "--sim", "prog.py")
-    assert proc.returncode == 1
+    assert proc.returncode == 4  # the program failed, and there are findings
     err = proc.stderr
     assert err.startswith("Traceback (most recent call last):\n")
+    assert "acl-lint audit: the program raised ValueError: the program failed; findings up to that point:" in err
     main_call = max(i for i, t in enumerate(prog.read_text().splitlines(), 1) if t.strip() == "main()")
     assert f'  File "prog.py", line {main_call}, in <module>\n    main()\n' in err
     assert f'  File "prog.py", line {line_of(prog, "raise ValueError")}, in main\n' in err
@@ -165,20 +166,43 @@ if __name__ == "__main__":
     main()
 """)
     proc = run(tmp_path, "--sim", "prog.py")
-    assert proc.returncode == 1
+    assert proc.returncode == 3  # the program failed; nothing found up to then
     assert "SimFault" in proc.stderr
+    assert "All checks passed" not in proc.stderr
+    assert "No findings up to the point where the program raised SimFault" in proc.stderr
     assert "acl_lint/runtime" not in proc.stderr and "acl_lint\\runtime" not in proc.stderr
 
 
-def test_system_exit_passes_through_when_clean(tmp_path):
+def test_a_non_zero_system_exit_is_a_failed_program_named_in_the_report(tmp_path):
     write(tmp_path, """
 import sys
 
 ctx = setup()
 teardown(ctx)
-sys.exit(3)
+sys.exit(5)
 """)
-    assert run(tmp_path, "--sim", "prog.py").returncode == 3
+    proc = run(tmp_path, "--sim", "prog.py")
+    assert proc.returncode == 3
+    assert proc.stderr.endswith("No findings up to the point where the program exited with status 5 "
+                                "(the rest did not run and was not audited).\n")
+
+
+def test_a_program_that_dies_at_import_is_never_all_checks_passed(tmp_path):
+    write(tmp_path, "import a_module_that_does_not_exist\n")
+    proc = run(tmp_path, "--sim", "prog.py")
+    assert proc.returncode == 3  # was: "All checks passed!", exit 1 like any finding
+    assert "ModuleNotFoundError: No module named 'a_module_that_does_not_exist'" in proc.stderr
+    assert "All checks passed" not in proc.stderr
+    assert run(tmp_path, "--sim", "--format", "json", "--output", "r.json", "prog.py").returncode == 3
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert data["program"] == {"ended_normally": False,
+                               "failure": "raised ModuleNotFoundError: No module named "
+                                          "'a_module_that_does_not_exist'"}
+
+
+def test_exit_codes_are_documented_in_help():
+    proc = subprocess.run([sys.executable, "-m", "acl_lint.audit", "--help"], capture_output=True, text=True)
+    assert "exit codes:" in proc.stdout and "4  the program failed, and there are findings" in proc.stdout
 
 
 def test_findings_win_over_the_programs_exit_code(tmp_path):

@@ -135,9 +135,18 @@ def test_unreadable_file(tmp_path, monkeypatch):
 
         (tmp_path / "good.py").write_text("import acl\n\n\ndef f():\n    p, ret = acl.rt.malloc(8, 0)\n"
                                          "    if ret != 0:\n        return\n    acl.rt.free(p)\n")
+        real_os_open = os.open
+
+        def guarded_os_open(file, *args, **kwargs):  # the readers open with os.open (never blocking on a FIFO)
+            if str(file) == str(target):
+                raise PermissionError(13, "Permission denied", str(file))
+            return real_os_open(file, *args, **kwargs)
+
         monkeypatch.setattr(builtins, "open", guarded_open)
+        monkeypatch.setattr(os, "open", guarded_os_open)
         result = lint.lint_paths([str(tmp_path)])
         monkeypatch.setattr(builtins, "open", real_open)
+        monkeypatch.setattr(os, "open", real_os_open)
         by_path = {f.path.replace("\\", "/").rsplit("/", 1)[-1]: f for f in result.findings}
         assert by_path["secret.py"].code == "ACL001"
         assert by_path["secret.py"].message == "cannot read: permission denied"

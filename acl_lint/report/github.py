@@ -21,7 +21,7 @@ def _command(level: str, props: dict, message: str) -> str:
 def render(result: RunResult) -> str:
     lines = []
     for f in result.sorted_findings():
-        level = "error" if f.effective_severity == "error" else "warning"
+        level = {"error": "error", "info": "notice"}.get(f.effective_severity, "warning")
         props = {
             "file": f.path.replace("\\", "/"),
             "line": f.line,

@@ -21,6 +21,7 @@ from ..findings import FileError, Finding, Related, Rule, RunResult, doc_section
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/acl-lint/acl-lint"
 FLOW_KINDS = ("acquire", "step", "exit", "call")
+_LEVEL = {"error": "error", "warning": "warning", "info": "note"}  # SARIF result levels
 
 _CATEGORY = {
     "0": "acl-lint",
@@ -90,7 +91,7 @@ def rule_descriptor(rule: Rule) -> dict:
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": what},
         "help": {"text": help_text, "markdown": help_markdown},
-        "defaultConfiguration": {"level": "error" if rule.severity == "error" else "warning"},
+        "defaultConfiguration": {"level": _LEVEL.get(rule.severity, "warning")},
         "properties": {"precision": precision, "tags": tags},
     }
 
@@ -138,7 +139,7 @@ def _result(finding: Finding, index: int) -> dict:
     out = {
         "ruleId": finding.code,
         "ruleIndex": index,
-        "level": "error" if finding.effective_severity == "error" else "warning",
+        "level": _LEVEL.get(finding.effective_severity, "warning"),
         "message": {"text": finding.message},
         "locations": [
             _physical(finding.path, _region(finding.line, finding.column, finding.end_line, finding.end_column))

@@ -25,7 +25,8 @@ def plural(n: int, word: str) -> str:
 
 
 def severity_style(finding: Finding) -> str:
-    return RED if finding.effective_severity == "error" else YELLOW
+    level = finding.effective_severity
+    return RED if level == "error" else YELLOW if level == "warning" else CYAN
 
 
 def location(finding: Finding, color: bool) -> str:
@@ -64,20 +65,22 @@ def fix_hint(result: RunResult, unsafe_fixes: bool = False) -> str:
 
 
 def summary(result: RunResult, color: bool, unsafe_fixes: bool = False) -> str:
+    """The last line. "All checks passed!" only when everything was checked: never with an
+    internal error, nor with code whose analysis was cut short (ACL003)."""
     files = plural(result.files_checked, "file")
+    trouble = f"; {plural(len(result.errors), 'internal error')} (above)" if result.errors else ""
+    if not result.findings and not result.errors:
+        return paint("All checks passed!", GREEN + BOLD, color) + f" ({files})"
     if not result.findings:
-        line = paint("All checks passed!", GREEN + BOLD, color) + f" ({files})"
-    else:
-        errors = sum(1 for f in result.findings if f.effective_severity == "error")
-        warnings = len(result.findings) - errors
-        line = (
-            f"Found {plural(len(result.findings), 'finding')} "
-            f"({plural(errors, 'error')}, {plural(warnings, 'warning')}) in {files}."
-        )
-        hint = fix_hint(result, unsafe_fixes)
-        if hint:
-            line += "\n" + hint
-    return line
+        return f"No findings in {files}, but not everything was checked{trouble}."
+    levels = [f.effective_severity for f in result.findings]
+    counts = [plural(levels.count("error"), "error"), plural(levels.count("warning"), "warning")]
+    unchecked = levels.count("info")
+    if unchecked:
+        counts.append(f"{unchecked} not checked")
+    line = f"Found {plural(len(result.findings), 'finding')} ({', '.join(counts)}) in {files}{trouble}."
+    hint = fix_hint(result, unsafe_fixes)
+    return line + "\n" + hint if hint else line
 
 
 def error_lines(errors: List[FileError], color: bool) -> List[str]:

@@ -42,10 +42,10 @@ from .. import diagnostics as dx
 from .. import protocol as _protocol
 from ..findings import FileError, Finding, Related, RunResult, registry
 from ..typestate import NULL, Machine, Res, Site, TState
-from .shim import RAISED, Shim, Spec, _internal_dirs
+from .shim import RAISED, Shim, Spec, _internal_dirs, thread_token
 
 _getframe = sys._getframe
-get_ident = threading.get_ident
+get_ident = thread_token  # never reused, unlike threading.get_ident()
 
 #: a thread whose context is not known (it existed before the audit started)
 UNKNOWN = "<unknown-context>"
@@ -55,11 +55,12 @@ LEAK_CODES = frozenset(code for code, rule in registry().items() if rule.leak)
 
 
 class _Thread:
-    __slots__ = ("cur", "ctx")
+    __slots__ = ("cur", "ctx", "name")
 
     def __init__(self, cur=None):
         self.cur = cur  # what is current: a context handle, ("default", device), UNKNOWN or None
         self.ctx = None  # the machine's view: the context resource id, or None (unknown / default)
+        self.name = ""  # threading's name of the thread, for messages
 
 
 class Session:
@@ -74,7 +75,8 @@ class Session:
         self.state = TState()
         self.lock = threading.RLock()
         self.handles: Dict[int, frozenset] = {}  # handle int -> resource ids
-        self.threads: Dict[int, _Thread] = {}
+        self.threads: Dict[int, _Thread] = {}  # by thread_token()
+        self._before: set = set()  # threads running when a non-fresh audit started
         self.devices: Dict[Any, int] = {}  # device id -> set_device count seen
         self.errors: List[FileError] = []
         self.stack_depth = max(1, stack_depth)
@@ -107,15 +109,22 @@ class Session:
         """Wrap ``module`` (an ``acl`` module object). ``fresh``: no thread has a context yet."""
         if fresh is None:
             fresh = _is_fresh_sim(module)
-        if not fresh:
-            for t in threading.enumerate():
-                if t.ident is not None:
-                    self.threads.setdefault(t.ident, _Thread(UNKNOWN))
+        if not fresh:  # threads that already run may have a context we never saw set
+            self._before = set(threading.enumerate())
         self._internal = _internal_dirs(module)
         self._skip.clear()
         self.shim.install(module)
         self.active = True
         return self
+
+    def thread(self, token: int) -> "_Thread":
+        """The state of the calling thread (``token``: its :func:`thread_token`), made on its first call."""
+        th = self.threads.get(token)
+        if th is None:
+            current = threading.current_thread()
+            th = self.threads[token] = _Thread(UNKNOWN if current in self._before else None)
+            th.name = current.name
+        return th
 
     def attach(self, module=None) -> bool:
         """Also wrap ``module`` (default: the current ``sys.modules['acl']``) if not wrapped yet."""
@@ -367,14 +376,12 @@ class Session:
                 site = entry[1] if entry is not None and entry[0] is f.f_code else session._site(f)
             else:
                 site = session._site(None)
-            th = tget(tid)
-            if th is None:
-                th = threads[tid] = _Thread(None)
+            th = tget(tid) or session.thread(tid)
             st.ctx = th.ctx
             if graveyard:
                 session._revive(resolved)
             if no_ctx and spec.needs_ctx and not session._context_gone(api, resolved):
-                report(site, None, dx.no_current_context(api.qualname))
+                report(site, None, dx.no_current_context(api.qualname, th.name))
             rid = None
             name = ""
             if spec.acquires and ok:

@@ -35,13 +35,29 @@ import functools
 import inspect
 import os
 import sys
+import itertools
 import threading
 from typing import Any, Callable, Dict, List, Tuple
 
 from ..protocol import Api, Protocol
 
 _getframe = sys._getframe
-get_ident = threading.get_ident
+_local = threading.local()
+_tokens = itertools.count(1)
+
+
+def thread_token() -> int:
+    """This thread's identity for the audit. Unlike ``threading.get_ident()``, which Python
+    hands to a new thread once the old one has ended (a pool worker replaced), a token is
+    never reused: a new thread never inherits a finished thread's current context."""
+    try:
+        return _local.token
+    except AttributeError:
+        tok = _local.token = next(_tokens)
+        return tok
+
+
+get_ident = thread_token
 
 #: sentinel result of a call that raised
 RAISED = object()
@@ -172,7 +188,8 @@ def build_wrapper(session, spec: Spec) -> Callable:
         no_ctx = False
         th = None
         if needs_ctx or cbound:
-            th = threads.get(get_ident())
+            tok = get_ident()
+            th = threads.get(tok) or session.thread(tok)
             no_ctx = needs_ctx and (th is None or th.cur is None)
         try:
             result = fn(*args, **kwargs)

@@ -602,8 +602,62 @@ def resolve(addr, n):
                            % (n, a, off, r.size))
         raise SimError(RT_PARAM_INVALID, describe_addr(a))
     if a >= RAW_MIN and S.cfg.allow_raw_host_pointers:
-        return None, a
+        if host_memory_readable(a, n):
+            return None, a
+        raise SimError(RT_PARAM_INVALID, "address %#x is neither simulated memory nor memory of this "
+                                         "process (%d bytes there are not mapped)" % (a, n))
     raise SimError(RT_PARAM_INVALID, "address %#x is not simulated memory" % a)
+
+
+# --------------------------------------------------------------------------
+# raw host pointers: never dereferenced unless the process has the memory mapped
+# --------------------------------------------------------------------------
+_maps = {"starts": [], "spans": []}  # sorted mappings of this process: starts, (start, end, perms)
+
+
+def _load_maps():
+    spans = []
+    try:
+        with open("/proc/self/maps", "rb") as fh:
+            for line in fh:
+                rng, perms = line.split(None, 2)[:2]
+                lo, hi = rng.split(b"-")
+                spans.append((int(lo, 16), int(hi, 16), perms.decode("ascii", "replace")))
+    except OSError:
+        return False
+    spans.sort()
+    _maps["spans"] = spans
+    _maps["starts"] = [sp[0] for sp in spans]
+    return True
+
+
+def _covered(a, n, need):
+    starts, spans = _maps["starts"], _maps["spans"]
+    i = bisect.bisect_right(starts, a) - 1
+    end = a + max(n, 1)
+    pos = a
+    while 0 <= i < len(spans):
+        lo, hi, perms = spans[i]
+        if lo > pos or need not in perms:
+            return False
+        pos = hi
+        if pos >= end:
+            return True
+        i += 1
+    return False
+
+
+def host_memory_readable(a, n, need="r"):
+    """Whether [a, a+n) is mapped with ``need`` in this process (Linux: /proc/self/maps, re-read
+    on a miss). A pointer the simulator did not hand out is only dereferenced when it is: an
+    arbitrary integer (``acl.mdl.load_from_mem(65536, 64)``) gets the documented error code
+    instead of a segfault. Without /proc (not Linux) raw pointers are trusted as before."""
+    with S.lock:
+        if _covered(a, n, need):
+            return True
+        if not _load_maps():
+            return not _maps["spans"]  # no /proc at all: trust
+        return _covered(a, n, need)
 
 
 def is_device_side(r):
@@ -629,6 +683,8 @@ def read_region(r, off, n):
 def write_region(r, off, data):
     n = len(data)
     if r is None:
+        if not host_memory_readable(off, n, "w"):
+            raise SimError(RT_PARAM_INVALID, "address %#x is not writable memory of this process" % off)
         ctypes.memmove(off, bytes(data), n)
     else:
         r.mv[off:off + n] = data
@@ -651,6 +707,8 @@ def copy_regions(rd, od, rs, osrc, n):
     if rd is not None and rs is not None:
         rd.mv[od:od + n] = rs.mv[osrc:osrc + n]
     elif rd is None and rs is None:
+        if not host_memory_readable(od, n, "w"):
+            raise SimError(RT_PARAM_INVALID, "address %#x is not writable memory of this process" % od)
         ctypes.memmove(od, osrc, n)
     else:
         write_region(rd, od, read_region(rs, osrc, n))

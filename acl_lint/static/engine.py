@@ -17,7 +17,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Set, 
 
 import libcst as cst
 
-from .. import protocol as protocol_mod
+from .. import budget, protocol as protocol_mod
 from ..findings import FileError, Finding
 from ..sources import mentions_acl  # noqa: F401 (also the prefilter of lint.py)
 from ..typestate import Res
@@ -125,6 +125,8 @@ class Engine:
             return _parse_error(path, text, exc)
         except (RecursionError, MemoryError) as exc:
             return Finding("ACL001", f"cannot parse: {type(exc).__name__}", path, 1, 1, 1, 1, function="<module>")
+        except cst.CSTValidationError as exc:  # parses, but Python rejects it too (a bare except: not last)
+            return Finding("ACL001", f"syntax error: {exc}", path, 1, 1, 1, 2, function="<module>")
         self.index.add(path, tree, text)
         return None
 
@@ -137,16 +139,25 @@ class Engine:
         self._current_module = mod
         units: List[Tuple[Optional[FunctionInfo], Sequence[cst.CSTNode]]] = [(None, mod.tree.body)]
         units += [(fn, body_of(fn)) for fn in mod.all_functions]
-        for fn, body in units:
+        clock = budget.start(self.options)
+        for i, (fn, body) in enumerate(units):
             name = fn.qualname if fn is not None else "<module>"
             try:
+                clock.check()
                 found, interp = self.analyse_unit(mod, fn, body)
+            except (budget.CutShort, RecursionError) as exc:  # never silently clean: ACL003 names it
+                cut = isinstance(exc, budget.CutShort)
+                errors.append(budget.incomplete(mod.path, name, exc, len(units) - i - 1 if cut else 0))
+                if cut:
+                    break
+                continue
             except Exception as exc:  # one function's crash must not stop the run
                 errors.append(_internal_error(mod.path, name, exc))
                 continue
             findings.extend(found)
             if fn is not None:
                 interps[id(fn)] = interp
+        budget.stop()
         self.deps[mod.path] = self.index.consulted - {mod.path}
         return findings, errors
 
@@ -229,11 +240,16 @@ def analyze_files(files: Sequence[Tuple[str, str]], options: Optional[Mapping[st
         fs, es = engine.analyse_module(mod, interps)
         findings.extend(fs)
         errors.extend(es)
-    findings = relink_classes(engine, mods, interps, findings)
+    budget.start(engine.options)  # the project-wide passes get a file's time, too
     try:
+        findings = relink_classes(engine, mods, interps, findings)
         findings = OwnerPass(engine, engine.options).run(interps, findings, {m.path for m in mods})
+    except (budget.CutShort, RecursionError) as exc:  # never silently clean: ACL003 for the files it covers
+        errors.extend(budget.incomplete(m.path, budget.OWNER_PASS, exc) for m in mods)
     except Exception as exc:  # the owner pass must never take the per-function findings down with it
         errors.append(FileError("<project>", f"internal error in the ownership pass: {type(exc).__name__}: {exc}"))
+    finally:
+        budget.stop()
     unique = {}
     for f in findings:
         unique.setdefault((f.code, f.path, f.line, f.column), f)
