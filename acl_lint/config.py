@@ -41,7 +41,7 @@ RULE_OPTIONS: Dict[str, Tuple[str, Any]] = {
 }
 
 SELECTION_KEYS = ("select", "ignore", "extend-select")
-OTHER_KEYS = ("per-file-ignores", "exclude", "extend-exclude", "severity")
+OTHER_KEYS = ("per-file-ignores", "exclude", "extend-exclude", "severity", "sim-models")
 KNOWN_KEYS = SELECTION_KEYS + OTHER_KEYS + tuple(RULE_OPTIONS)
 
 
@@ -59,6 +59,7 @@ class Settings:
     exclude: List[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
     extend_exclude: List[str] = field(default_factory=list)
     severity: Dict[str, str] = field(default_factory=dict)
+    sim_models: Dict[str, str] = field(default_factory=dict)  # model path glob -> JSON spec (runtime only)
     options: Dict[str, Any] = field(default_factory=lambda: {k: v[1] for k, v in RULE_OPTIONS.items()})
 
     @property
@@ -106,6 +107,10 @@ class Settings:
         lines.append("[per-file-ignores]")
         for pattern, codes in self.per_file_ignores.items():
             lines.append(f"{_toml_value(pattern)} = {_toml_list(codes)}")
+        lines.append("")
+        lines.append("[sim-models]")
+        for pattern, spec in self.sim_models.items():
+            lines.append(f"{_toml_value(pattern)} = {_toml_value(spec)}")
         lines.append("")
         lines.append("[severity]")
         for code in sorted(registry()):
@@ -270,10 +275,22 @@ def apply_table(settings: Settings, table: Mapping[str, Any], where: str) -> Non
                 raise ConfigError(f"{where}: 'severity.{code}' must be \"error\" or \"warning\", got {level!r}")
             out[code.upper()] = level
         settings.severity = out
+    if "sim-models" in table:
+        settings.sim_models = _sim_models(table["sim-models"], where)
     for key, (kind, _default) in RULE_OPTIONS.items():
         if key in table:
             settings.options[key] = _check_option(kind, table[key], where, key)
     settings.enabled = _layer(settings.enabled, settings.select, settings.extend_select, settings.ignore)
+
+
+def _sim_models(value: Any, where: str) -> Dict[str, str]:
+    """``sim-models = { "model/*.om" = "tests/specs/resnet50.json" }``: globs and spec
+    paths relative to the config file's folder (read by the simulator, acl_lint.sim)."""
+    if not isinstance(value, dict) or not all(isinstance(k, str) and k and isinstance(v, str) and v
+                                              for k, v in value.items()):
+        raise ConfigError(f"{where}: 'sim-models' must be a table of \"model path glob\" = \"JSON spec path\", "
+                          f"got {value!r}")
+    return dict(value)
 
 
 def _layer(base: frozenset, select: Optional[Sequence[str]], extend: Sequence[str], ignore: Sequence[str]) -> frozenset:

@@ -1,24 +1,22 @@
-"""``acl-lint server`` driven end to end by a real LSP client (pytest-lsp) over stdio.
+"""``acl-lint server`` driven end to end by a real LSP client over stdio.
 
 The server runs as its own process (``python -m acl_lint server``), exactly as an
-editor starts it; the test is the editor: it opens documents, waits for
-diagnostics, asks for code actions and hover, applies the edits and types.
+editor starts it; the test is the editor, on pygls's LanguageClient: it opens
+documents, waits for diagnostics, asks for code actions and hover, applies the
+edits and types.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
-
-pytest_lsp = pytest.importorskip("pytest_lsp", reason="pytest-lsp needs Python >= 3.10")
-
-from lsprotocol import types as lsp  # noqa: E402
-from pytest_lsp import ClientServerConfig, LanguageClient  # noqa: E402
-
-from test_server_units import CALLER, KEEPS, RELEASES  # noqa: E402
+from lsprotocol import types as lsp
+from pygls.lsp.client import LanguageClient
+from test_server_units import CALLER, KEEPS, RELEASES
 
 LEAK = textwrap.dedent("""\
     import acl
@@ -35,23 +33,57 @@ LEAK = textwrap.dedent("""\
         acl.rt.free(ptr)
         return 1
 """)
+TIMEOUT = 60  # seconds for a whole scenario (a hung server fails the test, never the suite)
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "acl_lint", "server"]))
-async def client(lsp_client: LanguageClient, tmp_path_factory):
-    root = tmp_path_factory.mktemp("proj")
+class Editor(LanguageClient):
+    """A client that keeps the last diagnostics per document, as an editor shows them."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__("acl-lint-test-editor", "1")
+        self.root = root
+        self.diagnostics: dict = {}
+        self.published = asyncio.Queue()
+
+        @self.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def _publish(params: lsp.PublishDiagnosticsParams) -> None:
+            self.diagnostics[params.uri] = params.diagnostics
+            self.published.put_nowait(params.uri)
+
+
+
+def drive(tmp_path: Path, scenario) -> None:
+    """Start the server process, initialize, run ``scenario(editor)``, shut down."""
+    root = tmp_path / "proj"
+    root.mkdir()
     (root / "pyproject.toml").write_text("[tool.acl-lint]\nignore = []\n", encoding="utf-8")
-    await lsp_client.initialize_session(lsp.InitializeParams(
-        capabilities=pytest_lsp.client_capabilities("visual-studio-code"),
-        root_uri=root.as_uri(),
-        workspace_folders=[lsp.WorkspaceFolder(uri=root.as_uri(), name="proj")],
-    ))
-    lsp_client.root = root
-    yield
-    await lsp_client.shutdown_session()
+
+    async def main() -> None:
+        client = Editor(root)
+        await client.start_io(sys.executable, "-m", "acl_lint", "server")
+        try:
+            result = await client.initialize_async(lsp.InitializeParams(
+                capabilities=lsp.ClientCapabilities(text_document=lsp.TextDocumentClientCapabilities(
+                    publish_diagnostics=lsp.PublishDiagnosticsClientCapabilities(related_information=True),
+                    hover=lsp.HoverClientCapabilities(content_format=[lsp.MarkupKind.Markdown]))),
+                root_uri=root.as_uri(),
+                workspace_folders=[lsp.WorkspaceFolder(uri=root.as_uri(), name="proj")],
+            ))
+            assert result.server_info.name == "acl-lint"
+            client.initialized(lsp.InitializedParams())
+            await asyncio.wait_for(scenario(client), TIMEOUT)
+            await client.shutdown_async(None)
+            client.exit(None)
+            assert await asyncio.wait_for(client._server.wait(), TIMEOUT) == 0  # exits when told to
+        finally:
+            if client._server.returncode is None:  # a failed scenario: do not wait for a goodbye
+                client._server.kill()
+            await client.stop()
+
+    asyncio.run(main())
 
 
-def _open(client: LanguageClient, path: Path, text: str, version: int = 1) -> str:
+def _open(client: Editor, path: Path, text: str, version: int = 1) -> str:
     path.write_text(text, encoding="utf-8")
     uri = path.as_uri()
     client.text_document_did_open(lsp.DidOpenTextDocumentParams(
@@ -59,8 +91,10 @@ def _open(client: LanguageClient, path: Path, text: str, version: int = 1) -> st
     return uri
 
 
-async def _diagnostics(client: LanguageClient, uri: str):
-    await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+async def _diagnostics(client: Editor, uri: str):
+    """The next diagnostics published for ``uri``."""
+    while await client.published.get() != uri:
+        pass
     return client.diagnostics[uri]
 
 
@@ -78,8 +112,11 @@ def _apply(text: str, edits) -> str:
     return text
 
 
-@pytest.mark.asyncio
-async def test_leak_diagnostic_then_noqa_action_clears_it(client: LanguageClient):
+def test_leak_diagnostic_then_noqa_action_clears_it(tmp_path):
+    drive(tmp_path, _leak_diagnostic_then_noqa_action_clears_it)
+
+
+async def _leak_diagnostic_then_noqa_action_clears_it(client: Editor):
     path = client.root / "app.py"
     uri = _open(client, path, LEAK)
     diags = await _diagnostics(client, uri)
@@ -116,8 +153,11 @@ async def test_leak_diagnostic_then_noqa_action_clears_it(client: LanguageClient
     assert [d for d in diags if d.code == "ACL101"] == []
 
 
-@pytest.mark.asyncio
-async def test_edit_in_helper_relints_the_open_caller(client: LanguageClient):
+def test_edit_in_helper_relints_the_open_caller(tmp_path):
+    drive(tmp_path, _edit_in_helper_relints_the_open_caller)
+
+
+async def _edit_in_helper_relints_the_open_caller(client: Editor):
     """Cross-file: the caller's finding depends on the helper module's release function."""
     helper_text = RELEASES
     caller_text = CALLER
@@ -132,23 +172,24 @@ async def test_edit_in_helper_relints_the_open_caller(client: LanguageClient):
         text_document=lsp.VersionedTextDocumentIdentifier(uri=helper, version=2),
         content_changes=[lsp.TextDocumentContentChangeWholeDocument(
             text=KEEPS)]))
-    for _ in range(5):
-        await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-        if any(d.code == "ACL101" for d in client.diagnostics.get(caller, [])):
-            break
+    while not any(d.code == "ACL101" for d in await _diagnostics(client, caller)):
+        pass  # the caller's diagnostics published along with the helper's earlier ones
     assert [d.code for d in client.diagnostics[caller]] == ["ACL101"]
     assert client.diagnostics[caller][0].range.start.line == 5
 
 
-def _project(client: LanguageClient, name: str, table: str) -> Path:
+def _project(client: Editor, name: str, table: str) -> Path:
     sub = client.root / name
     sub.mkdir()
     (sub / "pyproject.toml").write_text(f"[tool.acl-lint]\n{table}\n", encoding="utf-8")
     return sub
 
 
-@pytest.mark.asyncio
-async def test_config_error_is_a_diagnostic_not_a_crash(client: LanguageClient):
+def test_config_error_is_a_diagnostic_not_a_crash(tmp_path):
+    drive(tmp_path, _config_error_is_a_diagnostic_not_a_crash)
+
+
+async def _config_error_is_a_diagnostic_not_a_crash(client: Editor):
     uri = _open(client, _project(client, "broken", "select = ['ACL9']") / "x.py", LEAK)
     diags = await _diagnostics(client, uri)
     assert len(diags) == 1 and "configuration error" in diags[0].message and "ACL9" in diags[0].message
@@ -157,7 +198,10 @@ async def test_config_error_is_a_diagnostic_not_a_crash(client: LanguageClient):
     assert any(d.code == "ACL101" for d in await _diagnostics(client, ok))
 
 
-@pytest.mark.asyncio
-async def test_project_config_applies(client: LanguageClient):
+def test_project_config_applies(tmp_path):
+    drive(tmp_path, _project_config_applies)
+
+
+async def _project_config_applies(client: Editor):
     uri = _open(client, _project(client, "quiet", "ignore = ['ACL101']") / "x.py", LEAK)
     assert [d for d in await _diagnostics(client, uri) if d.code == "ACL101"] == []
