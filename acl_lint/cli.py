@@ -58,7 +58,9 @@ def _check_parser(prog: str = "acl-lint") -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to lint (default: .)")
     p.add_argument("--version", action="version", version=f"acl-lint {__version__}")
     p.add_argument(
+        "--output-format",
         "--format",
+        dest="format",
         choices=FORMATS,
         help="report format (default: full on a terminal, concise otherwise)",
     )
