@@ -208,3 +208,4 @@ def test_action_lint_step_annotations_and_sarif(installed):
     assert sarif["version"] == "2.1.0"
     assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["ACL101"]
     assert outputs["lint"] == {"sarif-file": "acl-lint.sarif", "exit-code": "1"}
+
