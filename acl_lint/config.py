@@ -59,8 +59,8 @@ class Settings:
     exclude: List[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
     extend_exclude: List[str] = field(default_factory=list)
     severity: Dict[str, str] = field(default_factory=dict)
-    sim_models: Dict[str, str] = field(default_factory=dict)  # model path glob -> JSON spec (runtime only)
     options: Dict[str, Any] = field(default_factory=lambda: {k: v[1] for k, v in RULE_OPTIONS.items()})
+    sim_models: Dict[str, str] = field(default_factory=dict)  # model path glob -> JSON spec (runtime only)
 
     @property
     def max_file_size(self) -> int:
@@ -264,6 +264,8 @@ def apply_table(settings: Settings, table: Mapping[str, Any], where: str) -> Non
         settings.per_file_ignores = {
             str(glob): _codes(codes, where, f"per-file-ignores.{glob}") for glob, codes in pfi.items()
         }
+    if "sim-models" in table:
+        settings.sim_models = _sim_models(table["sim-models"], where)
     if "severity" in table:
         sev = table["severity"]
         if not isinstance(sev, dict):
@@ -275,8 +277,6 @@ def apply_table(settings: Settings, table: Mapping[str, Any], where: str) -> Non
                 raise ConfigError(f"{where}: 'severity.{code}' must be \"error\" or \"warning\", got {level!r}")
             out[code.upper()] = level
         settings.severity = out
-    if "sim-models" in table:
-        settings.sim_models = _sim_models(table["sim-models"], where)
     for key, (kind, _default) in RULE_OPTIONS.items():
         if key in table:
             settings.options[key] = _check_option(kind, table[key], where, key)

@@ -196,12 +196,24 @@ class AclLintServer(LanguageServer):
 server = AclLintServer()
 
 
-@server.feature(lsp.INITIALIZED)
-def _initialized(ls: AclLintServer, params: lsp.InitializedParams) -> None:
+def _use_workspace_folders(ls: AclLintServer) -> None:
+    """Files outside any project with a [tool.acl-lint] belong to their workspace folder."""
     folders = [to_fs_path(f.uri) for f in (ls.workspace.folders or {}).values()]
     if not folders and ls.workspace.root_path:
         folders = [ls.workspace.root_path]
     ls.projects = Projects([f for f in folders if f])
+
+
+@server.feature(lsp.INITIALIZED)
+def _initialized(ls: AclLintServer, params: lsp.InitializedParams) -> None:
+    _use_workspace_folders(ls)
+
+
+@server.feature(lsp.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+def _folders_changed(ls: AclLintServer, params: lsp.DidChangeWorkspaceFoldersParams) -> None:
+    _use_workspace_folders(ls)
+    for uri in list(ls.workspace.text_documents):
+        _schedule(ls, uri, 0.0)
 
 
 def _path(uri: str) -> Optional[str]:

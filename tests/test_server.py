@@ -205,3 +205,19 @@ def test_project_config_applies(tmp_path):
 async def _project_config_applies(client: Editor):
     uri = _open(client, _project(client, "quiet", "ignore = ['ACL101']") / "x.py", LEAK)
     assert [d for d in await _diagnostics(client, uri) if d.code == "ACL101"] == []
+
+
+def test_typing_is_debounced(tmp_path):
+    drive(tmp_path, _typing_is_debounced)
+
+
+async def _typing_is_debounced(client: Editor):
+    uri = _open(client, client.root / "typing.py", LEAK)
+    await _diagnostics(client, uri)
+    for version in range(2, 7):  # five keystrokes in quick succession
+        client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=LEAK + "#" * version + "\n")]))
+    assert any(d.code == "ACL101" for d in await _diagnostics(client, uri))  # one lint, of the last text
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(client.published.get(), 1.0)
