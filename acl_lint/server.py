@@ -36,6 +36,7 @@ from .workspace import Projects, noqa_line
 
 DEBOUNCE = 0.3  # seconds of quiet typing before a changed document is re-linted
 SOURCE = "acl-lint"
+NOT_NOQA = frozenset({"ACL001", "ACL002"})  # unreadable file; unused suppression (remove it instead)
 CONFIG_NAMES = ("pyproject.toml", "acl-lint.toml")
 log = logging.getLogger("acl_lint.server")
 
@@ -98,6 +99,7 @@ def diagnostic(f: Finding, lines: Sequence[str], read=None) -> lsp.Diagnostic:
         code=f.code,
         source=SOURCE,
         related_information=related or None,
+        tags=[lsp.DiagnosticTag.Unnecessary] if f.code == "ACL002" else None,
         data=data,
     )
 
@@ -155,6 +157,8 @@ def code_actions(uri: str, text: str, diagnostics: Sequence[lsp.Diagnostic]) -> 
                 is_preferred=safe,
                 edit=fix_edit(uri, lines, fix),
             ))
+        if d.code in NOT_NOQA:
+            continue
         noqas.append(lsp.CodeAction(
             title=f"Suppress {d.code} with `# noqa: {d.code}`",
             kind=lsp.CodeActionKind.QuickFix,

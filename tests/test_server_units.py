@@ -115,3 +115,12 @@ def test_positions_are_utf16():
     lines = ["s = '\N{GRINNING FACE}'; p = acl.rt.malloc(1, 0)"]
     pos = server._position(lines, 1, lines[0].index("acl") + 1)
     assert pos.character == lines[0].index("acl") + 1  # the emoji is two UTF-16 units
+
+
+def test_unused_suppression_is_faded_and_gets_no_noqa_action():
+    text = "import acl\nx = 1  # noqa: ACL101\n"
+    f = Finding(code="ACL002", message="unused suppression", path="/p/a.py", line=2, column=8, end_line=2,
+                end_column=23)
+    diag = server.diagnostic(f, text.splitlines())
+    assert diag.tags == [lsp.DiagnosticTag.Unnecessary]
+    assert server.code_actions("file:///p/a.py", text, [diag]) == []
