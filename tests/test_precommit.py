@@ -124,14 +124,6 @@ def test_commit_with_a_leak_is_refused(project):
     assert "add leak.py" not in log.stdout
 
 
-def test_clean_commit_passes(project):
-    proj, env = project
-    proc = commit(proj, env, "fixed.py", FIXED)
-    out = proc.stdout + proc.stderr
-    assert proc.returncode == 0, out
-    assert "acl-lint" in out and "Passed" in out
-
-
 def test_recipe_for_the_released_package(hook_repo, tmp_path):
     """The README's `repo: local` hook with acl-lint pinned in additional_dependencies
     (here the package is this tree, as pip would get a release from the index)."""
@@ -154,3 +146,11 @@ def test_recipe_for_the_released_package(hook_repo, tmp_path):
     git(proj, env, "rm", "-q", "--cached", "leak.py")
     proc = commit(proj, env, "fixed.py", FIXED)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_clean_commit_passes(project):
+    proj, env = project
+    proc = commit(proj, env, "fixed.py", FIXED)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out
+    assert "acl-lint" in out and "Passed" in out
