@@ -234,6 +234,8 @@ def _lint_now(ls: AclLintServer, uri: str, source: str) -> Dict[str, Tuple[str, 
         project = ls.projects.for_path(path)
     except ConfigError as exc:
         return {uri: (source, [error_diagnostic(f"configuration error: {exc}")])}
+    if project.excluded(path):
+        return {uri: (source, [])}
     if path not in project.files():
         project.forget_files()  # a new module: imports may resolve to it now
     project.overlay[path] = source

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from .config import ConfigError, Settings, load_settings
-from .discovery import DiscoveryError, discover
+from .discovery import DEFAULT_EXCLUDE, DiscoveryError, discover, matches
 from .findings import FileError, Finding
 from .lint import _analyze_batch, settle
 from .sources import SourceError, parse_error_finding, read_source
@@ -63,6 +63,12 @@ class Project:
                 found = []
             self._files = [os.path.abspath(p) for p in found]
         return self._files
+
+    def excluded(self, path: str) -> bool:
+        """Whether the user's own exclude patterns name the file (as for a file named on
+        the command line: the built-in patterns such as ``build`` do not apply)."""
+        patterns = [p for p in [*self.settings.exclude, *self.settings.extend_exclude] if p not in DEFAULT_EXCLUDE]
+        return matches(patterns, path, self.root)
 
     def forget_files(self) -> None:
         """A file was created or deleted: imports may resolve elsewhere now."""

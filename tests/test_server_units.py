@@ -48,6 +48,14 @@ def test_project_reanalyses_only_what_changed(tmp_path):
     assert project.analysed == 2
 
 
+def test_exclude_applies_to_documents_as_to_named_files(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.acl-lint]\nextend-exclude = ["generated"]\n', encoding="utf-8")
+    project = Project(load_settings([str(tmp_path / "x.py")]))
+    assert project.excluded(str(tmp_path / "generated" / "x.py"))
+    assert not project.excluded(str(tmp_path / "build" / "x.py"))  # built-in patterns: only while walking
+    assert not project.excluded(str(tmp_path / "src" / "x.py"))
+
+
 @pytest.mark.parametrize("source, line, expected_line, expected", [
     ("x = acl.rt.malloc(1, 0)\n", 1, 1, "x = acl.rt.malloc(1, 0)  # noqa: ACL101"),
     ("x = acl.rt.malloc(1, 0)  # noqa: E501\n", 1, 1, "x = acl.rt.malloc(1, 0)  # noqa: E501, ACL101"),
