@@ -70,6 +70,7 @@ def pytest_addoption(parser) -> None:
 
 
 _SIM_ON = pytest.StashKey[bool]()
+_MAPPED = pytest.StashKey[bool]()
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -82,6 +83,21 @@ def _install_sim(config, flag: bool) -> None:
     if config.stash.get(_SIM_ON, False) or not (flag or config.getini("acl_sim")):
         return
     from . import sim
+
+    _map_models(config)
+    was_installed = sim.is_installed()
+    sim.install()
+    config.stash[_SIM_ON] = True
+    if not was_installed:
+        config.add_cleanup(sim.uninstall)
+
+
+def _map_models(config) -> None:
+    """The simulator's model map from the ini (acl_sim_models) and [tool.acl-lint]
+    sim-models, once per run (restored at the end of the run)."""
+    if config.stash.get(_MAPPED, False):
+        return
+    from . import sim
     from .config import ConfigError
 
     saved = sim.model_map()
@@ -91,16 +107,8 @@ def _install_sim(config, flag: bool) -> None:
         sim.map_project_models(str(config.rootpath), entries, base)
     except (ConfigError, sim.ModelMapError) as exc:
         raise pytest.UsageError(str(exc)) from None
-    was_installed = sim.is_installed()
-    sim.install()
-    config.stash[_SIM_ON] = True
-
-    def restore() -> None:
-        if not was_installed:
-            sim.uninstall()
-        sim.restore_map(saved)
-
-    config.add_cleanup(restore)
+    config.stash[_MAPPED] = True
+    config.add_cleanup(lambda: sim.restore_map(saved))
 
 
 def _mode(config) -> str:
@@ -258,8 +266,11 @@ def _describe(findings: List[Finding]) -> str:
 
 @pytest.fixture
 def acl_sim(request):
-    """A fresh simulated ``acl`` module (installed in sys.modules), audited for this test."""
+    """A fresh simulated ``acl`` module (installed in sys.modules), audited for this test;
+    model paths mapped as for --acl-sim."""
     from . import sim
+
+    _map_models(request.config)
 
     was_installed = sim.is_installed()
     sim.uninstall()

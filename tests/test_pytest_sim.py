@@ -125,3 +125,27 @@ def test_bad_model_map_is_a_usage_error(pytester):
     result = pytester.runpytest(*PLUGIN)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "acl_sim_models: expected GLOB=SPEC" in result.stderr.str()
+
+
+def test_acl_sim_fixture_maps_models_too(pytester):
+    """Without --acl-sim, a test using the acl_sim fixture gets the same model map."""
+    (pytester.path / "specs").mkdir()
+    shutil.copy(SAMPLE / "specs" / "resnet50_fp16.json", pytester.path / "specs" / "fp16.json")
+    pytester.makepyprojecttoml('[tool.acl-lint]\nsim-models = { "model/*.om" = "specs/fp16.json" }\n')
+    pytester.makepyfile(test_model="""
+        def test_float16_model(acl_sim):
+            acl_sim.init()
+            acl_sim.rt.set_device(0)
+            model_id, ret = acl_sim.mdl.load_from_file("model/resnet50_fp16.om")
+            assert ret == 0
+            desc = acl_sim.mdl.create_desc()
+            acl_sim.mdl.get_desc(desc, model_id)
+            assert acl_sim.mdl.get_input_data_type(desc, 0) == 1  # ACL_FLOAT16
+            assert acl_sim.mdl.get_input_size_by_index(desc, 0) == 3 * 224 * 224 * 2
+            acl_sim.mdl.destroy_desc(desc)
+            acl_sim.mdl.unload(model_id)
+            acl_sim.rt.reset_device(0)
+            acl_sim.finalize()
+    """)
+    result = pytester.runpytest(*PLUGIN)
+    result.assert_outcomes(passed=1)
