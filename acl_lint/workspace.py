@@ -51,6 +51,7 @@ class Project:
         self._results: Dict[str, _Entry] = {}
         self._lock = threading.RLock()
         self.analysed = 0  # files handed to the engine so far (for tests and the log)
+        self.config_stamp: Optional[int] = None  # the config file's mtime when the settings were read
 
     # --- texts -----------------------------------------------------------------
 
@@ -170,10 +171,12 @@ class Projects:
         if settings.config_file is None:
             settings = replace(settings, root=self._folder_of(path))
         key = (settings.config_file, settings.root)
+        stamp = _mtime(settings.config_file)
         with self._lock:
             project = self._by_root.get(key)
-            if project is None:
+            if project is None or project.config_stamp != stamp:  # new, or its config file changed
                 project = self._by_root[key] = Project(settings)
+                project.config_stamp = stamp
             return project
 
     def _folder_of(self, path: str) -> str:
@@ -193,6 +196,13 @@ class Projects:
         """A configuration file changed: settings are read again on the next lint."""
         with self._lock:
             self._by_root.clear()
+
+
+def _mtime(path: Optional[str]) -> Optional[int]:
+    try:
+        return os.stat(path).st_mtime_ns if path else None
+    except OSError:
+        return None
 
 
 # --- suppression comments --------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 
 import pytest
@@ -54,6 +55,20 @@ def test_exclude_applies_to_documents_as_to_named_files(tmp_path):
     assert project.excluded(str(tmp_path / "generated" / "x.py"))
     assert not project.excluded(str(tmp_path / "build" / "x.py"))  # built-in patterns: only while walking
     assert not project.excluded(str(tmp_path / "src" / "x.py"))
+
+
+def test_a_changed_config_file_is_read_again(tmp_path):
+    from acl_lint.workspace import Projects
+
+    config = tmp_path / "pyproject.toml"
+    config.write_text("[tool.acl-lint]\nignore = []\n", encoding="utf-8")
+    projects = Projects([str(tmp_path)])
+    first = projects.for_path(str(tmp_path / "a.py"))
+    assert projects.for_path(str(tmp_path / "b.py")) is first
+    config.write_text("[tool.acl-lint]\nignore = ['ACL101']\n", encoding="utf-8")
+    os.utime(config, ns=(first.config_stamp + 10**9, first.config_stamp + 10**9))
+    second = projects.for_path(str(tmp_path / "a.py"))
+    assert second is not first and "ACL101" not in second.settings.enabled
 
 
 @pytest.mark.parametrize("source, line, expected_line, expected", [
