@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Run a pyACL program under the acl-lint runtime audit and report what went wrong.",
     )
     p.add_argument("--sim", action="store_true", help="install the simulator (acl_lint.sim) as `acl` first")
+    p.add_argument("--sim-model", action="append", default=[], metavar="GLOB=SPEC",
+                   help="with --sim: load_from_file of a path matching GLOB loads the JSON model spec SPEC "
+                        "(repeatable; relative to the current folder; before [tool.acl-lint] sim-models)")
     p.add_argument("--format", choices=FORMATS, default=None,
                    help="report format (default: full on a terminal, concise otherwise)")
     p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stderr")
@@ -118,8 +121,17 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 2
     if args.sim:
         from . import sim
+        from .config import ConfigError
 
+        try:
+            sim.map_project_models(script, sim.parse_entries(args.sim_model, "--sim-model"))
+        except (ConfigError, sim.ModelMapError) as exc:
+            print(f"python -m acl_lint.audit: {exc}", file=sys.stderr)
+            return 2
         sim.install()
+    elif args.sim_model:
+        print("python -m acl_lint.audit: --sim-model needs --sim", file=sys.stderr)
+        return 2
     from .runtime import audit
 
     to_terminal = not args.output and _isatty(sys.stderr)

@@ -54,8 +54,9 @@ KEEP_BUCKETS = 4  # run keys kept side by side (e.g. two configurations, a tool 
 #: top-level modules that do not change what the engine reports for a text (they run
 #: after the cache or not at all in a lint run); everything else is fingerprinted
 _NOT_ENGINE = frozenset({
-    "__main__.py", "audit.py", "budget.py", "isolate.py", "baseline.py", "cli.py", "config.py", "discovery.py", "docs.py", "lint.py",
-    "parallel.py", "progress.py", "pytest_plugin.py", "ruledoc.py", "suppress.py",
+    "__main__.py", "audit.py", "budget.py", "isolate.py", "baseline.py", "cli.py", "config.py", "discovery.py",
+    "docs.py", "lint.py", "parallel.py", "progress.py", "pytest_plugin.py", "ruledoc.py", "suppress.py",
+    "server.py", "workspace.py",
 })
 
 _WORD = re.compile(r"[^\W\d]\w*")

@@ -3,6 +3,7 @@
     acl-lint [check] [PATH ...] [options]     lint (default: the current folder)
     acl-lint rule CODE | --all                print rule documentation
     acl-lint graph FILE[:FUNCTION]            print a function's resource graph
+    acl-lint server                           language server (LSP over stdio)
 
 Exit codes: 0 no findings, 1 findings, 2 usage, configuration or internal
 error. No traceback reaches the user.
@@ -20,13 +21,14 @@ from typing import List, Optional, Sequence, TextIO
 
 from . import __version__
 
-SUBCOMMANDS = ("check", "rule", "graph")
+SUBCOMMANDS = ("check", "rule", "graph", "server")
 
 EPILOG = """\
 subcommands:
   acl-lint rule CODE        documentation of a rule (acl-lint rule --all: every rule)
   acl-lint graph FILE[:FUNCTION] [--format dot|mermaid]
                             resource graph of a function
+  acl-lint server           language server for editors (LSP over stdin/stdout)
 
 exit codes: 0 no findings, 1 findings, 2 usage, configuration or internal error
 """
@@ -495,6 +497,14 @@ def _graph(argv: Sequence[str]) -> int:
     return 0
 
 
+def _server(argv: Sequence[str]) -> int:
+    try:
+        from .server import main as serve
+    except ImportError as exc:
+        return _fail(f"the language server needs pygls 2 and lsprotocol ({exc}); pip install 'pygls>=2' lsprotocol")
+    return serve(argv)
+
+
 # --- entry point ---------------------------------------------------------------
 
 
@@ -515,6 +525,8 @@ def _dispatch(argv: List[str]) -> int:
         return _rule(rest)
     if command == "graph":
         return _graph(rest)
+    if command == "server":
+        return _server(rest)
     return _check(rest)
 
 

@@ -46,7 +46,7 @@ RULE_OPTIONS: Dict[str, Tuple[str, Any]] = {
 }
 
 SELECTION_KEYS = ("select", "ignore", "extend-select")
-OTHER_KEYS = ("per-file-ignores", "exclude", "extend-exclude", "severity", "respect-gitignore")
+OTHER_KEYS = ("per-file-ignores", "exclude", "extend-exclude", "severity", "respect-gitignore", "sim-models")
 KNOWN_KEYS = SELECTION_KEYS + OTHER_KEYS + tuple(RULE_OPTIONS)
 
 
@@ -66,6 +66,7 @@ class Settings:
     severity: Dict[str, str] = field(default_factory=dict)
     respect_gitignore: bool = True  # skip what .gitignore excludes while walking folders
     options: Dict[str, Any] = field(default_factory=lambda: {k: v[1] for k, v in RULE_OPTIONS.items()})
+    sim_models: Dict[str, str] = field(default_factory=dict)  # model path glob -> JSON spec (runtime only)
 
     @property
     def max_file_size(self) -> int:
@@ -113,6 +114,10 @@ class Settings:
         lines.append("[per-file-ignores]")
         for pattern, codes in self.per_file_ignores.items():
             lines.append(f"{_toml_value(pattern)} = {_toml_list(codes)}")
+        lines.append("")
+        lines.append("[sim-models]")
+        for pattern, spec in self.sim_models.items():
+            lines.append(f"{_toml_value(pattern)} = {_toml_value(spec)}")
         lines.append("")
         lines.append("[severity]")
         for code in sorted(registry()):
@@ -267,6 +272,8 @@ def apply_table(settings: Settings, table: Mapping[str, Any], where: str) -> Non
         settings.per_file_ignores = {
             str(glob): _codes(codes, where, f"per-file-ignores.{glob}") for glob, codes in pfi.items()
         }
+    if "sim-models" in table:
+        settings.sim_models = _sim_models(table["sim-models"], where)
     if "severity" in table:
         sev = table["severity"]
         if not isinstance(sev, dict):
@@ -284,6 +291,16 @@ def apply_table(settings: Settings, table: Mapping[str, Any], where: str) -> Non
         if key in table:
             settings.options[key] = _check_option(kind, table[key], where, key)
     settings.enabled = _layer(settings.enabled, settings.select, settings.extend_select, settings.ignore)
+
+
+def _sim_models(value: Any, where: str) -> Dict[str, str]:
+    """``sim-models = { "model/*.om" = "tests/specs/resnet50.json" }``: globs and spec
+    paths relative to the config file's folder (read by the simulator, acl_lint.sim)."""
+    if not isinstance(value, dict) or not all(isinstance(k, str) and k and isinstance(v, str) and v
+                                              for k, v in value.items()):
+        raise ConfigError(f"{where}: 'sim-models' must be a table of \"model path glob\" = \"JSON spec path\", "
+                          f"got {value!r}")
+    return dict(value)
 
 
 def _layer(base: frozenset, select: Optional[Sequence[str]], extend: Sequence[str], ignore: Sequence[str]) -> frozenset:

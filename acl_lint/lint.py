@@ -433,36 +433,40 @@ def lint_sources(
     # files with suppression comments but no findings still need ACL002
     for path, _ in texts:
         by_path.setdefault(path, [])
-    enabled_cache: Dict[str, frozenset] = {}
     for path, found in by_path.items():
         if not found and "acl" not in (result.sources.get(path) or "").lower():
             continue  # no finding, and no acl-lint suppression comment that could be unused
-        enabled = enabled_cache.get(path)
-        if enabled is None:
-            enabled = enabled_cache[path] = settings.enabled_for(path)
-        kept = []
-        for f in found:
-            if f.code not in enabled:
-                continue
-            level = settings.severity_of(f.code)
-            if level:
-                f = replace(f, severity=level)
-            kept.append(f)
-        text = result.sources.get(path)
-        if text is not None and _may_suppress(text, bool(kept)):
-            kept = apply_suppressions(path, text, kept, enabled)
-        for f in kept:
-            if f.code == "ACL002":
-                level = settings.severity_of(f.code)
-                if level:
-                    f = replace(f, severity=level)
-            result.findings.append(f)
+        result.findings.extend(settle(path, result.sources.get(path), found, settings))
     if baseline is not None:
         from .baseline import new_findings
 
         result.findings = new_findings(result.findings, baseline)
     result.findings.sort(key=Finding.sort_key)
     return result
+
+
+def settle(path: str, text: Optional[str], found: Sequence[Finding], settings: Settings) -> List[Finding]:
+    """What a user sees of one file's raw engine findings: the rules enabled for it
+    (per-file-ignores), configured severities, then its suppression comments (ACL002)."""
+    enabled = settings.enabled_for(path)
+    kept = []
+    for f in found:
+        if f.code not in enabled:
+            continue
+        level = settings.severity_of(f.code)
+        if level:
+            f = replace(f, severity=level)
+        kept.append(f)
+    if text is not None and _may_suppress(text, bool(kept)):
+        kept = apply_suppressions(path, text, kept, enabled)
+    out = []
+    for f in kept:
+        if f.code == "ACL002":
+            level = settings.severity_of(f.code)
+            if level:
+                f = replace(f, severity=level)
+        out.append(f)
+    return out
 
 
 _CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)

@@ -16,6 +16,12 @@ is charged with the findings made while it ran and the resources it acquired tha
 are still live after its teardown (fixtures included). Resources acquired outside
 any test (at import, in session fixtures) are reported in the summary.
 
+No NPU: ``--acl-sim`` (or ini ``acl_sim = true``) installs the simulator
+(:mod:`acl_lint.sim`) as ``acl`` before the conftest files and test modules are
+imported. Model files: ini ``acl_sim_models`` (lines ``GLOB=SPEC``, relative to the
+ini file's folder) and ``[tool.acl-lint] sim-models`` map the paths a program loads
+to JSON model specs (see ``acl_lint/sim/_models.py``).
+
 Marker ``@pytest.mark.acl_allow_leak``: leaks (ACL101-ACL107) of that test are
 allowed; other findings still count.
 
@@ -55,6 +61,54 @@ def pytest_addoption(parser) -> None:
                     help="audit the pyACL calls of every test: a test that leaks or misuses a resource "
                          "fails at its teardown (the ini option acl_audit = warn makes them warnings)")
     parser.addini("acl_audit", "acl-lint runtime audit: strict | warn | off (default off)", default="")
+    group.addoption("--acl-sim", action="store_true", default=False, dest="acl_sim",
+                    help="install the acl-lint simulator as `acl` before collection (no NPU needed)")
+    parser.addini("acl_sim", "install the acl-lint simulator as `acl` before collection", type="bool",
+                  default=False)
+    parser.addini("acl_sim_models", "simulator model map: lines GLOB=SPEC.json (relative to the ini file's "
+                  "folder), before [tool.acl-lint] sim-models", type="linelist", default=[])
+
+
+_SIM_ON = pytest.StashKey[bool]()
+_MAPPED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config, parser, args) -> None:
+    """--acl-sim: the simulator is ``acl`` before any conftest imports it."""
+    _install_sim(early_config, getattr(early_config.known_args_namespace, "acl_sim", False))
+
+
+def _install_sim(config, flag: bool) -> None:
+    if config.stash.get(_SIM_ON, False) or not (flag or config.getini("acl_sim")):
+        return
+    from . import sim
+
+    _map_models(config)
+    was_installed = sim.is_installed()
+    sim.install()
+    config.stash[_SIM_ON] = True
+    if not was_installed:
+        config.add_cleanup(sim.uninstall)
+
+
+def _map_models(config) -> None:
+    """The simulator's model map from the ini (acl_sim_models) and [tool.acl-lint]
+    sim-models, once per run (restored at the end of the run)."""
+    if config.stash.get(_MAPPED, False):
+        return
+    from . import sim
+    from .config import ConfigError
+
+    saved = sim.model_map()
+    base = str(config.inipath.parent) if config.inipath else str(config.rootpath)
+    try:
+        entries = sim.parse_entries(config.getini("acl_sim_models"), "acl_sim_models")
+        sim.map_project_models(str(config.rootpath), entries, base)
+    except (ConfigError, sim.ModelMapError) as exc:
+        raise pytest.UsageError(str(exc)) from None
+    config.stash[_MAPPED] = True
+    config.add_cleanup(lambda: sim.restore_map(saved))
 
 
 def _mode(config) -> str:
@@ -67,6 +121,7 @@ def _mode(config) -> str:
 
 
 def pytest_configure(config) -> None:
+    _install_sim(config, config.getoption("acl_sim"))  # when loaded too late for the hook above
     config.addinivalue_line(
         "markers", "acl_allow_leak: acl-lint audit: this test may leak pyACL resources (other findings count)")
     plugin = _AuditPlugin(config, _mode(config))
@@ -211,8 +266,11 @@ def _describe(findings: List[Finding]) -> str:
 
 @pytest.fixture
 def acl_sim(request):
-    """A fresh simulated ``acl`` module (installed in sys.modules), audited for this test."""
+    """A fresh simulated ``acl`` module (installed in sys.modules), audited for this test;
+    model paths mapped as for --acl-sim."""
     from . import sim
+
+    _map_models(request.config)
 
     was_installed = sim.is_installed()
     sim.uninstall()

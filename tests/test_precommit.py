@@ -8,7 +8,9 @@ reachable for the dependencies).
 """
 
 import importlib.util
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -120,6 +122,30 @@ def test_commit_with_a_leak_is_refused(project):
     assert "leak.py:5:" in out and "ACL101" in out
     log = subprocess.run(["git", "log", "--oneline"], cwd=proj, env=env, capture_output=True, text=True)
     assert "add leak.py" not in log.stdout
+
+
+def test_recipe_for_the_released_package(hook_repo, tmp_path):
+    """The README's `repo: local` hook with acl-lint pinned in additional_dependencies
+    (here the package is this tree, as pip would get a release from the index)."""
+    src, _sha, env = hook_repo
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    recipe = re.search(r"```yaml\n(repos:\n  - repo: local\n.*?)```", readme, re.S).group(1)
+    assert '"acl-lint==0.1.0"' in recipe
+    proj = tmp_path / "project"
+    proj.mkdir()
+    git(proj, env, "init", "-q")
+    (proj / ".pre-commit-config.yaml").write_text(recipe.replace('"acl-lint==0.1.0"', json.dumps(str(src))))
+    git(proj, env, "add", ".pre-commit-config.yaml")
+    subprocess.run(
+        [sys.executable, "-m", "pre_commit", "install"], cwd=proj, env=env, check=True, capture_output=True, timeout=120
+    )
+    proc = commit(proj, env, "leak.py", LEAK)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0, out
+    assert "leak.py:5:" in out and "ACL101" in out
+    git(proj, env, "rm", "-q", "--cached", "leak.py")
+    proc = commit(proj, env, "fixed.py", FIXED)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_clean_commit_passes(project):

@@ -84,6 +84,7 @@ def run_program(path: Path, recorder: LineRecorder):
     saved_argv, saved_path = sys.argv[:], sys.path[:]
     saved_mods = set(sys.modules)
     sim.reset()
+    sim.map_project_models(str(path))  # the program's project maps its .om paths to JSON specs
     sim.install()
     out = io.StringIO()
     crash = ""
@@ -105,6 +106,7 @@ def run_program(path: Path, recorder: LineRecorder):
         sys.argv = saved_argv
         sys.path[:] = saved_path
         sim.uninstall()
+        sim.map_models({})
         # the corpus packages (infer_pkg, leaky_pkg...) are imported fresh by each program
         for name in set(sys.modules) - saved_mods:
             mod = sys.modules.get(name)

@@ -60,6 +60,10 @@ describes the model; optional keys: "dynamic_batch": [1, 2, 4], "dynamic_hw":
 "ascend_mbatch_shape_data", int64), "aipp": true (adds "ascend_dynamic_aipp_data"),
 "work_size", "weight_size". Any other bytes give the default model: input "input_0"
 float32 1x3x224x224, output "output_0" float32 1x1000. Sizes use the largest gear.
+``map_models({"model/*.om": "specs/resnet50.json"}, base=folder)`` sends model paths
+(globs) to JSON specs instead, so a program's real ``.om`` paths get real shapes; a path
+neither mapped nor present fails with the documented code and a message on stderr
+naming it (see sim/_models.py; the map survives ``reset()``).
 query_size: work = align(sum of input and output sizes, 64 KiB) + 64 KiB, weight =
 align(file size, 4 KiB) (unless given). System-managed parts are charged to the device
 at load and released at unload.
@@ -149,11 +153,13 @@ from collections import Counter
 from . import _core
 from ._core import KIND_NAMES, S
 from ._errors import SimFault
+from ._models import ModelMapError, map_models, map_project_models, model_map, parse_entries, restore_map
 from ._modules import SUBMODULES, make_module
 
 __all__ = [
     "install", "uninstall", "is_installed", "make_module", "reset", "configure", "config",
     "state", "allocations", "live_objects", "expected_output", "SimFault",
+    "map_models", "map_project_models", "model_map", "parse_entries", "restore_map", "ModelMapError",
 ]
 
 _MISSING = object()

@@ -5,6 +5,7 @@ import json
 import os
 
 from . import _core as C
+from . import _models
 from ._core import S, SimError, fail, lookup, need_ctx, stream_of
 from ._errors import (
     BAD_ALLOC,
@@ -204,10 +205,19 @@ class Model(object):
 
 
 def _read_file(path, api):
+    """The model's bytes: the JSON spec mapped to the path (sim/_models.py), else the file."""
     if not path or not isinstance(path, str):
         raise SimError(INVALID_PARAM, "%s: model path must be a non-empty str" % api)
+    spec = _models.mapped_spec(path)
+    if spec is not None:
+        try:
+            return _models.read_spec(api, path, spec)
+        except OSError as e:
+            raise SimError(INVALID_FILE, str(e))
+        except ValueError as e:
+            raise SimError(PARSE_MODEL, str(e))
     if not os.path.isfile(path):
-        raise SimError(INVALID_FILE, "%s: model file %r does not exist" % (api, path))
+        raise SimError(INVALID_FILE, _models.missing_model_message(api, path))
     try:
         with open(path, "rb") as f:
             return f.read()
