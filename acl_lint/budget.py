@@ -53,21 +53,25 @@ OWNER_PASS = "<ownership pass>"
 
 def incomplete(path: str, function: str, exc: BaseException, skipped: int = 0) -> Incomplete:
     """The marker for ``function`` of ``path`` stopped by ``exc`` (CutShort or RecursionError)."""
+    from .diagnostics import analysis_incomplete
+
     if function == OWNER_PASS:
         limit = (f"the time limit ({exc.limit:g} s)" if isinstance(exc, CutShort) else "Python's recursion limit")
-        why = (f"the ownership check (handles kept on `self` or in globals, and who releases them) stopped at "
-               f"{limit}: its findings for this file are not reported; split the file or raise `{OPTION}`")
-        return Incomplete(path, why, "<module>", reason="time" if isinstance(exc, CutShort) else "recursion")
+        d = analysis_incomplete("the ownership check (handles kept on `self` or in globals, and who releases them)",
+                                f"stopped at {limit}", "its findings for this file are not reported",
+                                f"split the file or raise `{OPTION}`")
+        return Incomplete(path, d.message, "<module>", reason="time" if isinstance(exc, CutShort) else "recursion")
     unit = "the module's top-level code" if function == "<module>" else f"`{function}`"
     if isinstance(exc, CutShort):
         rest = f"; {skipped} more function{'s' if skipped != 1 else ''} of the file not analysed" if skipped else ""
-        why = (f"the analysis of {unit} stopped at the per-file time limit ({exc.limit:g} s){rest}: "
-               f"its findings are not reported, and it was not checked; split the file or raise `{OPTION}`")
-        return Incomplete(path, why, function, reason="time", skipped=skipped)
-    why = (f"the analysis of {unit} stopped at Python's recursion limit (an expression or call "
-           "chain nested too deeply to follow): its findings are not reported, and it was not checked; "
-           "split the expression into steps")
-    return Incomplete(path, why, function, reason="recursion")
+        d = analysis_incomplete(unit, f"stopped at the per-file time limit ({exc.limit:g} s){rest}",
+                                "its findings are not reported, and it was not checked",
+                                f"split the file or raise `{OPTION}`")
+        return Incomplete(path, d.message, function, reason="time", skipped=skipped)
+    d = analysis_incomplete(unit, "stopped at Python's recursion limit (an expression or call chain nested too "
+                                  "deeply to follow)", "its findings are not reported, and it was not checked",
+                            "split the expression into steps")
+    return Incomplete(path, d.message, function, reason="recursion")
 
 
 def time_limit(options: Mapping[str, Any]) -> float:
@@ -78,9 +82,12 @@ def time_limit(options: Mapping[str, Any]) -> float:
 
 def incomplete_whole_file(path: str, limit: float) -> Incomplete:
     """A file whose analysis (its parse included) was stopped from outside at the time limit."""
-    why = (f"the analysis of this file did not finish within the time limit ({limit:g} s, and its parse cannot be "
-           f"interrupted) and was stopped: nothing in it was checked; split the file or raise `{OPTION}`")
-    return Incomplete(path, why, "<module>", reason="time")
+    from .diagnostics import analysis_incomplete
+
+    d = analysis_incomplete("this file", f"did not finish within the time limit ({limit:g} s, and its parse cannot "
+                                         "be interrupted) and was stopped", "nothing in it was checked",
+                            f"split the file or raise `{OPTION}`")
+    return Incomplete(path, d.message, "<module>", reason="time")
 
 
 def incomplete_finding(marker: Incomplete, text: Optional[str]) -> Finding:

@@ -288,6 +288,20 @@ def null_argument(null_arg, handle: str) -> Diagnostic:
     return Diagnostic(null_arg.code, fill(null_arg.message, {"handle": handle}, unnamed="the handle"))
 
 
+def analysis_incomplete(unit: str, stopped: str, lost: str, advice: str) -> Diagnostic:
+    """ACL003: what was not fully checked (``unit``), what stopped it, what is missing, what to do."""
+    return Diagnostic("ACL003", f"the analysis of {unit} {stopped}: {lost}; {advice}")
+
+
+def paths_cut(unit: str, kept: int, found: int, site) -> Diagnostic:
+    """ACL003 for a function with more resource-relevant paths than the path budget."""
+    where = f" at line {site.line}" if site is not None else ""
+    return analysis_incomplete(
+        unit, f"followed {kept} of its {found} distinct paths{where} (the path budget)",
+        "findings on the paths it dropped (the ones farthest from success) may be missing",
+        "split the function")
+
+
 LEAK_RENDERERS: Dict[str, Callable[[Leak], Diagnostic]] = {
     "ACL101": resource_leak,
     "ACL102": leak_on_error_path,
@@ -298,6 +312,7 @@ LEAK_RENDERERS: Dict[str, Callable[[Leak], Diagnostic]] = {
 
 #: the one renderer of each checker code (codes whose template lives in rules/ included)
 RENDERERS: Dict[str, Callable[..., Diagnostic]] = {
+    "ACL003": analysis_incomplete,
     **LEAK_RENDERERS,
     "ACL104": handle_overwritten,
     "ACL105": owner_never_releases,

@@ -22,7 +22,7 @@ returned a value (``returned``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, FrozenSet, Hashable, List, Set, Tuple
+from typing import Any, Dict, FrozenSet, Hashable, List, Optional, Set, Tuple
 
 from ..typestate import Res, TState, replace
 from .positions import NodeSite
@@ -149,16 +149,65 @@ class PState:
         new.returned = self.returned
         return new
 
+    def status_refs(self) -> Set[Hashable]:
+        """Statuses a later check can still read (bound to a variable, alone or in a tuple):
+        what was assumed about any other status can never be consulted again."""
+        refs: Set[Hashable] = set()
+        for v in self.env.values():
+            if v is None:
+                continue
+            if v[0] == "s":
+                refs.add(v[1])
+            elif v[0] in ("t", "z"):
+                refs.update(x[1] for x in v[1] if x is not None and x[0] == "s")
+        return refs
+
     def key(self):
+        """Identity for merging equal paths: unknown bindings, and statuses already read that
+        no variable holds any more, are left out (no rule can tell such paths apart)."""
+        refs = self.status_refs()
         return (
-            frozenset(self.env.items()),
+            frozenset(kv for kv in self.env.items() if kv[1] is not None),
             self.ts.key(),
             frozenset(self.boxes.items()),
-            frozenset((k, v.read, v.rids) for k, v in self.status.items()),
+            frozenset((k, v.read, v.rids) for k, v in self.status.items() if not v.read or k in refs),
             self.err,
-            frozenset(self.assume.items()),
+            frozenset(kv for kv in self.assume.items() if kv[0] in refs),
             self.dead,
             self.returned,
+        )
+
+    def head_key(self):
+        """The state as far as any rule can tell at a loop head: bindings and containers that
+        hold no live handle of this function (unknown values, loop variables over plain data,
+        external elements; constants and statuses stay) are left out, and the n-th instance of an
+        acquisition counts as the first (a widening): a loop reaches its fixed point instead of
+        being unrolled once per enclosing iteration."""
+        live = {rid for rid, r in self.ts.res.items() if r.live and not r.external}
+        env = frozenset((k, canon_value(v)) for k, v in self.env.items()
+                        if v is not None and (v[0] in ("s", "c") or self.rids_of(v) & live))
+        boxes = frozenset((b, frozenset(map(canon_rid, rs))) for b, rs in self.boxes.items() if rs & live)
+        res = frozenset(
+            (canon_rid(rid), r.kind, r.live, r.escaped, r.external, r.seq, r.release_api, r.orphan is None,
+             tuple((t, canon_rid(x)) for t, x in r.links))
+            for rid, r in self.ts.res.items())
+        pending = frozenset((canon_rid(k), frozenset(map(canon_rid, v))) for k, v in self.ts.pending.items())
+        refs = self.status_refs()
+        status = frozenset((k, v.read, frozenset(map(canon_rid, v.rids)))
+                           for k, v in self.status.items() if not v.read or k in refs)
+        assume = frozenset(kv for kv in self.assume.items() if kv[0] in refs)
+        return (env, res, canon_rid(self.ts.ctx), pending, boxes, status, self.err, assume, self.dead)
+
+    def coarse_key(self):
+        """Over the path budget: states that differ only in whether a dead handle was released or
+        never acquired (the two branches of `if self.x: destroy(self.x)`) are one for the rules."""
+        return (
+            frozenset(kv for kv in self.env.items() if kv[1] is not None),
+            frozenset(kv for kv in self.ts.res.items() if kv[1].live),
+            self.ts.ctx, frozenset(self.ts.pending.items()),
+            frozenset(self.boxes.items()),
+            frozenset(k for k, v in self.status.items() if not v.read),
+            self.err, self.dead, self.returned,
         )
 
     def rids_of(self, v) -> FrozenSet[Hashable]:
@@ -198,7 +247,27 @@ class Outcome:
         self.cont.extend(other.cont)
 
 
-def dedupe(states: List[PState]) -> List[PState]:
+def canon_rid(rid):
+    """An acquisition's n-th instance ``(site, n)`` as its site."""
+    return rid[0] if type(rid) is tuple and len(rid) == 2 and type(rid[1]) is int else rid
+
+
+def canon_value(v):
+    """A value with its resource ids as :func:`canon_rid` (for :meth:`PState.head_key`)."""
+    if v is None:
+        return None
+    tag = v[0]
+    if tag == "r":
+        return ("r", frozenset(map(canon_rid, v[1])))
+    if tag in ("t", "z"):
+        return (tag, tuple(canon_value(x) for x in v[1]))
+    return v
+
+
+def dedupe(states: List[PState], cuts: Optional[List[int]] = None) -> List[PState]:
+    """Equal states merged (a failed path gives way to an equal normal one). Over
+    ``MAX_STATES`` states are joined (``static/joins.py``) and, if that is not enough, the
+    paths farthest from success are dropped and the count is appended to ``cuts``."""
     if len(states) <= 1:
         return states
     seen = {}
@@ -211,7 +280,11 @@ def dedupe(states: List[PState]) -> List[PState]:
             if old.err and not s.err:
                 seen[k] = s
     out = list(seen.values())
-    return out[:MAX_STATES]
+    if len(out) > MAX_STATES:
+        from .joins import over_budget
+
+        out = over_budget(out, cuts)
+    return out
 
 
 @dataclass

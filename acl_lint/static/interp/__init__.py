@@ -21,7 +21,7 @@ interpretation; the checks do not read it.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Hashable, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, Hashable, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -65,6 +65,8 @@ class Interpreter(Statements, Assignment, Conditions, Expressions, Calls, Summar
         self.release_count = 0  # releases interpreted so far (tells a teardown loop)
         self.torn_down: Set[str] = set()  # process-scoped kinds this function releases somewhere
         self.unread: Dict[Hashable, Tuple] = {}  # status -> (site, message) when unread on some path
+        self.cuts: List[int] = []  # path counts over MAX_STATES where paths were dropped (ACL003)
+        self.cut_sites: List[NodeSite] = []  # the statements where that happened
         self.init_owner_facts()
 
     def site(self, node: cst.CSTNode, what: str = "") -> NodeSite:

@@ -8,7 +8,7 @@ from typing import Hashable, Iterable, List
 import libcst as cst
 
 from ..positions import cst_dotted as dotted
-from ..values import Const, NULLV, PState, UNKNOWN, ZERO, dedupe
+from ..values import Const, NULLV, PState, UNKNOWN, ZERO
 
 
 
@@ -31,7 +31,7 @@ class Conditions:
             out = self.refine(test.left, st.copy(), truth)
             for s in self.refine(test.left, st, not truth):
                 out.extend(self.refine(test.right, s, truth))
-            return dedupe(out)
+            return self.join(out)
         if type(test) is cst.Comparison and len(test.comparisons) == 1:
             comp = test.comparisons[0]
             op = comp.operator

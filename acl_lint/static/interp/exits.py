@@ -10,7 +10,8 @@ import libcst as cst
 from ...typestate import Res
 from ... import diagnostics as dx
 from ...findings import Finding, Related
-from ..values import LeakRecord, Outcome, PState
+from ..positions import NodeSite
+from ..values import MAX_STATES, LeakRecord, Outcome, PState
 
 
 
@@ -100,7 +101,23 @@ class Exits:
             ))
         for rec in interp.leaks.values():
             out.append(self._leak_finding(rec, mod, fname))
+        if self.cuts:
+            out.append(self._cut_finding(mod, fn, fname))
         return out
+
+    def _cut_finding(self, mod, fn, fname: str) -> Finding:
+        """ACL003 at the `def` line: the function was not fully checked (never a silent clean)."""
+        unit = f"`{fname}`" if fn is not None else "the module's top-level code"
+        first = self.cut_sites[0] if self.cut_sites else None
+        d = dx.paths_cut(unit, MAX_STATES, max(self.cuts), first)
+        node = fn.node if fn is not None else None
+        line, col = (1, 1)
+        if node is not None:
+            site = NodeSite(mod.path, node, mod.positions)
+            line, col = site.line, site.column
+        rel = (Related(mod.path, first.line, first.column, "paths dropped here", "step"),) if first else ()
+        return Finding(code="ACL003", message=d.message, path=mod.path, line=line, column=col, end_line=line,
+                       end_column=col + 1, related=rel, function=fname, resource="paths")
 
     def _leak_finding(self, rec: LeakRecord, mod, fname: str) -> Finding:
         res = rec.res

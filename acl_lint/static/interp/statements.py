@@ -13,7 +13,23 @@ from typing import Callable, List, Optional, Sequence
 
 import libcst as cst
 
+from ..joins import widen
 from ..values import Elem, Handles, LOOP_UNROLL, NULLV, Outcome, PState, Tup, UNKNOWN, dedupe
+
+#: compound statements interpreted over the whole set of path states at once
+COMPOUND = {cst.If: "s_If", cst.For: "s_For", cst.While: "s_While", cst.Try: "s_Try", cst.TryStar: "s_Try",
+            cst.With: "s_With"}
+
+
+def _fresh(states: List[PState], seen: set) -> List[PState]:
+    """The states whose ``head_key`` has not been seen at the loop head (and remember them)."""
+    out = []
+    for s in states:
+        k = s.head_key()
+        if k not in seen:
+            seen.add(k)
+            out.append(s)
+    return out
 
 
 
@@ -27,12 +43,14 @@ class Statements:
             if not cur:
                 break
             nxt: List[PState] = []
-            for st in cur:
-                o = self.exec_stmt(stmt, st)
+            compound = COMPOUND.get(type(stmt))
+            outcomes = ([getattr(self, compound)(stmt, cur)] if compound is not None
+                        else [self.exec_stmt(stmt, st) for st in cur])
+            for o in outcomes:
                 # a path that ended inside the statement (sys.exit, a check that must fail) stops here
                 nxt.extend(x for x in o.normal if not x.dead)
                 out.extend(o, normal=False)
-            cur = dedupe(nxt) if len(nxt) > 1 else nxt
+            cur = self.join(nxt) if len(nxt) > 1 else nxt
         out.normal.extend(cur)
         return out
 
@@ -51,11 +69,22 @@ class Statements:
             self.cur_stmt = stmt
         if t is cst.SimpleStatementLine:
             return self.exec_block(stmt.body, [st])
+        compound = COMPOUND.get(t)
+        if compound is not None:
+            return getattr(self, compound)(stmt, [st])
         handler = getattr(self, "s_" + t.__name__, None)
         if handler is None:
             self.eval_children(stmt, st)
             return Outcome(normal=[st])
         return handler(stmt, st)
+
+    def join(self, states: List[PState]) -> List[PState]:
+        """Equal states merged; a cut over the path budget is remembered (ACL003, never silent)."""
+        before = len(self.cuts)
+        out = dedupe(states, self.cuts)
+        if len(self.cuts) > before and self.cur_stmt is not None:
+            self.cut_sites.append(self.site(self.cur_stmt))
+        return out
 
     def s_Expr(self, node: cst.Expr, st: PState) -> Outcome:
         out = Outcome()
@@ -163,31 +192,38 @@ class Statements:
                 self.escape(v, st, "captured")
                 self.mark_read(v, st)
 
-    def s_If(self, node: cst.If, st: PState) -> Outcome:
+    def s_If(self, node: cst.If, states: List[PState]) -> Outcome:
+        """Each state is refined by the test; each branch then runs once over all the states that
+        take it, so paths are not multiplied by what follows inside the branch."""
         self.cur_stmt = node
         out = Outcome()
-        self.ev(node.test, st, out)
-        t_states = self.refine(node.test, st.copy(), True)
-        f_states = self.refine(node.test, st, False)
+        t_states: List[PState] = []
+        f_states: List[PState] = []
+        for st in states:
+            self.cur = st
+            self.ev(node.test, st, out)
+            t_states.extend(self.refine(node.test, st.copy(), True))
+            f_states.extend(self.refine(node.test, st, False))
         if t_states:
-            text = CondText(self, node.test, True)
-            for s in t_states:
-                s.add_trace(self.site(node.test), text, "branch")
-            out.extend(self.exec_block(self.body_of(node), t_states))
+            self._branch(node.test, t_states, True)
+            out.extend(self.exec_block(self.body_of(node), self.join(t_states)))
         if f_states:
             if node.orelse is None:
                 out.normal.extend(f_states)
             else:
-                text = CondText(self, node.test, False)
-                for s in f_states:
-                    s.add_trace(self.site(node.test), text, "branch")
+                self._branch(node.test, f_states, False)
                 if isinstance(node.orelse, cst.If):
-                    for s in f_states:
-                        out.extend(self.s_If(node.orelse, s))
+                    out.extend(self.s_If(node.orelse, self.join(f_states)))
                 else:
-                    out.extend(self.exec_block(self.body_of(node.orelse), f_states))
-        out.normal = dedupe(out.normal)
+                    out.extend(self.exec_block(self.body_of(node.orelse), self.join(f_states)))
+        out.normal = self.join(out.normal)
         return out
+
+    def _branch(self, test: cst.BaseExpression, states: List[PState], truth: bool) -> None:
+        text = CondText(self, test, truth)
+        site = self.site(test)
+        for s in states:
+            s.add_trace(site, text, "branch")
 
     def cond_text(self, test: cst.BaseExpression, truth: bool) -> str:
         code = self.mod.positions.code(test).strip().replace("\n", " ")
@@ -198,12 +234,16 @@ class Statements:
     def run_loop(self, node, states: List[PState], bind: Callable[[PState], List[PState]],
                  exit_refine: Optional[Callable[[PState], List[PState]]], at_least_once: bool,
                  infinite: bool, bind_is_for: bool = False) -> Outcome:
+        """The body runs over the states at the loop head until no new one arrives there (by
+        ``head_key``), at most ``LOOP_UNROLL`` times: enough to see a handle acquired in one
+        iteration and lost in the next, and no more for loops whose iterations look alike."""
         out = Outcome()
         exits: List[PState] = []
         cur = states
         zero_trip: List[PState] = []
         if not at_least_once and not infinite:
             zero_trip = [s.copy() for s in cur]
+        seen = {s.head_key() for s in cur}
         self.loop_depth += 1
         try:
             for n in range(LOOP_UNROLL):
@@ -221,9 +261,10 @@ class Statements:
                 out.ret.extend(o.ret)
                 out.exc.extend(o.exc)
                 out.brk.extend(o.brk)
-                cur = dedupe(o.normal + o.cont)
+                cur = self.join(o.normal + o.cont)
                 if not infinite:
                     exits.extend(s.copy() for s in cur)
+                cur = _fresh(cur, seen)
                 if not cur:
                     break
         finally:
@@ -231,31 +272,33 @@ class Statements:
         exits = zero_trip + exits
         if exit_refine is not None:
             exits = [x for s in exits for x in exit_refine(s)]
-        normal = dedupe(exits)
+        normal = self.join(widen(exits))
         if node.orelse is not None and normal:
             eo = self.exec_block(self.body_of(node.orelse), normal)
             out.extend(eo)
             normal = eo.normal
-            out.normal = []
-        else:
-            out.normal = []
-        out.normal = dedupe(normal + out.brk)
+        out.normal = self.join(normal + out.brk)
         out.brk = []
         return out
 
-    def s_For(self, node: cst.For, st: PState) -> Outcome:
+    def s_For(self, node: cst.For, states: List[PState]) -> Outcome:
         pre = Outcome()
-        itv = self.ev(node.iter, st, pre)
-        literal = isinstance(node.iter, (cst.List, cst.Tuple)) and len(node.iter.elements) > 0
-        # a container that holds resources on this path is not empty
-        literal = literal or (itv is not None and itv[0] in ("b", "e") and bool(st.boxes.get(itv[1])))
-        elem = self.iter_elem(itv, st)
+        elems = {}
+        at_least_once = True
+        for st in states:
+            self.cur = st
+            itv = self.ev(node.iter, st, pre)
+            # a non-empty literal, or a container that holds resources on this path, is not empty
+            at_least_once = at_least_once and (
+                isinstance(node.iter, (cst.List, cst.Tuple)) and len(node.iter.elements) > 0
+                or (itv is not None and itv[0] in ("b", "e") and bool(st.boxes.get(itv[1]))))
+            elems[id(st)] = self.iter_elem(itv, st)
 
         def bind(s: PState) -> List[PState]:
-            self.assign(node.target, elem, s, node, loop_bind=True)
+            self.assign(node.target, elems.get(id(s), UNKNOWN), s, node, loop_bind=True)
             return [s]
 
-        out = self.run_loop(node, [st], bind, None, literal, False, bind_is_for=True)
+        out = self.run_loop(node, states, bind, None, at_least_once, False, bind_is_for=True)
         out.extend(pre, normal=False)
         return out
 
@@ -279,9 +322,11 @@ class Statements:
             return v
         return UNKNOWN
 
-    def s_While(self, node: cst.While, st: PState) -> Outcome:
+    def s_While(self, node: cst.While, states: List[PState]) -> Outcome:
         pre = Outcome()
-        self.ev(node.test, st, pre)
+        for st in states:
+            self.cur = st
+            self.ev(node.test, st, pre)
         infinite = type(node.test) is cst.Name and node.test.value == "True" or (
             type(node.test) is cst.Integer and node.test.value != "0")
 
@@ -291,15 +336,15 @@ class Statements:
         def ends(s: PState) -> List[PState]:
             return self.refine(node.test, s, False)
 
-        out = self.run_loop(node, [st], bind, ends, False, infinite)
+        out = self.run_loop(node, states, bind, ends, False, infinite)
         out.extend(pre, normal=False)
         return out
 
-    def s_Try(self, node: cst.Try, st: PState) -> Outcome:
-        body = self.exec_block(self.body_of(node), [st])
+    def s_Try(self, node: cst.Try, states: List[PState]) -> Outcome:
+        body = self.exec_block(self.body_of(node), states)
         out = Outcome(ret=body.ret, brk=body.brk, cont=body.cont)
         if node.handlers and body.exc:
-            raised = dedupe(body.exc)
+            raised = self.join(body.exc)
             for h in node.handlers:
                 hs = [s.copy() for s in raised]
                 for s in hs:
@@ -316,7 +361,7 @@ class Statements:
         else:
             out.normal.extend(normal)
         if node.finalbody is None:
-            out.normal = dedupe(out.normal)
+            out.normal = self.join(out.normal)
             return out
         return self.run_finally(node.finalbody, out)
 
@@ -328,21 +373,22 @@ class Statements:
             states = getattr(o, cat)
             if not states:
                 continue
-            fo = self.exec_block(self.body_of(fin), dedupe(states) if cat == "normal" else states)
+            fo = self.exec_block(self.body_of(fin), self.join(states) if cat == "normal" else states)
             res.extend(fo, normal=False)
             for s in fo.normal:
                 getattr(res, cat).append(s)
-        res.normal = dedupe(res.normal)
+        res.normal = self.join(res.normal)
         return res
 
-    def s_With(self, node: cst.With, st: PState) -> Outcome:
+    def s_With(self, node: cst.With, states: List[PState]) -> Outcome:
         out = Outcome()
-        for item in node.items:
-            v = self.ev(item.item, st, out)
-            if item.asname is not None:
-                self.assign(item.asname.name, v, st, node)
-        body = self.exec_block(self.body_of(node), [st])
-        out.extend(body)
+        for st in states:
+            self.cur = st
+            for item in node.items:
+                v = self.ev(item.item, st, out)
+                if item.asname is not None:
+                    self.assign(item.asname.name, v, st, node)
+        out.extend(self.exec_block(self.body_of(node), states))
         return out
 
     def s_Match(self, node, st: PState) -> Outcome:
@@ -351,7 +397,7 @@ class Statements:
         for case in node.cases:
             out.extend(self.exec_block(self.body_of(case), [st.copy()]))
         out.normal.append(st)
-        out.normal = dedupe(out.normal)
+        out.normal = self.join(out.normal)
         return out
 
 

@@ -1,0 +1,73 @@
+"""Joining path states: what keeps the analysis of one function bounded.
+
+Three joins, from exact to approximate, each only where the one before is not enough:
+
+- equal states merge (``values.dedupe``, at every join point);
+- loops reach a fixed point over :meth:`PState.head_key` instead of being unrolled
+  inside every iteration of an enclosing loop, and loop exits equal up to acquisition
+  instances merge (:func:`widen`);
+- over ``MAX_STATES`` (:func:`over_budget`): states that differ only in whether a dead
+  handle was released or never acquired merge; a state whose live handles another state
+  holds the same way is dropped (a loop that ran zero times against one that ran); and if
+  the set is still too large, the paths farthest from success are dropped and the cut is
+  recorded, so that the function is reported as not fully checked (ACL003), never clean.
+"""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+from .values import MAX_STATES, PState
+
+
+def widen(states: List[PState]) -> List[PState]:
+    """Loop exits equal up to acquisition instances: the first (fewest iterations) stands for all."""
+    if len(states) <= 1:
+        return states
+    seen = {}
+    for s in states:
+        seen.setdefault(s.head_key(), s)
+    return list(seen.values())
+
+
+def over_budget(states: List[PState], cuts: Optional[List[int]] = None) -> List[PState]:
+    """``states`` (all different) cut down to ``MAX_STATES``; a real cut is appended to ``cuts``."""
+    out = list({s.coarse_key(): s for s in reversed(states)}.values())[::-1]
+    if len(out) > MAX_STATES:
+        out = _drop_subsumed(out)
+    if len(out) > MAX_STATES:
+        out.sort(key=_distance_from_success)
+        if cuts is not None:
+            cuts.append(len(out))
+        out = out[:MAX_STATES]
+    return out
+
+
+def _subsumed(a: PState, b: PState) -> bool:
+    """Every handle live on `a` is live, and held the same way, on `b`: `b` has all of `a`'s
+    leaks and more, so `a` adds no finding of its own."""
+    if a.err != b.err or a.dead != b.dead or a.ts.ctx != b.ts.ctx:
+        return False
+    bres = b.ts.res
+    for rid, r in a.ts.res.items():
+        if r.live and bres.get(rid) != r:
+            return False
+    for k, v in a.env.items():
+        w = b.env.get(k)
+        if v is not None and w != v and not (w is not None and v[0] == "s" and w[0] == "s"):
+            return False
+    empty = frozenset()
+    return all(rids <= b.boxes.get(bid, empty) for bid, rids in a.boxes.items())
+
+
+def _drop_subsumed(states: List[PState]) -> List[PState]:
+    keep: List[PState] = []
+    for i, a in enumerate(states):
+        if not any(j != i and _subsumed(a, b) and not (j > i and _subsumed(b, a)) for j, b in enumerate(states)):
+            keep.append(a)
+    return keep
+
+
+def _distance_from_success(st: PState) -> int:
+    """How far a path is from the success path: raised, plus failed checks assumed on it."""
+    return (2 if st.err else 0) + sum(1 for v in st.assume.values() if v == "failed")
