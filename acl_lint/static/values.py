@@ -27,7 +27,7 @@ from typing import Any, Dict, FrozenSet, Hashable, List, Optional, Set, Tuple
 from ..typestate import Res, TState, replace
 from .positions import NodeSite
 
-MAX_STATES = 48  # path states kept per program point
+MAX_STATES = 64  # path states kept per program point
 LOOP_UNROLL = 2
 
 class Value(tuple):
@@ -201,8 +201,10 @@ class PState:
     def coarse_key(self):
         """Over the path budget: states that differ only in whether a dead handle was released or
         never acquired (the two branches of `if self.x: destroy(self.x)`) are one for the rules."""
+        live = {rid for rid, r in self.ts.res.items() if r.live}
         return (
-            frozenset(kv for kv in self.env.items() if kv[1] is not None),
+            frozenset(kv for kv in self.env.items()
+                      if kv[1] is not None and not is_null(kv[1]) and (kv[1][0] != "r" or kv[1][1] & live)),
             frozenset(kv for kv in self.ts.res.items() if kv[1].live),
             self.ts.ctx, frozenset(self.ts.pending.items()),
             frozenset(self.boxes.items()),
