@@ -55,7 +55,7 @@ KEEP_BUCKETS = 4  # run keys kept side by side (e.g. two configurations, a tool 
 #: after the cache or not at all in a lint run); everything else is fingerprinted
 _NOT_ENGINE = frozenset({
     "__main__.py", "audit.py", "baseline.py", "cli.py", "config.py", "discovery.py", "docs.py", "lint.py",
-    "parallel.py", "progress.py", "pytest_plugin.py", "ruledoc.py", "suppress.py",
+    "parallel.py", "progress.py", "pytest_plugin.py", "ruledoc.py", "suppress.py", "timings.py",
 })
 
 _WORD = re.compile(r"[^\W\d]\w*")
@@ -205,6 +205,8 @@ class Cache:
         self.stats: Dict[str, int] = {"hits": 0, "misses": 0, "written": 0, "invalid": 0, "write_errors": 0}
         self._ready = False
         self._disabled = False
+        #: the hits of lookup: path -> wall seconds of its analysis when stored (None: not recorded)
+        self.seconds: Dict[str, Optional[float]] = {}
 
     @classmethod
     def open(cls, directory: str, options: Mapping[str, Any]) -> "Cache":
@@ -273,6 +275,8 @@ class Cache:
                     ok = False
             if ok:
                 self.stats["hits"] += 1
+                secs = entry.get("seconds")
+                self.seconds[path] = float(secs) if isinstance(secs, (int, float)) else None
             else:
                 self.stats["misses"] += 1
                 misses.append((path, text))
@@ -289,8 +293,10 @@ class Cache:
         deps: Mapping[str, Iterable[str]],
         hashes: Mapping[str, str],
         texts: Mapping[str, str],
+        seconds: Optional[Mapping[str, float]] = None,
     ) -> None:
-        """Record the findings of freshly analysed files (not those with internal errors)."""
+        """Record the findings of freshly analysed files (not those with internal errors);
+        ``seconds``: their analysis times when measured (--timings), shown when they are hits."""
         analysed_set = set(analysed)
         by_path: Dict[str, List[Finding]] = {p: [] for p in analysed}
         for f in findings:
@@ -321,6 +327,8 @@ class Cache:
                 }
             except Exception:  # noqa: BLE001 - not serialisable: just not cached
                 continue
+            if seconds and path in seconds:
+                entry["seconds"] = round(seconds[path], 4)
             if not self._write(path, entry):
                 return
 

@@ -222,6 +222,30 @@ class _LazyHashes(Mapping):
         return len(self._texts)
 
 
+def _timed_batch(report: Any, files: Sequence[Tuple[str, str]], options: Dict, project: Sequence[str],
+                 read: Callable[[str], Optional[str]]) -> Tuple[List[Finding], List[FileError], Dict[str, Set[str]]]:
+    """_analyze_batch; with a ``--timings`` report, each file's parse and analysis timed into it."""
+    if report is None:
+        return _analyze_batch(files, options, project, read)
+    from .timings import recording
+
+    with recording() as rec:
+        out = _analyze_batch(files, options, project, read)
+    report.add_batch(rec.files, rec.wall, rec.cpu)
+    return out
+
+
+def _note_cached(report: Any, cache: Any) -> None:
+    """--timings: the files the cache answered, with their time when last analysed."""
+    if report is not None:
+        report.cached.update(cache.seconds)
+
+
+def _file_seconds(report: Any) -> Optional[Dict[str, float]]:
+    """--timings: each analysed file's wall time, for the cache to keep."""
+    return {p: t[0] for p, t in report.files.items()} if report is not None else None
+
+
 def _run_engine(
     texts: List[Tuple[str, str]],
     options: Dict[str, Any],
@@ -258,6 +282,7 @@ def _run_engine(
         relevant_count = len(todo)
         todo, cached = cache.lookup(todo, hashes, by_path)
         stats["cache"] = cache
+        _note_cached(stats.get("timings"), cache)
         stats["hits"] = relevant_count - len(todo)
         stats["t_cache"] = time.perf_counter() - t0
         if progress is not None:
@@ -275,18 +300,19 @@ def _run_engine(
         findings, errors, deps = parallel.analyse_in_pool(
             todo, options, project, by_path, _analyze_batch, jobs,
             progress=(lambda done, _n: progress(total - len(todo) + done, total)) if progress else None,
-            fork_lock=getattr(progress, "_lock", None), gc_threshold=GC_THRESHOLD,
+            fork_lock=getattr(progress, "_lock", None), gc_threshold=GC_THRESHOLD, timings=stats.get("timings"),
         )
     else:
         opts = dict(options)
         if progress is not None:
             opts["progress"] = progress
         with _gc_for_analysis():
-            findings, errors, deps = _analyze_batch(todo, opts, project, by_path.get)
+            findings, errors, deps = _timed_batch(stats.get("timings"), todo, opts, project, by_path.get)
     stats["t_analyse"] = time.perf_counter() - t0
     if cache is not None and hashes is not None:
         t0 = time.perf_counter()
-        cache.store([p for p, _ in todo], findings, errors, deps, hashes, by_path)
+        cache.store([p for p, _ in todo], findings, errors, deps, hashes, by_path,
+                    seconds=_file_seconds(stats.get("timings")))
         stats["t_cache"] = stats.get("t_cache", 0.0) + time.perf_counter() - t0
     return cached + findings, errors
 

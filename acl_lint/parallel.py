@@ -146,7 +146,18 @@ def _work(indices: List[int]) -> Batch:
         gc.collect()
     files = [_STATE["files"][i] for i in indices]
     analyse: Analyse = _STATE["analyse"]
-    return analyse(files, dict(_STATE["options"]), _STATE["project"], _read)
+    if not _STATE.get("timings"):
+        return analyse(files, dict(_STATE["options"]), _STATE["project"], _read)
+    return _timed_work(analyse, files)
+
+
+def _timed_work(analyse: Analyse, files: List[Tuple[str, str]]):
+    """--timings: the batch, plus each file's times (acl_lint.timings) and the batch's wall and CPU."""
+    from .timings import recording
+
+    with recording() as rec:
+        batch = analyse(files, dict(_STATE["options"]), _STATE["project"], _read)
+    return tuple(batch) + ((rec.files, rec.wall, rec.cpu),)
 
 
 #: bytes: above this a worker collects before its next chunk (with 120 MB, two workers and the
@@ -180,12 +191,14 @@ def analyse_in_pool(
     progress: Optional[Callable[[int, int], None]] = None,
     fork_lock: Optional[Any] = None,
     gc_threshold: Tuple[int, int, int] = (700, 10, 10),
+    timings: Any = None,
 ) -> Batch:
-    """Run ``analyse`` over chunks of ``files`` in ``jobs`` processes; merge as one run would."""
+    """Run ``analyse`` over chunks of ``files`` in ``jobs`` processes; merge as one run would.
+    ``timings``: a --timings report (``add_batch(times, wall, cpu)``) that each chunk's times go to."""
     chunks = plan_chunks(files, jobs)
     opts = {k: v for k, v in options.items() if k != "progress" and not callable(v)}
     state = {"files": list(files), "options": opts, "project": list(project), "texts": dict(texts),
-             "analyse": analyse, "gc_threshold": gc_threshold}
+             "analyse": analyse, "gc_threshold": gc_threshold, "timings": timings is not None}
     ctx = _context()
     results: Dict[int, Batch] = {}
     done_files = 0
@@ -230,7 +243,9 @@ def analyse_in_pool(
     errors: List[FileError] = []
     deps: Dict[str, Set[str]] = {}
     for k in range(len(chunks)):
-        f, e, d = results[k]
+        f, e, d = results[k][:3]
+        if timings is not None and len(results[k]) > 3:
+            timings.add_batch(*results[k][3])
         findings.extend(f)
         errors.extend(e)
         deps.update(d)
