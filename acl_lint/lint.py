@@ -235,6 +235,35 @@ def _timed_batch(report: Any, files: Sequence[Tuple[str, str]], options: Dict, p
     return out
 
 
+def _in_chunks(report: Any, files: Sequence[Tuple[str, str]], options: Dict, project: Sequence[str],
+               read: Callable[[str], Optional[str]]) -> Tuple[List[Finding], List[FileError], Dict[str, Set[str]]]:
+    """In-process, a big run is analysed in the pool's chunks (at most MAX_CHUNK_LINES lines, a
+    folder and the modules it imports together), one engine per chunk, and each chunk's trees and
+    states are collected before the next: peak memory stays that of one chunk, not of the tree."""
+    from .parallel import MAX_CHUNK_LINES, freeze_inherited, plan_chunks
+
+    chunks = plan_chunks(files, 1, target=MAX_CHUNK_LINES)
+    if len(chunks) == 1:
+        return _timed_batch(report, files, options, project, read)
+    findings: List[Finding] = []
+    errors: List[FileError] = []
+    deps: Dict[str, Set[str]] = {}
+    frozen = freeze_inherited()  # what lives on (imports, texts) is not walked by each collection
+    try:
+        for n, chunk in enumerate(chunks):
+            if n:
+                gc.collect()  # the previous chunk's engine: reference cycles the raised thresholds never reach
+            f, e, d = _timed_batch(report, [files[i] for i in chunk], options, project, read)
+            findings += f
+            errors += e
+            deps.update(d)
+    finally:
+        if frozen:
+            gc.unfreeze()
+    findings.sort(key=Finding.sort_key)
+    return findings, errors, deps
+
+
 def _note_cached(report: Any, cache: Any) -> None:
     """--timings: the files the cache answered, with their time when last analysed."""
     if report is not None:
@@ -307,7 +336,7 @@ def _run_engine(
         if progress is not None:
             opts["progress"] = progress
         with _gc_for_analysis():
-            findings, errors, deps = _timed_batch(stats.get("timings"), todo, opts, project, by_path.get)
+            findings, errors, deps = _in_chunks(stats.get("timings"), todo, opts, project, by_path.get)
     stats["t_analyse"] = time.perf_counter() - t0
     if cache is not None and hashes is not None:
         t0 = time.perf_counter()

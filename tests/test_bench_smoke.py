@@ -94,7 +94,7 @@ def test_scale_reports_peak_memory_per_copy_count(tmp_path):
         (corpus / src.name).write_text(src.read_text())
     text = bench_run.scale_section(corpus, 2, tmp_path, 2, 120, lambda msg: None)
     rows = [line for line in text.splitlines() if line.startswith("| 1x") or line.startswith("| 2x")]
-    assert len(rows) == 4  # 1x and 2x, default jobs and --jobs 1
+    assert len(rows) == 2  # 1x and 2x
     two = [r for r in rows if r.startswith("| 2x")]
     assert all(re.search(r"\| +[\d.]+x \|", r) for r in two)  # MB relative to 1x
     assert "linear growth would be 2.00x" in text

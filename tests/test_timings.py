@@ -96,7 +96,7 @@ def test_cached_files_show_as_cached_with_their_last_time(tree, tmp_path):
     assert "every file came from the cache: --no-cache" in second.stdout
     for c in cached:
         last = re.search(r"\(took (\d+\.\d\d) s when last analysed\)", c["rest"])
-        assert last and abs(float(last.group(1)) - took[c["file"]]) < 0.006
+        assert last and abs(float(last.group(1)) - took[c["file"]]) <= 0.011  # both rounded to 0.01
 
 
 def test_function_column_when_the_engine_times_its_functions(tree, monkeypatch, capsys):
