@@ -426,15 +426,12 @@ def headline(title: str, c: Counts, rows: List[Row]) -> str:
 # --- the README ------------------------------------------------------------------------------
 
 
-def update_readme(report: str, head_line: str) -> None:
-    """Replace the results section; keep the previous runs' headline lines (dated, the last few)."""
-    text = README.read_text(encoding="utf-8") if README.exists() else f"{START}\n{END}\n"
-    if START not in text or END not in text:
-        text += f"\n{START}\n{END}\n"
-    before, _, rest = text.partition(START)
-    old, _, after = rest.partition(END)
-    history = [ln for ln in old.splitlines() if ln.startswith("- ") and "UTC" in ln and old.find(HISTORY) >= 0
-               and old.find(HISTORY) < old.find(ln)]
+def readme_history() -> List[str]:
+    """The dated headline lines to keep: the current results' headline, then its own history."""
+    text = README.read_text(encoding="utf-8") if README.exists() else ""
+    old = text.partition(START)[2].partition(END)[0]
+    at = old.find(HISTORY)
+    history = [ln for ln in old[at:].splitlines() if ln.startswith("- ")] if at >= 0 else []
     previous = re.search(r"^Headline: (.*)$", old, re.M)
     date = re.search(r"^Date: (.*)$", old, re.M)
     if previous and date:
@@ -444,7 +441,20 @@ def update_readme(report: str, head_line: str) -> None:
         if row:
             history.insert(0, f"- {date.group(1)}: {row.group(1)}: {row.group(2)} {row.group(3)} s wall, "
                               f"{row.group(4)} kLOC/s (generated tree, not real code)")
-    tail = ["", HISTORY, ""] + history[:KEEP_HISTORY] if history else []
+    return history[:KEEP_HISTORY]
+
+
+def update_readme(report: str, head_line: str, history: Optional[List[str]] = None) -> None:
+    """Replace the results section, keeping the previous runs' headlines (dated, the last few).
+    ``history``: taken once before a run that writes several times (see :func:`readme_history`)."""
+    if history is None:
+        history = readme_history()
+    text = README.read_text(encoding="utf-8") if README.exists() else f"{START}\n{END}\n"
+    if START not in text or END not in text:
+        text += f"\n{START}\n{END}\n"
+    before, _, rest = text.partition(START)
+    after = rest.partition(END)[2]
+    tail = ["", HISTORY, ""] + history if history else []
     block = "\n".join([report.rstrip(), f"Headline: {head_line}"] + tail)
     README.write_text(f"{before}{START}\n{block}\n{END}{after}", encoding="utf-8")
 
@@ -501,6 +511,32 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     sections: List[str] = []
     heads: List[str] = []
+    history = readme_history() if args.update_readme else []
+    command = "python bench/run.py" + " ".join([""] + [a for a in (argv if argv is not None else sys.argv[1:])
+                                                      if a != "--update-readme"])
+
+    def publish(overhead: Optional[str]) -> str:
+        """The report so far; with --update-readme also written after every input, so that a
+        run stopped half-way leaves its finished tables (marked as such)."""
+        now = datetime.datetime.now(datetime.timezone.utc)
+        state = f"finished {now:%H:%M} UTC" if overhead is not None else f"IN PROGRESS at {now:%H:%M} UTC"
+        report = "\n".join([
+            f"Date: {started:%Y-%m-%d %H:%M} UTC ({state})",
+            f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory']}; {info['os']}; Python {info['python']}",
+            f"Load average (1, 5, 15 min) at the start: {info['load']}; now: {machine()['load']} "
+            "(the machine is shared: other jobs ran during the measurements; CPU seconds are less sensitive to "
+            "that than wall seconds)",
+            f"Tools: {'; '.join(versions)}",
+            f"Command: `{command.strip()}`",
+            "",
+            "\n\n".join(sections),
+        ] + ([] if overhead is None else
+             ["", "Runtime audit overhead (bench/runtime_overhead.py):", "", "```", overhead, "```"]))
+        if args.update_readme:
+            update_readme(report, " | ".join(heads), history)
+        return report
+
+    versions = _versions()
     try:
         inputs, skipped = build_inputs(work, args, log)
         sections += skipped
@@ -513,37 +549,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             worst = next((r.worst() for r in rows if r.reference and r.ok and r.worst()), None)
             if worst and tree.name != "mixed":
                 sections.append(alone_section(worst[2], work, timeout, runs, log))
-        if args.scale:
-            rw, why = realworld_input(args.realworld, False)
-            sections.append(scale_section(rw, args.scale, work, args.jobs, timeout, log) if rw else
-                            f"**Peak memory as the corpus grows**: the real-world corpus is {why}")
-        overhead = runtime_overhead(args.quick, timeout)
+            if args.scale and tree == inputs[0][1] and not skipped:  # right after the real-world table
+                sections.append(scale_section(tree, args.scale, work, args.jobs, timeout, log))
+            publish(None)
+        if args.scale and skipped:
+            sections.append(f"**Peak memory as the corpus grows**: {skipped[0]}")
+        report = publish(runtime_overhead(args.quick, timeout))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    ended = machine()
-    command = "python bench/run.py" + " ".join([""] + [a for a in (argv if argv is not None else sys.argv[1:])
-                                                      if a != "--update-readme"])
-    report = "\n".join([
-        f"Date: {started:%Y-%m-%d %H:%M} UTC (finished {datetime.datetime.now(datetime.timezone.utc):%H:%M} UTC)",
-        f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory']}; {info['os']}; Python {info['python']}",
-        f"Load average (1, 5, 15 min) at the start: {info['load']}; at the end: {ended['load']} "
-        "(the machine is shared: other jobs ran during the measurements; CPU seconds are less sensitive to "
-        "that than wall seconds)",
-        f"Tools: {'; '.join(_versions())}",
-        f"Command: `{command.strip()}`",
-        "",
-        "\n\n".join(sections),
-        "",
-        "Runtime audit overhead (bench/runtime_overhead.py):",
-        "",
-        "```",
-        overhead,
-        "```",
-    ])
     print(report)
     if args.update_readme:
-        update_readme(report, " | ".join(heads))
         log(f"wrote the results to {README}")
     return 0
 
