@@ -56,7 +56,7 @@ KEEP_BUCKETS = 4  # run keys kept side by side (e.g. two configurations, a tool 
 _NOT_ENGINE = frozenset({
     "__main__.py", "audit.py", "budget.py", "isolate.py", "baseline.py", "cli.py", "config.py", "discovery.py",
     "docs.py", "lint.py", "parallel.py", "progress.py", "pytest_plugin.py", "ruledoc.py", "suppress.py",
-    "server.py", "workspace.py",
+    "server.py", "workspace.py", "timings.py",
 })
 
 _WORD = re.compile(r"[^\W\d]\w*")
@@ -234,6 +234,8 @@ class Cache:
         self._ready = False
         self._disabled = False
         self._refused = self._refuses()
+        #: the hits of lookup: path -> wall seconds of its analysis when stored (None: not recorded)
+        self.seconds: Dict[str, Optional[float]] = {}
 
     @classmethod
     def open(cls, directory: str, options: Mapping[str, Any]) -> "Cache":
@@ -304,6 +306,8 @@ class Cache:
                     ok = False
             if ok:
                 self.stats["hits"] += 1
+                secs = entry.get("seconds")
+                self.seconds[path] = float(secs) if isinstance(secs, (int, float)) else None
             else:
                 self.stats["misses"] += 1
                 misses.append((path, text))
@@ -320,8 +324,10 @@ class Cache:
         deps: Mapping[str, Iterable[str]],
         hashes: Mapping[str, str],
         texts: Mapping[str, str],
+        seconds: Optional[Mapping[str, float]] = None,
     ) -> None:
-        """Record the findings of freshly analysed files (not those with internal errors)."""
+        """Record the findings of freshly analysed files (not those with internal errors);
+        ``seconds``: their analysis times when measured (--timings), shown when they are hits."""
         analysed_set = set(analysed)
         by_path: Dict[str, List[Finding]] = {p: [] for p in analysed}
         for f in findings:
@@ -352,6 +358,8 @@ class Cache:
                 }
             except Exception:  # noqa: BLE001 - not serialisable: just not cached
                 continue
+            if seconds and path in seconds:
+                entry["seconds"] = round(seconds[path], 4)
             if not self._write(path, entry):
                 return
 

@@ -107,20 +107,52 @@ def _check_parser(prog: str = "acl-lint") -> argparse.ArgumentParser:
     p.add_argument(
         "--verbose", "-v", action="store_true", help="print file counts, cache statistics and timings on stderr"
     )
+    p.add_argument(
+        "--timings",
+        type=_top,
+        nargs="?",
+        const=10,
+        metavar="N",
+        help="after the report, the N slowest files (default 10) with their parse and analysis time "
+        "(on stderr for json, sarif, github and with --output)",
+    )
     return p
+
+
+
+
+def _timings_value(argv: Sequence[str]) -> List[str]:
+    """``--timings PATH`` means the default top with PATH linted (not N = PATH): a bare
+    ``--timings`` not followed by a number becomes ``--timings=10``."""
+    out = list(argv)
+    for i, arg in enumerate(out):
+        if arg == "--":
+            break
+        if arg == "--timings" and (i + 1 >= len(out) or not out[i + 1].lstrip("-").isdigit()):
+            out[i] = "--timings=10"
+    return out
 
 
 CACHE_DIRNAME = ".acl_lint_cache"  # acl_lint.cache.CACHE_DIRNAME, without importing it for --help
 
 
-def _jobs(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of processes, got {text!r}") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"expected a number of processes >= 1 (0: all cores), got {n}")
-    return n
+def _count(what: str, minimum: int, note: str = ""):
+    """An argparse type: a whole number of ``what``, at least ``minimum``."""
+
+    def parse(text: str) -> int:
+        try:
+            n = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number of {what}, got {text!r}") from None
+        if n < minimum:
+            raise argparse.ArgumentTypeError(f"expected a number of {what} >= {max(1, minimum)}{note}, got {n}")
+        return n
+
+    return parse
+
+
+_jobs = _count("processes", 0, " (0: all cores)")
+_top = _count("files", 1)
 
 
 def _rule_parser() -> argparse.ArgumentParser:
@@ -185,7 +217,7 @@ def _check(argv: Sequence[str]) -> int:
     from .progress import Progress
     from .report import MACHINE_FORMATS
 
-    args = _check_parser().parse_args(argv)
+    args = _check_parser().parse_args(_timings_value(argv))
     stdin = args.paths == ["-"] or (bool(args.stdin_filename) and not args.paths)
     if "-" in args.paths and not stdin:
         return _fail("- (standard input) cannot be combined with other paths")
@@ -229,10 +261,14 @@ def _check(argv: Sequence[str]) -> int:
 
         cache_dir = args.cache_dir or default_dir(project_root(paths, settings.config_file))
     stats: dict = {}
+    if args.timings:
+        from .timings import Report
+
+        stats["timings"] = Report(args.timings)
     started = time.perf_counter()
     run = _Run(settings, baseline, cache_dir, jobs)
     try:
-        result = run.stdin(name) if stdin else run.paths(paths, progress, stats)
+        result = run.stdin(name, stats) if stdin else run.paths(paths, progress, stats)
     except DiscoveryError as exc:
         return _fail(str(exc))
     finally:
@@ -260,7 +296,26 @@ def _check(argv: Sequence[str]) -> int:
             if code:
                 return code
         result = fixed.result or result
-    return _report(args, result, fmt, fixed)
+    code = _report(args, result, fmt, fixed)
+    if args.timings:
+        _report_timings(stats["timings"], fmt, args.output)
+    return code
+
+
+def _report_timings(report, fmt: str, output: Optional[str]) -> None:
+    """--timings, after the report: on stdout below a text report, else on stderr (JSON and SARIF
+    on stdout stay valid; a report written to a file stays the report alone)."""
+    from .report import MACHINE_FORMATS
+
+    text = report.render()
+    try:
+        if fmt in MACHINE_FORMATS or output:
+            sys.stderr.write(text)
+        else:
+            sys.stdout.write("\n" + text)
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
 
 
 def _write_baseline(path: str, result) -> int:
@@ -291,7 +346,7 @@ class _Run:
         return lint_paths(paths, self.settings, baseline=self.baseline, progress=progress,
                           cache_dir=self.cache_dir, jobs=self.jobs, stats=stats)
 
-    def stdin(self, name: str):
+    def stdin(self, name: str, stats: Optional[dict] = None):
         """Lint standard input as the file ``name`` (config, per-file-ignores and findings use it)."""
         from .lint import lint_sources
         from .sources import SourceError, decode_source, parse_error_finding
@@ -304,7 +359,7 @@ class _Run:
         except SourceError as exc:
             text, errors = None, [parse_error_finding(name, exc.reason, exc.line, exc.column)]
         return lint_sources([(name, text)], self.settings, baseline=self.baseline, read_errors=errors,
-                            jobs=1)
+                            jobs=1, stats=stats)
 
     def echo(self, fixed: Optional[str]) -> None:
         """--fix on standard input: the fixed text, or exactly the bytes read when nothing was fixed."""

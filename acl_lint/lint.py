@@ -297,7 +297,7 @@ def _analyse_todo(todo: List[Tuple[str, str]], options: Dict[str, Any], project:
         findings, errors, deps = parallel.analyse_in_pool(
             todo, options, project, by_path, _analyze_batch, jobs,
             progress=(lambda done, _n: progress(total - len(todo) - len(big) + done, total)) if progress else None,
-            fork_lock=getattr(progress, "_lock", None), gc_threshold=GC_THRESHOLD,
+            fork_lock=getattr(progress, "_lock", None), gc_threshold=GC_THRESHOLD, timings=stats.get("timings"),
         )
     elif todo:
         opts = dict(options)
@@ -305,7 +305,8 @@ def _analyse_todo(todo: List[Tuple[str, str]], options: Dict[str, Any], project:
             opts["progress"] = progress
         with _gc_for_analysis():
             try:
-                findings, errors, deps = _analyze_batch(todo, opts, project, guarded_reader(by_path))
+                findings, errors, deps = _in_chunks(stats.get("timings"), todo, opts, project,
+                                                    guarded_reader(by_path))
             finally:
                 budget_stop()
     plain = {k: v for k, v in options.items() if not callable(v)}
@@ -317,6 +318,59 @@ def _analyse_todo(todo: List[Tuple[str, str]], options: Dict[str, Any], project:
         errors += e
         deps.update(d)
     return findings, errors, deps
+
+
+def _timed_batch(report: Any, files: Sequence[Tuple[str, str]], options: Dict, project: Sequence[str],
+                 read: Callable[[str], Optional[str]]) -> Tuple[List[Finding], List[FileError], Dict[str, Set[str]]]:
+    """_analyze_batch; with a ``--timings`` report, each file's parse and analysis timed into it."""
+    if report is None:
+        return _analyze_batch(files, options, project, read)
+    from .timings import recording
+
+    with recording() as rec:
+        out = _analyze_batch(files, options, project, read)
+    report.add_batch(rec.files, rec.wall, rec.cpu)
+    return out
+
+
+def _in_chunks(report: Any, files: Sequence[Tuple[str, str]], options: Dict, project: Sequence[str],
+               read: Callable[[str], Optional[str]]) -> Tuple[List[Finding], List[FileError], Dict[str, Set[str]]]:
+    """In-process, a big run is analysed in the pool's chunks (at most MAX_CHUNK_LINES lines, a
+    folder and the modules it imports together), one engine per chunk, and each chunk's trees and
+    states are collected before the next: peak memory stays that of one chunk, not of the tree."""
+    from .parallel import MAX_CHUNK_LINES, freeze_inherited, plan_chunks
+
+    chunks = plan_chunks(files, 1, target=MAX_CHUNK_LINES)
+    if len(chunks) == 1:
+        return _timed_batch(report, files, options, project, read)
+    findings: List[Finding] = []
+    errors: List[FileError] = []
+    deps: Dict[str, Set[str]] = {}
+    frozen = freeze_inherited()  # what lives on (imports, texts) is not walked by each collection
+    try:
+        for n, chunk in enumerate(chunks):
+            if n:
+                gc.collect()  # the previous chunk's engine: reference cycles the raised thresholds never reach
+            f, e, d = _timed_batch(report, [files[i] for i in chunk], options, project, read)
+            findings += f
+            errors += e
+            deps.update(d)
+    finally:
+        if frozen:
+            gc.unfreeze()
+    findings.sort(key=Finding.sort_key)
+    return findings, errors, deps
+
+
+def _note_cached(report: Any, cache: Any) -> None:
+    """--timings: the files the cache answered, with their time when last analysed."""
+    if report is not None:
+        report.cached.update(cache.seconds)
+
+
+def _file_seconds(report: Any) -> Optional[Dict[str, float]]:
+    """--timings: each analysed file's wall time, for the cache to keep."""
+    return {p: t[0] for p, t in report.files.items()} if report is not None else None
 
 
 def _run_engine(
@@ -355,6 +409,7 @@ def _run_engine(
         relevant_count = len(todo)
         todo, cached = cache.lookup(todo, hashes, by_path)
         stats["cache"] = cache
+        _note_cached(stats.get("timings"), cache)
         stats["hits"] = relevant_count - len(todo)
         stats["t_cache"] = time.perf_counter() - t0
         if progress is not None:
@@ -370,7 +425,8 @@ def _run_engine(
     stats["t_analyse"] = time.perf_counter() - t0
     if cache is not None and hashes is not None:
         t0 = time.perf_counter()
-        cache.store([p for p, _ in todo], findings, errors, deps, hashes, by_path)
+        cache.store([p for p, _ in todo], findings, errors, deps, hashes, by_path,
+                    seconds=_file_seconds(stats.get("timings")))
         stats["t_cache"] = stats.get("t_cache", 0.0) + time.perf_counter() - t0
     return cached + findings, errors
 

@@ -32,6 +32,11 @@ MIN_FILES = 8  # fewer files than this: in-process
 MIN_LINES = 3000  # fewer lines than this: in-process (the break-even measured on 2 cores)
 CHUNKS_PER_JOB = 3
 MIN_CHUNK_LINES = 400
+#: a chunk's engine lives (trees, states) until the chunk is done: bigger trees get more chunks,
+#: not bigger ones, so that a worker's peak memory does not grow with the tree. Not smaller:
+#: each chunk re-parses the project modules it loads lazily (on the real-world corpus 6 000
+#: lines cost 5 % more CPU than the ~15 000-line chunks that 91 kLOC on 2 cores gets anyway)
+MAX_CHUNK_LINES = 15000
 
 Batch = Tuple[List[Finding], List[FileError], Dict[str, Set[str]]]
 Analyse = Callable[[Sequence[Tuple[str, str]], Dict[str, Any], Sequence[str], Callable[[str], Optional[str]]], Batch]
@@ -104,13 +109,14 @@ def _groups(files: Sequence[Tuple[str, str]]) -> List[List[int]]:
     return list(comps.values())
 
 
-def plan_chunks(files: Sequence[Tuple[str, str]], jobs: int) -> List[List[int]]:
-    """Indices of ``files`` in chunks of about equal line counts; files that belong
-    together (a folder, modules that import each other) stay together unless the group
-    alone is bigger than a chunk."""
+def plan_chunks(files: Sequence[Tuple[str, str]], jobs: int, target: Optional[int] = None) -> List[List[int]]:
+    """Indices of ``files`` in chunks of about equal line counts (``target`` lines, by default
+    enough chunks for ``jobs`` processes); files that belong together (a folder, modules that
+    import each other) stay together unless the group alone is bigger than a chunk."""
     sizes = [text.count("\n") + 1 for _, text in files]
     total = sum(sizes)
-    target = max(MIN_CHUNK_LINES, total // max(1, jobs * CHUNKS_PER_JOB) + 1)
+    if target is None:
+        target = min(MAX_CHUNK_LINES, max(MIN_CHUNK_LINES, total // max(1, jobs * CHUNKS_PER_JOB) + 1))
     chunks: List[List[int]] = []
     current: List[int] = []
     size = 0
@@ -144,28 +150,44 @@ def _read(path: str) -> Optional[str]:
 
 
 def _work(indices: List[int]) -> Batch:
-    # a worker only analyses: collect young objects rarely, and the garbage of earlier
-    # chunks only when the worker grows big (a worker ends with os._exit: no final collection)
-    gc.set_threshold(*_STATE["gc_threshold"])
-    if _rss() > WORKER_SOFT_RSS:
-        gc.collect()
+    _collect_between_chunks()
     files = [_STATE["files"][i] for i in indices]
     analyse: Analyse = _STATE["analyse"]
-    return analyse(files, dict(_STATE["options"]), _STATE["project"], _read)
+    if not _STATE.get("timings"):
+        return analyse(files, dict(_STATE["options"]), _STATE["project"], _read)
+    return _timed_work(analyse, files)
 
 
-#: bytes: above this a worker collects before its next chunk (with 120 MB, two workers and the
-#: parent stay under 300 MB PSS on the 63 kLOC benchmark tree; 160 MB: 5 % faster, 325 MB)
-WORKER_SOFT_RSS = 120 * 1024 * 1024
+def _timed_work(analyse: Analyse, files: List[Tuple[str, str]]):
+    """--timings: the batch, plus each file's times (acl_lint.timings) and the batch's wall and CPU."""
+    from .timings import recording
+
+    with recording() as rec:
+        batch = analyse(files, dict(_STATE["options"]), _STATE["project"], _read)
+    return tuple(batch) + ((rec.files, rec.wall, rec.cpu),)
 
 
-def _rss() -> int:
-    """Current resident set size in bytes (Linux), else "big" (always collect)."""
-    try:
-        with open("/proc/self/statm", "rb") as fh:
-            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError, AttributeError):
-        return WORKER_SOFT_RSS + 1
+def _collect_between_chunks() -> None:
+    """A worker collects young objects rarely (the raised thresholds) and, before each chunk
+    after its first, the previous chunk's engine: trees and states held in reference cycles,
+    which the raised thresholds never reach. The parent froze what the workers inherit (imports,
+    texts) before forking, so this walks only what the worker made: no copy-on-write of the
+    parent's pages, and no walk over millions of objects that stay alive anyway."""
+    if _STATE.get("worked"):
+        gc.collect()
+    else:
+        _STATE["worked"] = True
+        gc.set_threshold(*_STATE["gc_threshold"])
+
+
+def freeze_inherited() -> bool:
+    """Before forking (or analysing chunk by chunk): what exists now (imports, texts) goes to the
+    permanent generation, never walked by a collection (see :func:`_collect_between_chunks`);
+    the caller undoes it with ``gc.unfreeze()`` when this returns True."""
+    if gc.get_freeze_count():
+        return False  # someone else froze: leave it to them
+    gc.freeze()
+    return True
 
 
 def _context():
@@ -216,12 +238,14 @@ def analyse_in_pool(
     progress: Optional[Callable[[int, int], None]] = None,
     fork_lock: Optional[Any] = None,
     gc_threshold: Tuple[int, int, int] = (700, 10, 10),
+    timings: Any = None,
 ) -> Batch:
-    """Run ``analyse`` over chunks of ``files`` in ``jobs`` processes; merge as one run would."""
+    """Run ``analyse`` over chunks of ``files`` in ``jobs`` processes; merge as one run would.
+    ``timings``: a --timings report (``add_batch(times, wall, cpu)``) that each chunk's times go to."""
     chunks = plan_chunks(files, jobs)
     opts = {k: v for k, v in options.items() if k != "progress" and not callable(v)}
     state = {"files": list(files), "options": opts, "project": list(project), "texts": dict(texts),
-             "analyse": analyse, "gc_threshold": gc_threshold}
+             "analyse": analyse, "gc_threshold": gc_threshold, "timings": timings is not None}
     ctx = _context()
     results: Dict[int, Batch] = {}
     done_files = 0
@@ -230,6 +254,7 @@ def analyse_in_pool(
     lock = fork_lock if fork_lock is not None else threading.Lock()
     _STATE.clear()
     _STATE.update(state)
+    frozen = ctx.get_start_method() == "fork" and freeze_inherited()
     try:
         if ctx.get_start_method() == "fork":
             pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)  # forks at the first submit
@@ -261,11 +286,15 @@ def analyse_in_pool(
             results[k] = analyse_isolated([files[i] for i in chunks[k]], opts, project, texts, analyse)
     finally:
         _STATE.clear()
+        if frozen:
+            gc.unfreeze()
     findings: List[Finding] = []
     errors: List[FileError] = []
     deps: Dict[str, Set[str]] = {}
     for k in range(len(chunks)):
-        f, e, d = results[k]
+        f, e, d = results[k][:3]
+        if timings is not None and len(results[k]) > 3:
+            timings.add_batch(*results[k][3])
         findings.extend(f)
         errors.extend(e)
         deps.update(d)

@@ -176,3 +176,36 @@ def test_a_dead_worker_costs_time_not_results():
     assert sorted(f.path for f in findings) == sorted(p for p in texts if p != "d2/m5.py")
     assert [e.path for e in errors] == ["d2/m5.py"] and "internal error" in errors[0].message
     assert set(deps) == set(texts) - {"d2/m5.py"}
+
+
+def test_big_trees_get_more_chunks_not_bigger_ones():
+    files = [(f"pkg{d}/mod{m}.py", "x = 1\n" * 500) for d in range(40) for m in range(4)]  # 80 kLOC
+    for jobs in (1, 2, 8):
+        chunks = parallel.plan_chunks(files, jobs)
+        assert sorted(i for c in chunks for i in c) == list(range(len(files)))
+        assert all(sum(501 for _ in c) <= parallel.MAX_CHUNK_LINES for c in chunks)
+
+
+def test_in_process_chunks_give_the_one_call_report_and_free_each_engine(monkeypatch):
+    """--jobs 1 on a big tree: one engine per chunk, each one garbage (trees, states) before the
+    next is built, and the report of one engine call on every file."""
+    import weakref
+
+    from acl_lint.static import engine
+
+    monkeypatch.chdir(REPO)
+    refs, alive = [], []
+    original = engine.Engine.__init__
+
+    def init(self, *args, **kwargs):
+        alive.append(sum(r() is not None for r in refs))
+        refs.append(weakref.ref(self))
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(engine.Engine, "__init__", init)
+    monkeypatch.setattr(parallel, "MAX_CHUNK_LINES", 2500)
+    chunked = render(lint_mod.lint_paths(["corpus"], Settings(), jobs=1), "json")
+    assert len(refs) >= 4 and alive == [0] * len(refs)
+    monkeypatch.setattr(lint_mod, "_incremental_engine", lambda: False)  # the classic call, every file at once
+    classic = render(lint_mod.lint_paths(["corpus"], Settings(), jobs=1), "json")
+    assert chunked == classic
