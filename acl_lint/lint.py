@@ -358,6 +358,12 @@ def _run_engine(
     t0 = time.perf_counter()
     stats["analysed"] = len(todo)
     findings, errors, deps = _analyse_todo(todo, options, project, by_path, progress, total, jobs, stats)
+    # a recursion limit is a property of the text: its ACL003 is cached with the file's findings
+    # (a time limit depends on the machine: not cached, the file is analysed again next time)
+    deep = [e for e in errors if isinstance(e, Incomplete) and e.reason == "recursion"]
+    if deep:
+        findings += [incomplete_finding(e, by_path.get(e.path)) for e in deep]
+        errors = [e for e in errors if not (isinstance(e, Incomplete) and e.reason == "recursion")]
     stats["t_analyse"] = time.perf_counter() - t0
     if cache is not None and hashes is not None:
         t0 = time.perf_counter()
