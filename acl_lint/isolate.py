@@ -19,6 +19,7 @@ from typing import Any, Callable, Optional, Tuple
 
 #: files at least this big are analysed in a child process with a hard time limit
 ISOLATE_BYTES = 256 * 1024
+CHILD_NAME = "acl-lint-isolated"  # multiprocessing.current_process().name in the child
 
 
 def available() -> bool:
@@ -47,7 +48,7 @@ def run(fn: Callable[..., Any], args: Tuple, timeout: Optional[float]) -> Tuple[
             return "error", f"{type(exc).__name__}: {exc}"
     ctx = multiprocessing.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, fn, args), daemon=True)
+    proc = ctx.Process(target=_child, args=(child, fn, args), daemon=True, name=CHILD_NAME)
     proc.start()
     child.close()
     try:

@@ -310,9 +310,9 @@ def _analyse_todo(todo: List[Tuple[str, str]], options: Dict[str, Any], project:
             finally:
                 budget_stop()
     plain = {k: v for k, v in options.items() if not callable(v)}
-    for item in big:
+    if big:
         from .static import engine  # noqa: F401,F811 - imported once, before forking
-
+    for item in big:
         f, e, d = parallel.analyse_isolated([item], plain, project, by_path, _guarded_batch)
         findings += f
         errors += e

@@ -151,12 +151,14 @@ def test_fast_reader_reads_like_read_source(tmp_path):
 
 
 def _fake_analyse(files, options, project, read):
-    """Stands in for the engine: one finding per file; a worker that meets 'CRASH' dies."""
+    """Stands in for the engine: one finding per file; a pool worker that meets 'CRASH' dies
+    (as a worker killed for memory would; the chunk is redone in an isolated process)."""
+    import multiprocessing as _mp
     import os as _os
 
     out = []
     for path, text in files:
-        if "CRASH" in text and _os.getpid() != PARENT_PID:
+        if "CRASH" in text and _os.getpid() != PARENT_PID and _mp.current_process().name != "acl-lint-isolated":
             _os._exit(3)
         assert read(path) == text
         out.append(Finding("ACL101", f"{len(text)}", path, 1, 1, 1, 2, function="f"))
@@ -171,11 +173,8 @@ def test_a_dead_worker_costs_time_not_results():
     files = [(f"d{i % 3}/m{i}.py", ("CRASH\n" if i == 5 else "") + "x = 1\n" * 400) for i in range(12)]
     texts = dict(files)
     findings, errors, deps = parallel.analyse_in_pool(files, {}, list(texts), texts, _fake_analyse, 2)
-    # the chunk of the dead worker is redone in isolation, file by file: only the file that
-    # kills its process is lost, and it is named
-    assert sorted(f.path for f in findings) == sorted(p for p in texts if p != "d2/m5.py")
-    assert [e.path for e in errors] == ["d2/m5.py"] and "internal error" in errors[0].message
-    assert set(deps) == set(texts) - {"d2/m5.py"}
+    assert sorted(f.path for f in findings) == sorted(texts)
+    assert errors == [] and set(deps) == set(texts)
 
 
 def test_big_trees_get_more_chunks_not_bigger_ones():
