@@ -65,6 +65,9 @@ class Interpreter(Statements, Assignment, Conditions, Expressions, Calls, Summar
         self.release_count = 0  # releases interpreted so far (tells a teardown loop)
         self.torn_down: Set[str] = set()  # process-scoped kinds this function releases somewhere
         self.unread: Dict[Hashable, Tuple] = {}  # status -> (site, message) when unread on some path
+        #: `h is None` tests on handles: node -> [dead on every path so far, apis, subject] (ACL503)
+        self.null_checks: Dict[cst.CSTNode, list] = {}
+        self.maybe_none: Set[Hashable] = set()  # handles from project helpers that may return None
         self.init_owner_facts()
 
     def site(self, node: cst.CSTNode, what: str = "") -> NodeSite:

@@ -170,7 +170,7 @@ class Statements:
         t_states = self.refine(node.test, st.copy(), True)
         f_states = self.refine(node.test, st, False)
         if t_states:
-            text = CondText(self, node.test, True)
+            text = CondText(self, node.test, True, self.touches_acl(node.test, st))
             for s in t_states:
                 s.add_trace(self.site(node.test), text, "branch")
             out.extend(self.exec_block(self.body_of(node), t_states))
@@ -178,7 +178,7 @@ class Statements:
             if node.orelse is None:
                 out.normal.extend(f_states)
             else:
-                text = CondText(self, node.test, False)
+                text = CondText(self, node.test, False, self.touches_acl(node.test, st))
                 for s in f_states:
                     s.add_trace(self.site(node.test), text, "branch")
                 if isinstance(node.orelse, cst.If):
@@ -356,12 +356,14 @@ class Statements:
 
 
 class CondText:
-    """The text of a branch taken, rendered only if a message shows it."""
+    """The text of a branch taken, rendered only if a message shows it. ``acl``: the test reads a
+    status or a handle (it can decide a resource's fate); other tests are shown in a leaking
+    path only when they are the last branch before the exit."""
 
-    __slots__ = ("interp", "node", "truth")
+    __slots__ = ("interp", "node", "truth", "acl")
 
-    def __init__(self, interp, node, truth):
-        self.interp, self.node, self.truth = interp, node, truth
+    def __init__(self, interp, node, truth, acl: bool = True):
+        self.interp, self.node, self.truth, self.acl = interp, node, truth, acl
 
     def __str__(self) -> str:
         return self.interp.cond_text(self.node, self.truth)
