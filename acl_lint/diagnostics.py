@@ -72,6 +72,7 @@ class Leak:
     count: int = 1
     overwrite_site: Any = None  # ACL104: where the handle was reassigned
     owner_release: Optional[Tuple[Any, str]] = None  # (site, owner text) where its owner was released
+    end_site: Any = None  # static, exit == "end": the function's last line
 
 
 def _exit_clause(leak: Leak) -> str:
@@ -94,7 +95,7 @@ def _exit_step(leak: Leak) -> Tuple[Step, ...]:
         site, owner_text = leak.owner_release
         return ((site, f"{owner_text} released here while it was still live", "release"),)
     if leak.exit == "end" or leak.exit_site is None:
-        return ((leak.subject.site, "the function ends without releasing it", "exit"),)
+        return ((leak.end_site or leak.subject.site, "the function ends without releasing it", "exit"),)
     what = {"return": "returns here without releasing it", "raise": "raises here without releasing it"}.get(
         leak.exit, "raises here (a failed check) without releasing it")
     return ((leak.exit_site, what, "exit"),)
@@ -221,9 +222,18 @@ def use_after_release(s: Subject, api: str, release_api: str, release_site) -> D
                                 f"{release_site.line}", ((release_site, "released here", "release"),))
 
 
-def wrong_release_api(s: Subject, api: str, wanted: str) -> Diagnostic:
-    """ACL303."""
-    return Diagnostic("ACL303", f"{s.text} is released with {api}, which releases {wanted}", (s.acquired,))
+def wrong_release_api(s: Subject, api: str, wanted: str, meant: Optional[Subject] = None,
+                      right_api: str = "") -> Diagnostic:
+    """ACL303, with its mechanical fix: the handle of the right kind that was meant (``meant``,
+    when there is exactly one candidate), else the release API of the handle's kind. The
+    handle stays live; what leaks only because of this call is implied, not reported again."""
+    if meant is not None and meant.name:
+        fix = f": pass the {meant.label} `{meant.name}` (line {meant.site.line}), not the {s.label}"
+        related = (s.acquired, (meant.site, f"the {meant.label} meant here", "acquire"))
+    else:
+        fix = f": release the {s.label} with {right_api}" if right_api else ""
+        related = (s.acquired,)
+    return Diagnostic("ACL303", f"{s.text} is released with {api}, which releases {wanted}{fix}", related)
 
 
 def async_not_synchronized(s: Subject, api: str, stream: str = "", released: bool = False,
@@ -259,6 +269,15 @@ def unchecked_return_code(call: str, overwritten_at=None, ignored: bool = False)
         return Diagnostic("ACL501", f"the status returned by {call} is ignored")
     how = f"overwritten at line {overwritten_at.line} before it is checked" if overwritten_at else "never checked"
     return Diagnostic("ACL501", f"the status returned by {call} is {how}")
+
+
+def null_check_never_true(api: str, expr: str, is_not: bool) -> Diagnostic:
+    """ACL503: an `is None` test on a handle pyACL returned (0 on failure, never None)."""
+    if is_not:
+        return Diagnostic("ACL503", f"{api} returns 0 on failure, never None: `{expr} is not None` is always "
+                                    f"true and lets a failed call through; test `if {expr}:` instead")
+    return Diagnostic("ACL503", f"{api} returns 0 on failure, never None: `{expr} is None` never fires; "
+                                f"test `if not {expr}:` (or `{expr} == 0`) instead")
 
 
 def fill(template: str, names: Dict[str, str], unnamed: str = "", **values) -> str:
@@ -328,4 +347,5 @@ RENDERERS: Dict[str, Callable[..., Diagnostic]] = {
     "ACL401": context_mismatch,
     "ACL402": no_current_context,
     "ACL501": unchecked_return_code,
+    "ACL503": null_check_never_true,
 }

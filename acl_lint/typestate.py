@@ -79,6 +79,9 @@ class Res:
     escaped: bool = False  # ownership went elsewhere (returned, stored, handed to unknown code)
     key: Optional[Tuple] = None  # for keyed resources: (kind, key)
     origin: Optional[Hashable] = None  # static: the returned handle whose summary made this one
+    #: where a defect already reported on this path makes its leak implied (an ACL303 that
+    #: passed it, or passed another handle where it was meant): its leak is not reported again
+    implied: Optional[Site] = None
     _hash: Optional[int] = field(default=None, compare=False, repr=False)
 
     def __hash__(self) -> int:
@@ -86,7 +89,8 @@ class Res:
         h = self._hash
         if h is None:
             h = hash((self.rid, self.kind, self.name, self.site, self.live, self.release_site, self.ctx,
-                      self.links, self.seq, self.orphan, self.external, self.escaped, self.key, self.origin))
+                      self.links, self.seq, self.orphan, self.external, self.escaped, self.key, self.origin,
+                      self.implied))
             object.__setattr__(self, "_hash", h)
         return h
 
@@ -529,7 +533,9 @@ class Machine:
         if not res.live:
             self._release_again(st, res, api, site, kinds)
             return
-        res, then_kinds = self._release_kind(res, api, site, kinds)
+        res, then_kinds = self._release_kind(st, res, api, site, kinds)
+        if not then_kinds:
+            return  # a wrong-kind release (ACL303) releases nothing: the checks that follow see it live
         if res.kind == "stream" and res.rid in st.pending:
             self.report(site, res, dx.async_not_synchronized(dx.subject(self.p, res), api.qualname,
                                                              destroyed_stream=True))
@@ -564,8 +570,9 @@ class Machine:
         self.report(site, res, dx.double_release(dx.subject(self.p, res), api.qualname, res.release_api,
                                                  res.release_site))
 
-    def _release_kind(self, res: Res, api: Api, site: Site, kinds: FrozenSet[str]):
-        """The kind(s) the release treats ``res`` as; ACL303 for a release of another kind."""
+    def _release_kind(self, st: TState, res: Res, api: Api, site: Site, kinds: FrozenSet[str]):
+        """The kind(s) the release treats ``res`` as; ACL303 for a release of another kind
+        (then no kinds: the release does not happen)."""
         p = self.p
         if res.external and res.kind not in p.kinds:
             # a handle from outside takes the kind(s) its release says it has
@@ -574,9 +581,34 @@ class Machine:
                 res = replace(res, kind="|".join(real))
             return res, tuple(real)
         if not p.kind_matches(res.kind, kinds) and not res.external:
-            wanted = " / ".join(sorted(p.label(k) for k in kinds))
-            self.report(site, res, dx.wrong_release_api(dx.subject(self.p, res), api.qualname, wanted))
+            self._wrong_kind(st, res, api, site, kinds)
+            return res, ()
         return res, (res.kind,)
+
+    def _wrong_kind(self, st: TState, res: Res, api: Api, site: Site, kinds: FrozenSet[str]) -> None:
+        """ACL303, reported once: the handle stays live, and what only leaks because of this wrong
+        argument (the handle itself, and the one of the right kind that was meant, when there is
+        exactly one candidate: live, from here, owned by nothing, of a kind that owns or is owned
+        by the handle's kind) is implied by it."""
+        p = self.p
+        wanted = " / ".join(sorted(p.label(k) for k in kinds))
+        meant = [r for r in st.res.values() if r.live and not r.external and not r.escaped and r.implied is None
+                 and p.kind_matches(r.kind, kinds) and self._related_kinds(res.kind, r.kind)
+                 and not any(o.live for o in self.owners(st, r))]
+        fix = None
+        if len(meant) == 1:
+            fix = dx.subject(p, meant[0])
+            st.res[meant[0].rid] = replace(meant[0], implied=site)
+        right = p.release_calls(res.kind)
+        self.report(site, res, dx.wrong_release_api(dx.subject(p, res), api.qualname, wanted, meant=fix,
+                                                    right_api=right[0] if right else ""))
+        st.res[res.rid] = replace(res, implied=site)
+
+    def _related_kinds(self, a: str, b: str) -> bool:
+        """Does one kind own the other (a dataset its buffers, a buffer its memory)? Only then is a
+        wrong-kind argument taken for the handle it holds (or is held by)."""
+        return any(o.owns and ((a in o.then and b in o.first) or (b in o.then and a in o.first))
+                   for o in self.p.orders)
 
     def _external_after_parent(self, st: TState, res: Res, site: Site, then_kinds) -> None:
         """A handle from outside linked (by what its owner class does elsewhere) to a parent
@@ -614,7 +646,7 @@ class Machine:
         disabled = id(order) in self.disabled_orders
         children = list(st.res.values()) if order.link == "*" else st.linking(res.rid)
         for child in children:
-            if not child.live or child.rid == res.rid or child.kind not in order.first:
+            if not child.live or child.rid == res.rid or child.kind not in order.first or child.implied:
                 continue
             if order.link != "*" and (order.link, res.rid) not in child.links:
                 continue
@@ -693,7 +725,7 @@ class Machine:
         """A leak is reported once, at the root owner: not if an owner is live (it leaks instead)
         or escaped (ownership went with it). Process-scoped kinds (device, acl.init) only where
         the caller takes responsibility for their teardown (``process_kinds``)."""
-        if not res.live or res.external or res.escaped:
+        if not res.live or res.external or res.escaped or res.implied is not None:
             return False
         kind = self.p.kinds.get(res.kind)
         if kind is None or not kind.leak or (kind.scope == "process" and res.kind not in process_kinds):

@@ -256,3 +256,28 @@ def test_noqa_fix_for_one_finding_is_an_edit_of_its_line():
     merged = noqa_fix(text, Finding("ACL101", "leak", "n.py", 15, 16, 15, 40))
     assert merged["edits"][0]["content"].endswith("# noqa: E501, ACL101")
     assert noqa_fix(text, Finding("ACL002", "unused", "n.py", 15, 16, 15, 40)) is None
+
+
+def test_wrong_argument_fix_passes_the_handle_meant(here, capsys):
+    """ACL303 on the failure branch of add_dataset_buffer: the buffer was meant, so the fix
+    replaces the argument (unsafe: the call's kind is right, its argument is a guess)."""
+    (here / "m.py").write_text(textwrap.dedent('''\
+        import acl
+
+
+        def make(ptr, size):
+            dataset = acl.mdl.create_dataset()
+            buf = acl.create_data_buffer(ptr, size)
+            _, ret = acl.mdl.add_dataset_buffer(dataset, buf)
+            if ret:
+                acl.destroy_data_buffer(dataset)
+                acl.mdl.destroy_dataset(dataset)
+                return None
+            return dataset
+        '''))
+    _, data = lint_json(capsys, "m.py")
+    [f] = [f for f in data["findings"] if f["code"] == "ACL303"]
+    assert f["message"].endswith("pass the data buffer `buf` (line 6), not the dataset"), f["message"]
+    assert f["fix"]["applicability"] == "unsafe" and f["fix"]["message"] == "Pass `buf` instead of `dataset`"
+    assert [e["content"] for e in f["fix"]["edits"]] == ["buf"]
+    assert [x["code"] for x in data["findings"]] == ["ACL303"]

@@ -129,3 +129,69 @@ def test_init_methods_marks_a_method_as_run_once(tmp_path):
     out = lint(tmp_path, PER_CALL)
     assert f"mod.py:{line_of(PER_CALL, 'create_stream')}:" in out and "ACL104" in out
     assert "ACL104" not in lint(tmp_path, PER_CALL, 'init-methods = ["warm"]\n')
+
+
+PROCESS_EXIT = '''
+import acl
+
+
+def check_ret(message, ret):
+    if ret != 0:
+        raise RuntimeError(message)
+
+
+def upload():
+    ptr, ret = acl.rt.malloc(64, 0)
+    check_ret("malloc", ret)
+    host, ret = acl.rt.malloc_host(64)
+    check_ret("malloc_host", ret)
+    acl.rt.free_host(host)
+    return ptr
+
+
+def run():
+    ptr = upload()
+    acl.rt.free(ptr)
+
+
+def start():
+    acl.init()
+    acl.rt.set_device(0)
+    run()
+    stream, ret = acl.rt.create_stream()
+    check_ret("stream", ret)
+    acl.rt.reset_device(0)
+    acl.finalize()
+
+
+if __name__ == "__main__":
+    start()
+'''
+
+
+def test_process_exit_leaks_are_reported_only_with_the_option(tmp_path):
+    """A raise that reaches the `__main__` block through start() -> run() -> upload(), and a
+    handle live at the end of the entry function that resets the device: silent by default."""
+    source = PROCESS_EXIT
+    out = lint(tmp_path, source)
+    assert "ACL102" not in out and "ACL101" not in out, out
+    out = lint(tmp_path, source, "report-process-exit-leaks = true\n")
+    assert f"mod.py:{line_of(source, 'ptr, ret = acl.rt.malloc(64, 0)')}:" in out and "ACL102" in out
+    assert f"mod.py:{line_of(source, 'acl.rt.create_stream()')}:" in out and "ACL101" in out
+
+
+def test_a_raise_caught_in_a_loop_is_not_a_process_exit(tmp_path):
+    """The same helper also called where a loop catches and goes on: the process lives, ACL102."""
+    serve = (
+        "def serve(frames):\n"
+        "    for frame in frames:\n"
+        "        try:\n"
+        "            ptr = upload()\n"
+        "        except RuntimeError:\n"
+        "            continue\n"
+        "        acl.rt.free(ptr)\n\n\n"
+    )
+    source = PROCESS_EXIT.replace("def start():\n", serve + "def start():\n").replace(
+        "    run()\n", "    run()\n    serve(range(3))\n")
+    out = lint(tmp_path, source)
+    assert f"mod.py:{line_of(source, 'ptr, ret = acl.rt.malloc(64, 0)')}:" in out and "ACL102" in out, out

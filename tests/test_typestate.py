@@ -84,6 +84,33 @@ def test_acl303_wrong_release_api_does_not_count_as_release():
     assert "which releases host memory" in r.found[0][2]
 
 
+def test_acl303_wrong_argument_is_one_finding_and_names_the_handle_meant():
+    """destroy_data_buffer(dataset) on the failure branch of add_dataset_buffer: the dataset stays
+    live (its later destroy_dataset is no double release, no order finding), and neither its leak
+    nor the leak of the unattached buffer that was meant is reported again."""
+    r = with_context(Run())
+    r(4, "mdl.create_dataset", rid="ds", name="ds")
+    r(5, "create_data_buffer", None, None, rid="b1", name="b1")
+    r(6, "mdl.add_dataset_buffer", "ds", "b1")
+    r(7, "create_data_buffer", None, None, rid="b2", name="b2")
+    r(8, "destroy_data_buffer", "ds")
+    assert r.codes() == [("ACL303", 8)]
+    assert "pass the data buffer `b2` (line 7), not the dataset" in r.found[0][2]
+    assert r.live("ds") and r.live("b2")
+    assert not r.m.leak_reportable(r.st, r.st.res["ds"]) and not r.m.leak_reportable(r.st, r.st.res["b2"])
+    r(9, "destroy_data_buffer", "b1")
+    r(10, "mdl.destroy_dataset", "ds")
+    assert r.codes() == [("ACL303", 8)]
+
+
+def test_acl303_without_a_single_candidate_names_the_right_api():
+    r = with_context(Run())
+    r(4, "mdl.create_dataset", rid="ds", name="ds")
+    r(5, "destroy_data_buffer", "ds")
+    assert r.codes() == [("ACL303", 5)]
+    assert r.found[0][2].endswith(": release the dataset with acl.mdl.destroy_dataset")
+
+
 def test_acl202_free_while_async_work_is_queued():
     r = with_context(Run())
     r(4, "rt.create_stream", rid="s", name="s")

@@ -31,6 +31,7 @@ from .edits import Fix, edit, make_fix
 from .table import acquired_kind, release_api_of, renames_by_code
 
 _RELEASED_WITH = re.compile(r"\bis released with acl\.([A-Za-z_][\w.]*)")
+_MEANT = re.compile(r": pass the [\w ]+ `([\w.]+)` \(line \d+\), not the ")
 
 
 def dotted(node: cst.BaseExpression) -> Optional[str]:
@@ -134,6 +135,11 @@ def wrong_release(index: SourceIndex, finding: Finding) -> Optional[Fix]:
     if call is None or len(call.args) != 1 or call.args[0].keyword is not None or call.args[0].star:
         return None
     arg = index.code(call.args[0].value).strip()
+    meant = _MEANT.search(finding.message)
+    if meant:  # the handle of the right kind was meant: pass it (the call stays)
+        value = call.args[0].value
+        return make_fix("unsafe", f"Pass `{meant.group(1)}` instead of `{arg}`",
+                        [edit(meant.group(1), index.start(value), index.end(value))])
     certain = arg == finding.resource and _bound_only_by(index, call, arg, kind)
     return rename_call(index, call, wrong, right, "safe" if certain else "unsafe")
 

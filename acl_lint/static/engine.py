@@ -22,6 +22,7 @@ from ..findings import FileError, Finding
 from ..sources import mentions_acl  # noqa: F401 (also the prefilter of lint.py)
 from ..typestate import Res
 from .index import FunctionInfo, ModuleInfo, ProjectIndex
+from .callers import CallGraph
 from .interp import Interpreter
 from .ownership.owner_pass import OwnerPass
 from .ownership.relink import relink_classes
@@ -47,6 +48,7 @@ class Engine:
         self.extra_check_helpers = frozenset(self.options.get("check-helpers") or ())
         self.resolver = Resolver(self.index, self._read, self.extra_check_helpers)
         self.summaries = Summaries(self)
+        self.callgraph = CallGraph(self, [])  # the modules of the run, set by analyze_files
 
     def zero_names_for(self, mod: ModuleInfo) -> Set[str]:
         if id(mod) not in self._zero:
@@ -236,6 +238,7 @@ def analyze_files(files: Sequence[Tuple[str, str]], options: Optional[Mapping[st
         else:
             mods.append(engine.index.modules[path])
     interps: Dict[int, Interpreter] = {}
+    engine.callgraph = CallGraph(engine, mods)
     for mod in mods:
         fs, es = engine.analyse_module(mod, interps)
         findings.extend(fs)

@@ -53,6 +53,9 @@ class Summary:
     nulls_attrs: Set[str] = field(default_factory=set)
     acquires_attrs: Dict[str, Tuple[str, str]] = field(default_factory=dict)
     always_raises: bool = False
+    #: what some path returns as None (`return None`, a bare return, the end: "all"; a tuple's
+    #: None items: their indexes): an `is None` test of it is a real check
+    none_items: FrozenSet[Any] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,16 @@ def live_rids(v) -> List:
     if v is not None and v[0] == "t":
         return [x for x in v[1] if x is not None and x[0] == "r"]
     return []
+
+
+def _none_items(rets: List[PState]):
+    """Where the returned values of these paths are None ("all", or the index in a tuple)."""
+    for s in rets:
+        v = s.returned
+        if v == NULLV or (v is None and s.exit_site is None):
+            yield "all"
+        elif v is not None and v[0] == "t":
+            yield from (i for i, x in enumerate(v[1]) if x == NULLV)
 
 
 class Summaries:
@@ -229,6 +242,7 @@ class Summaries:
                 shapes.add(found)
             elif found is False:
                 all_have = False
+        summ.none_items = frozenset(_none_items(rets))
         if len(shapes) == 1 and all_have:
             summ.returns, summ.returns_len, summ.returns_boxes = next(iter(shapes))
             self._owned_templates(summ, rets, interp)
@@ -440,6 +454,8 @@ class SummaryCalls:
             st.ts.res[key] = kres
         self.cur = st
         self.machine.release(st.ts, kres, pseudo, release_site, frozenset({kind}))
+        if not st.err:
+            self.torn_down.add(kind)
 
     def _summary_attr_releases(self, summ: Summary, bound_self: str, st: PState):
         releases = []
@@ -459,8 +475,16 @@ class SummaryCalls:
     def _release_in_order(self, fn, releases, st: PState, site, pseudo) -> None:
         """One helper releasing several handles releases them in the documented order."""
         rank = self.p.release_rank
-        releases.sort(key=lambda x: rank[x[0].kind] if x[0].kind in rank else min(
-            [rank.get(k, 0) for k in x[1]] or [0]))
+
+        def order(x) -> int:
+            # a handle of a kind not known here (a parameter) goes by the kinds the helper releases:
+            # the argument itself is the outermost (released last), what it holds goes first
+            if x[0].kind in rank:
+                return rank[x[0].kind]
+            ranks = [rank.get(k, 0) for k in x[1]] or [0]
+            return min(ranks) if x[2] else max(ranks)
+
+        releases.sort(key=order)
         done = set()
         for res, kinds, group in releases:
             if res.rid in done:
@@ -477,7 +501,9 @@ class SummaryCalls:
             self.cur = st
             self.machine.release(st.ts, cur, pseudo, site, kinds)
         self.release_count += 1
-        st.add_trace(site, f"released by {fn.qualname}()", "release")
+        from .interp.calls import Released
+
+        st.add_trace(site, Released(f"released by {fn.qualname}()", {r.rid for r, _, _ in releases}), "release")
 
     def _summary_attr_stores(self, fn, summ: Summary, bound_self: str, node, st: PState, site) -> None:
         for attr in summ.nulls_attrs:
@@ -503,6 +529,8 @@ class SummaryCalls:
             st.add_trace(site, f"{self.p.label(kind)} acquired by {fn.qualname}()", "acquire")
             children += self._acquire_owned(node, n, rid, summ.returns_owned.get(n, ()), st)
             val = Handles(frozenset({rid}))
+            if "all" in summ.none_items or index in summ.none_items:
+                self.maybe_none.add(rid)
             made.append(rid)
             if index is not None:
                 items[index] = val

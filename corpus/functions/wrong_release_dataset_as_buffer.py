@@ -1,6 +1,7 @@
 """ACL303, the acllite _gen_input_dataset bug: the input dataset is released
 with acl.destroy_data_buffer instead of acl.mdl.destroy_dataset (a wrong
-release still counts as the release: no extra leak). Also ACL303: device
+release releases nothing, and the leak that follows from it is implied by the
+ACL303: no extra finding). Also ACL303: device
 memory from acl.rt.malloc given back with free_host.
 """
 import os

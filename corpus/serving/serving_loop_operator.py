@@ -29,23 +29,23 @@ class ServingOperator:
         self.running = True
 
     def serve(self):  # expect[static]: ACL003
-        ret = acl.init()  # expect[static]: ACL102
+        ret = acl.init()
         if ret != ACL_SUCCESS:
             raise RuntimeError(f"acl.init failed: {ret}")
-        ret = acl.rt.set_device(self.device_id)  # expect[static]: ACL102
+        ret = acl.rt.set_device(self.device_id)
         if ret != ACL_SUCCESS:
             raise RuntimeError(f"set_device failed: {ret}")
-        context, ret = acl.rt.create_context(self.device_id)  # expect[static]: ACL102
+        context, ret = acl.rt.create_context(self.device_id)
         if ret != ACL_SUCCESS:
             raise RuntimeError(f"create_context failed: {ret}")
-        stream, ret = acl.rt.create_stream()  # expect[static]: ACL102
+        stream, ret = acl.rt.create_stream()
         if ret != ACL_SUCCESS:
             raise RuntimeError(f"create_stream failed: {ret}")
-        model_id, ret = acl.mdl.load_from_file(self.model_path)  # expect[static]: ACL102
+        model_id, ret = acl.mdl.load_from_file(self.model_path)
         if ret != ACL_SUCCESS:
             raise RuntimeError(f"load_from_file failed: {ret}")
-        model_desc = acl.mdl.create_desc()  # expect[static]: ACL102
-        if model_desc is None:
+        model_desc = acl.mdl.create_desc()
+        if model_desc is None:  # expect[static]: ACL503
             raise RuntimeError("create_desc failed")
         ret = acl.mdl.get_desc(model_desc, model_id)
         if ret != ACL_SUCCESS:
@@ -54,11 +54,11 @@ class ServingOperator:
         input_ptrs, input_bufs, input_sizes = [], [], []
         for i in range(acl.mdl.get_num_inputs(model_desc)):
             size = acl.mdl.get_input_size_by_index(model_desc, i)
-            ptr, ret = acl.rt.malloc(size, ACL_MEM_MALLOC_HUGE_FIRST)  # expect[static]: ACL102
+            ptr, ret = acl.rt.malloc(size, ACL_MEM_MALLOC_HUGE_FIRST)
             if ret != ACL_SUCCESS:
                 raise RuntimeError(f"malloc input {i} failed: {ret}")
-            buf = acl.create_data_buffer(ptr, size)  # expect[static]: ACL102
-            if buf is None:
+            buf = acl.create_data_buffer(ptr, size)
+            if buf is None:  # expect[static]: ACL503
                 raise RuntimeError(f"create_data_buffer input {i} failed")
             input_ptrs.append(ptr)
             input_bufs.append(buf)
@@ -67,22 +67,22 @@ class ServingOperator:
         output_ptrs, output_bufs, output_sizes = [], [], []
         for i in range(acl.mdl.get_num_outputs(model_desc)):
             size = acl.mdl.get_output_size_by_index(model_desc, i)
-            ptr, ret = acl.rt.malloc(size, ACL_MEM_MALLOC_HUGE_FIRST)  # expect[static]: ACL102
+            ptr, ret = acl.rt.malloc(size, ACL_MEM_MALLOC_HUGE_FIRST)
             if ret != ACL_SUCCESS:
                 raise RuntimeError(f"malloc output {i} failed: {ret}")
-            buf = acl.create_data_buffer(ptr, size)  # expect[static]: ACL102
-            if buf is None:
+            buf = acl.create_data_buffer(ptr, size)
+            if buf is None:  # expect[static]: ACL503
                 raise RuntimeError(f"create_data_buffer output {i} failed")
             output_ptrs.append(ptr)
             output_bufs.append(buf)
             output_sizes.append(size)
 
-        input_dataset = acl.mdl.create_dataset()  # expect[static]: ACL102
+        input_dataset = acl.mdl.create_dataset()
         for buf in input_bufs:
             _, ret = acl.mdl.add_dataset_buffer(input_dataset, buf)
             if ret != ACL_SUCCESS:
                 raise RuntimeError(f"add input buffer failed: {ret}")
-        output_dataset = acl.mdl.create_dataset()  # expect[static]: ACL102
+        output_dataset = acl.mdl.create_dataset()
         for buf in output_bufs:
             _, ret = acl.mdl.add_dataset_buffer(output_dataset, buf)
             if ret != ACL_SUCCESS:

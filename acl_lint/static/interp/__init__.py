@@ -67,6 +67,9 @@ class Interpreter(Statements, Assignment, Conditions, Expressions, Calls, Summar
         self.unread: Dict[Hashable, Tuple] = {}  # status -> (site, message) when unread on some path
         self.cuts: List[int] = []  # path counts over MAX_STATES where paths were dropped (ACL003)
         self.cut_sites: List[NodeSite] = []  # the statements where that happened
+        #: `h is None` tests on handles: node -> [dead on every path so far, apis, subject] (ACL503)
+        self.null_checks: Dict[cst.CSTNode, list] = {}
+        self.maybe_none: Set[Hashable] = set()  # handles from project helpers that may return None
         self.init_owner_facts()
 
     def site(self, node: cst.CSTNode, what: str = "") -> NodeSite:

@@ -32,6 +32,24 @@ CONTAINER_GET = frozenset({"pop", "popleft", "get", "popitem", "values", "items"
 CONTAINER_METHODS = CONTAINER_ADD | CONTAINER_GET
 
 
+class Released(str):
+    """A release step's text, knowing what it released (a leaking path shows only the releases
+    of its own resource and of that resource's owners)."""
+
+    def __new__(cls, text: str, rids):
+        obj = str.__new__(cls, text)
+        obj.rids = frozenset(rids)
+        return obj
+
+
+def _arg_rids(args) -> FrozenSet[Hashable]:
+    out: Set[Hashable] = set()
+    for a in args:
+        if a is not None and a is not NULL:
+            out.update(a)
+    return frozenset(out)
+
+
 class Calls:
     """Mixin of :class:`~acl_lint.static.interp.Interpreter`."""
 
@@ -276,6 +294,8 @@ class Calls:
         elif api.keyed_acquire and api.keyed_acquire.key:
             i = api.keyed_acquire.key[0]
             name = dotted(exprs[i]) if i < len(exprs) and dotted(exprs[i]) else ""
+        elif api.keyed_acquire:
+            name = ""  # `ret = acl.init()`: the target holds the status, not the resource
         self.cur = st
         res = self.machine.call(st.ts, api, args, site, result_rid=rid, name=name, keys=keys, error_path=st.err)
         if self.graph is not None:
@@ -293,7 +313,7 @@ class Calls:
                     if root is not None:
                         self.self_releases.setdefault(root, set()).update(
                             k for k in role.kinds if k in self.p.kinds)
-            st.add_trace(site, f"released by {api.qualname}", "release")
+            st.add_trace(site, Released(f"released by {api.qualname}", _arg_rids(args)), "release")
         return self._call_result(api, node, st, site, res, args)
 
     def _call_result(self, api: Api, node: cst.Call, st: PState, site, res, args):

@@ -60,6 +60,8 @@ class Conditions:
             none_cmp = isinstance(op, (cst.Is, cst.IsNot)) and (
                 type(right) is cst.Name and right.value == "None" or
                 type(left) is cst.Name and left.value == "None")
+            if none_cmp and self.dead_null_check(test, subject, sv, st):
+                return [st] if not is_zero else []  # never None: `is None` false, `is not None` true
             zero_side = right if subject is left else left
             success = isinstance(zero_side, (cst.Name, cst.Attribute)) and (
                 (zero_side.value if type(zero_side) is cst.Name else zero_side.attr.value)
@@ -73,6 +75,70 @@ class Conditions:
         if type(test) is cst.Call and dotted(test.func) in ("len", "bool"):
             return [st]
         return [st]
+
+    def dead_null_check(self, test: cst.Comparison, subject, v, st: PState) -> bool:
+        """``h is None`` / ``h is not None`` on a handle that pyACL returned (directly, or through a
+        project helper whose every return path returns such a handle): pyACL returns 0 on failure,
+        never None, so the test has one truth. Whether the check is dead is decided over every
+        path that reaches it (ACL503 at the end of the function: see ``flush_null_checks``)."""
+        api = ""
+        if v is not None and v[0] == "r" and v[1]:
+            for rid in v[1]:
+                res = st.ts.res.get(rid)
+                if (isinstance(rid, tuple) and rid and rid[0] == "ext") or rid in self.maybe_none \
+                        or res is None or res.external or not res.api:
+                    api = ""
+                    break
+                api = res.api
+        seen = self.null_checks.get(test)
+        if seen is None:
+            seen = self.null_checks[test] = [None, set(), subject, self.site(test)]
+        if not api:
+            seen[0] = False
+            return False
+        if seen[0] is None:
+            seen[0] = True
+        seen[1].add(api)
+        return True
+
+    def flush_null_checks(self) -> None:
+        """ACL503 for every `is None` test that only ever saw pyACL handles."""
+        from ... import diagnostics as dx
+
+        for test, (dead, apis, subject, site) in self.null_checks.items():
+            if dead:
+                op = test.comparisons[0].operator
+                code = self.mod.positions.code(subject).strip()
+                self.cur = None
+                d = dx.null_check_never_true(sorted(apis)[0], code, isinstance(op, cst.IsNot))
+                self._emit(d.code, site, d.message, None, d.related)
+
+    def touches_acl(self, test: cst.BaseExpression, st: PState) -> bool:
+        """Does a test read a status, a handle or a call (a check helper's verdict)? A test of
+        plain values (`soc_version == "Ascend310P3"`) does not decide a resource's fate."""
+        todo = [test]
+        while todo:
+            node = todo.pop()
+            if type(node) is cst.Call:
+                return True
+            if isinstance(node, (cst.Name, cst.Attribute)):
+                v = self.peek(node, st) if type(node) is cst.Name or dotted(node) in st.env else None
+                if v is not None and v[0] == "s" or _looks_like_status(node) or self._handle_value(v, st):
+                    return True
+                if type(node) is cst.Name and node.value in self.zero_names:
+                    continue
+            todo.extend(c for c in node.children if isinstance(c, cst.BaseExpression))
+        return False
+
+    def _handle_value(self, v, st: PState) -> bool:
+        """A value holding a handle of a known kind (a parameter of unknown use is not one)."""
+        if v is None or v[0] not in ("r", "t", "b", "e"):
+            return False
+        for rid in st.rids_of(v):
+            res = st.ts.res.get(rid)
+            if res is not None and (not res.external or res.kind in self.p.kinds):
+                return True
+        return False
 
     def is_zero_expr(self, node: cst.BaseExpression, v) -> bool:
         if type(node) is cst.Integer and node.value == "0":

@@ -7,11 +7,16 @@ from typing import List, Set
 
 import libcst as cst
 
-from ...typestate import Res
+from ...typestate import Res, Site
 from ... import diagnostics as dx
 from ...findings import Finding, Related
 from ..positions import NodeSite
+from ..positions import cst_dotted as _dotted
+from ..summaries import EXIT_CALLS
 from ..values import MAX_STATES, LeakRecord, Outcome, PState
+
+#: keyed kinds whose release is the teardown of the process (acl.rt.reset_device, acl.finalize)
+PROCESS_TEARDOWN = frozenset({"device", "process"})
 
 
 
@@ -41,12 +46,12 @@ class Exits:
                     continue
                 self.check_exit(st, cat)
         self.flush_unread()
+        self.flush_null_checks()
 
     def check_exit(self, st: PState, cat: str) -> None:
         self.collect_owner_facts(st, cat)
-        if cat == "exc" and (self.fn is None or (self.fn.name == "main" and self.fn.cls is None)):
-            # an exception out of the program's entry point ends the process: the driver takes
-            # back what it held; reporting every handle of a crashed script is noise
+        if self.process_exit(st, cat) and not self.options.get("report-process-exit-leaks"):
+            # the process ends here: the driver takes back what it held (design.md section 7)
             return
         candidates = [r for r in st.ts.res.values() if r.live and not r.external and not r.escaped]
         roots = self.reachable(st, roots_only=True) if candidates else set()
@@ -72,6 +77,21 @@ class Exits:
                 if cat == "ret" and st.returned is not None and sid in self._status_ids(st.returned):
                     continue
                 self.unchecked(st, sid)
+
+    def process_exit(self, st: PState, cat: str) -> bool:
+        """Does this path end the process? An exception that propagates uncaught to module level
+        (through any chain of project calls), an exit call, or the end of an entry function that
+        tears the device down (handles still live there go with the process)."""
+        graph = self.host.callgraph
+        if cat == "exc":
+            node = getattr(st.exit_site, "node", None)
+            if isinstance(node, cst.Call) and _dotted(node.func) in EXIT_CALLS:
+                return True
+            return graph.exits_process(self.fn)
+        # its end, or a return on a normal path (an early return on a failure is reported: that is
+        # where the entry function's missing cleanup shows)
+        return (st.exit_site is None or not st.err) and bool(self.torn_down & PROCESS_TEARDOWN) \
+            and graph.ends_process(self.fn)
 
     @staticmethod
     def _status_ids(v) -> Set:
@@ -119,6 +139,14 @@ class Exits:
         return Finding(code="ACL003", message=d.message, path=mod.path, line=line, column=col, end_line=line,
                        end_column=col + 1, related=rel, function=fname, resource="paths")
 
+    def _end_site(self, mod) -> Site:
+        """The last line of this function (of the module, for its top level): where it ends."""
+        if self.fn is not None:
+            end = mod.positions.of(self.fn.node)[2]
+        else:
+            end = max(1, len(mod.text.rstrip().splitlines()))
+        return Site(mod.path, end, 1, end, 1)
+
     def _leak_finding(self, rec: LeakRecord, mod, fname: str) -> Finding:
         res = rec.res
         subj = dx.subject(self.p, res)
@@ -129,17 +157,10 @@ class Exits:
         else:
             error_only = "normal" not in rec.kinds
             code = rec.code if rec.code != "ACL101" else ("ACL102" if error_only else "ACL101")
-            d = dx.leak(code, _leak_facts(subj, rec, error_only))
+            d = dx.leak(code, _leak_facts(subj, rec, error_only, self._end_site(mod)))
+        ends = [(s.line, s.column) for (s, _t, _k) in d.related if s is not None]
         steps = [Related(mod.path, res.site.line, res.site.column, subj.acquired_by[1], "acquire")]
-        started = False
-        for (s, text, kind) in rec.trace:
-            if s is None:
-                continue
-            if s == res.site:
-                started = True
-                continue
-            if started and kind != "acquire":
-                steps.append(Related(s.path, s.line, s.column, str(text), "step"))
+        steps += _path_steps(rec, ends)
         steps += [Related(s.path, s.line, s.column, text, kind) for (s, text, kind) in d.related]
         return Finding(
             code=d.code, message=d.message, path=res.site.path, line=res.site.line,
@@ -148,7 +169,36 @@ class Exits:
         )
 
 
-def _leak_facts(subj, rec: LeakRecord, error_only: bool) -> "dx.Leak":
+def _path_steps(rec: LeakRecord, ends) -> List[Related]:
+    """The steps of a leaking path after the acquire: only events of this resource and its owners
+    (releases of other handles are left out), branches that read a status or a handle (a test of
+    plain values only as the last branch before a return or raise), each once, none repeating
+    the exit."""
+    res = rec.res
+    mine = {res.rid, res.origin} | {t for _typ, t in res.links}
+    trace = rec.trace
+    start = next((i for i, (s, _t, _k) in enumerate(trace) if s == res.site), None)
+    if start is None:
+        return []
+    after = [(s, t, k) for (s, t, k) in trace[start + 1:] if s is not None and k != "acquire"]
+    # a test of plain values can only decide an early exit (the return or raise under it)
+    last_branch = max((i for i, (_s, _t, k) in enumerate(after) if k == "branch"), default=-1) \
+        if rec.exit_site is not None else -1
+    out, seen = [], set(ends)
+    for i, (s, text, kind) in enumerate(after):
+        if kind == "release" and getattr(text, "rids", None) is not None and not (text.rids & mine):
+            continue
+        if kind == "branch" and not getattr(text, "acl", True) and i != last_branch:
+            continue
+        shown = str(text)
+        if (s.line, s.column) in seen or (s.line, shown) in seen:
+            continue
+        seen.update({(s.line, s.column), (s.line, shown)})
+        out.append(Related(s.path, s.line, s.column, shown, "step"))
+    return out
+
+
+def _leak_facts(subj, rec: LeakRecord, error_only: bool, end_site=None) -> "dx.Leak":
     """How a static leak's path left the function, for its message."""
     site = rec.exit_site
     branch = None
@@ -158,7 +208,7 @@ def _leak_facts(subj, rec: LeakRecord, error_only: bool) -> "dx.Leak":
                 branch = (text, s.line)
             break
     if site is None:
-        return dx.Leak(subj, exit="end", branch=branch, error_only=error_only)
+        return dx.Leak(subj, exit="end", branch=branch, error_only=error_only, end_site=end_site)
     node = site.node
     how = "return" if isinstance(node, cst.Return) else "raise" if isinstance(node, cst.Raise) else "other"
     return dx.Leak(subj, exit=how, exit_site=site, exit_call=site.text if how == "other" else "",

@@ -199,19 +199,21 @@ class Statements:
         out = Outcome()
         t_states: List[PState] = []
         f_states: List[PState] = []
+        touches = False  # does the test decide a resource's fate (a step worth showing)?
         for st in states:
             self.cur = st
             self.ev(node.test, st, out)
+            touches = touches or self.touches_acl(node.test, st)
             t_states.extend(self.refine(node.test, st.copy(), True))
             f_states.extend(self.refine(node.test, st, False))
         if t_states:
-            self._branch(node.test, t_states, True)
+            self._branch(node.test, t_states, True, touches)
             out.extend(self.exec_block(self.body_of(node), self.join(t_states)))
         if f_states:
             if node.orelse is None:
                 out.normal.extend(f_states)
             else:
-                self._branch(node.test, f_states, False)
+                self._branch(node.test, f_states, False, touches)
                 if isinstance(node.orelse, cst.If):
                     out.extend(self.s_If(node.orelse, self.join(f_states)))
                 else:
@@ -219,8 +221,8 @@ class Statements:
         out.normal = self.join(out.normal)
         return out
 
-    def _branch(self, test: cst.BaseExpression, states: List[PState], truth: bool) -> None:
-        text = CondText(self, test, truth)
+    def _branch(self, test: cst.BaseExpression, states: List[PState], truth: bool, touches: bool) -> None:
+        text = CondText(self, test, truth, touches)
         site = self.site(test)
         for s in states:
             s.add_trace(site, text, "branch")
@@ -402,12 +404,14 @@ class Statements:
 
 
 class CondText:
-    """The text of a branch taken, rendered only if a message shows it."""
+    """The text of a branch taken, rendered only if a message shows it. ``acl``: the test reads a
+    status or a handle (it can decide a resource's fate); other tests are shown in a leaking
+    path only when they are the last branch before the exit."""
 
-    __slots__ = ("interp", "node", "truth")
+    __slots__ = ("interp", "node", "truth", "acl")
 
-    def __init__(self, interp, node, truth):
-        self.interp, self.node, self.truth = interp, node, truth
+    def __init__(self, interp, node, truth, acl: bool = True):
+        self.interp, self.node, self.truth, self.acl = interp, node, truth, acl
 
     def __str__(self) -> str:
         return self.interp.cond_text(self.node, self.truth)
