@@ -36,6 +36,7 @@ RULE_OPTIONS: Dict[str, Tuple[str, Any]] = {
     "release-methods": ("names", []),
     "init-methods": ("names", []),
     "report-constructor-raise": ("bool", False),
+    "report-low-value-statuses": ("bool", False),
     "buffer-free-order": ("bool", True),
     "max-file-size": ("size", DEFAULT_MAX_FILE_SIZE),
 }

@@ -189,6 +189,8 @@ class Protocol:
     context_effects: Dict[str, str] = field(default_factory=dict)
     #: which acl.* names exist (rules/pyacl_names.toml) and which are invented (unknown_api.toml)
     names: ApiNames = field(default_factory=ApiNames)
+    #: call -> when its unchecked status is low value (rules/low_value.toml)
+    low_value: Dict[str, str] = field(default_factory=dict)
 
     def kind_matches(self, kind: str, wanted: FrozenSet[str]) -> bool:
         if "any" in wanted or kind in wanted:
@@ -497,6 +499,25 @@ def _load_context(path: Path, apis) -> Tuple[FrozenSet[str], Dict[str, str]]:
     return frozenset(needs), dict(effects)
 
 
+_LOW_VALUE_WHEN = frozenset({"next_call_checked"})
+
+
+def _load_low_value(path: Path, apis) -> Dict[str, str]:
+    """rules/low_value.toml: call -> the condition under which its unchecked status is noise."""
+    if not path.exists():
+        return {}
+    out = {}
+    for call, table in load_toml(path).get("status", {}).items():
+        e = _Entry(path, f"status {call!r}", table, ("when", "failure", "why"))
+        if call.removeprefix("acl.") not in apis:
+            e.fail(f"unknown call {call!r}")
+        when = e.get("when", str, "")
+        if when not in _LOW_VALUE_WHEN:
+            e.fail(f"when must be one of {', '.join(sorted(_LOW_VALUE_WHEN))}, got {when!r}")
+        out[call] = when
+    return out
+
+
 def load(directory: Optional[Path] = None) -> Protocol:
     """Read and validate every rule file below ``directory`` (default: the shipped rules)."""
     base = Path(directory) if directory else rules_dir()
@@ -550,6 +571,7 @@ def load(directory: Optional[Path] = None) -> Protocol:
         needs_context=needs_context,
         context_effects=context_effects,
         names=apinames.load(base, apis),
+        low_value=_load_low_value(base / "low_value.toml", apis),
     )
 
 

@@ -87,6 +87,27 @@ class Worker:
 '''
 
 
+LOW_VALUE_INIT = '''
+import acl
+
+
+def check_ret(msg, ret):
+    if ret != 0:
+        raise RuntimeError(msg)
+
+
+def start(device_id):
+    acl.init()
+    ret = acl.rt.set_device(device_id)
+    check_ret("set_device", ret)
+
+
+def start_unchecked(device_id):
+    acl.init()
+    acl.rt.set_device(device_id)
+'''
+
+
 def line_of(source: str, text: str) -> int:
     return next(i for i, line in enumerate(textwrap.dedent(source).splitlines(), 1) if text in line)
 
@@ -129,3 +150,16 @@ def test_init_methods_marks_a_method_as_run_once(tmp_path):
     out = lint(tmp_path, PER_CALL)
     assert f"mod.py:{line_of(PER_CALL, 'create_stream')}:" in out and "ACL104" in out
     assert "ACL104" not in lint(tmp_path, PER_CALL, 'init-methods = ["warm"]\n')
+
+
+def test_low_value_init_status_is_silent_by_default_and_reported_with_the_option(tmp_path):
+    first = line_of(LOW_VALUE_INIT, "acl.init()")
+    out = lint(tmp_path, LOW_VALUE_INIT)
+    # before a checked set_device it is noise; before an unchecked one both are reported
+    assert f"mod.py:{first}:5: ACL501" not in out
+    lines = [ln for ln in out.splitlines() if "ACL501" in ln]
+    assert len(lines) == 2, out
+    assert "acl.init is ignored" in lines[0] and "acl.rt.set_device is ignored" in lines[1], out
+    out = lint(tmp_path, LOW_VALUE_INIT, "report-low-value-statuses = true\n")
+    assert f"mod.py:{first}:5: ACL501 the status returned by acl.init is ignored" in out
+    assert len([ln for ln in out.splitlines() if "ACL501" in ln]) == 3, out

@@ -3,6 +3,7 @@
 The interpreter is one class assembled from one module per concern:
 
 - ``statements.py``   blocks, branches, loops, try/finally (the implicit control-flow graph)
+- ``literal_loops.py`` loops over a short literal list of handles, one element at a time
 - ``assignment.py``   binding values, overwrites, escapes
 - ``conditions.py``   refining path states by a test (statuses, null handles)
 - ``expressions.py``  the abstract value of an expression (``static/values.py``)
@@ -36,10 +37,11 @@ from .calls import Calls
 from .conditions import Conditions
 from .exits import Exits
 from .expressions import Expressions
+from .literal_loops import LiteralLoops
 from .statements import Statements
 
 
-class Interpreter(Statements, Assignment, Conditions, Expressions, Calls, SummaryCalls, Exits, OwnerFacts):
+class Interpreter(Statements, LiteralLoops, Assignment, Conditions, Expressions, Calls, SummaryCalls, Exits, OwnerFacts):
     """Interprets one function. ``host`` (the engine) supplies call resolution and summaries."""
 
     def __init__(self, host, fn, protocol: Protocol, options: Dict[str, Any], summary_mode: bool = False):
@@ -65,6 +67,10 @@ class Interpreter(Statements, Assignment, Conditions, Expressions, Calls, Summar
         self.release_count = 0  # releases interpreted so far (tells a teardown loop)
         self.torn_down: Set[str] = set()  # process-scoped kinds this function releases somewhere
         self.unread: Dict[Hashable, Tuple] = {}  # status -> (site, message) when unread on some path
+        self.low_value_calls: Dict[str, str] = {} if options.get("report-low-value-statuses") else dict(
+            protocol.low_value)  # call -> when its unchecked status is noise (rules/low_value.toml)
+        self.low_value_pending: Dict[Hashable, str] = {}  # unread statuses of those calls
+        self.next_status: Dict[Hashable, Set[Hashable]] = {}  # status -> the statuses made next after it
         self.init_owner_facts()
 
     def site(self, node: cst.CSTNode, what: str = "") -> NodeSite:

@@ -198,13 +198,35 @@ class Assignment:
         rec.read = True
         if not rec.checked_kind:
             return
-        if definite:
+        if definite and rec.call in self.low_value_calls:
+            # decided at the end, when it is known whether the next call's status is checked
+            self.unread.setdefault(sid, (rec.site, dx.unchecked_return_code(rec.call, ignored=True)))
+            self.low_value_pending[sid] = rec.call
+        elif definite:
             self.machine.report(rec.site, None, dx.unchecked_return_code(rec.call, ignored=True))
         elif sid not in self.unread:
             self.unread[sid] = (rec.site, dx.unchecked_return_code(rec.call, overwritten_at))
+            if rec.call in self.low_value_calls:
+                self.low_value_pending[sid] = rec.call
+
+    def note_next_status(self, st: PState, sid) -> None:
+        """Remember which status-bearing call comes next after a low-value one on this path."""
+        for prev in reversed(st.status):
+            if st.status[prev].call in self.low_value_calls:
+                self.next_status.setdefault(prev, set()).add(sid)
+            break
+
+    def low_value(self, sid) -> bool:
+        """rules/low_value.toml: an unchecked status that is noise where it stands (`acl.init()`
+        right before a checked call), unless `report-low-value-statuses` is set."""
+        when = self.low_value_calls.get(self.low_value_pending.get(sid, ""))
+        if when == "next_call_checked":
+            nxt = self.next_status.get(sid, ())
+            return bool(nxt) and all(n in self.ever_read for n in nxt)
+        return False
 
     def flush_unread(self) -> None:
         for sid, (site, diagnostic) in self.unread.items():
-            if sid not in self.ever_read:
+            if sid not in self.ever_read and not self.low_value(sid):
                 self.cur = None
                 self.machine.report(site, None, diagnostic)

@@ -339,6 +339,8 @@ class Calls:
         tied = frozenset(r.rid for r in (res.acquired, res.keyed) + res.created if r is not None)
         checked = api.status in ("acquire", "use", "execute", "memcpy", "sync") or (
             api.status == "release" and self.check_release_status)
+        if self.low_value_calls:
+            self.note_next_status(st, sid)
         st.status[sid] = StatusRec(site, tied, False, checked, api.qualname, res.linked)
         status = Status(sid)
         if sid in st.assume:

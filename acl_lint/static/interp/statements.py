@@ -245,6 +245,11 @@ class Statements:
 
     def s_For(self, node: cst.For, st: PState) -> Outcome:
         pre = Outcome()
+        items = self.literal_items(node, st, pre)
+        if items is not None:
+            out = self.run_literal_for(node, st, items)
+            out.extend(pre, normal=False)
+            return out
         itv = self.ev(node.iter, st, pre)
         literal = isinstance(node.iter, (cst.List, cst.Tuple)) and len(node.iter.elements) > 0
         # a container that holds resources on this path is not empty

@@ -135,7 +135,6 @@ class OwnerPass:
             fn = methods[name]
             per_call = name not in once and name not in releasing and not name.startswith("__")
             # a helper whose callers release what it stores (gen / execute / drop) is part of a pair
-            helper_of = [facts.get(c) for c in callers.get(name, ())]
             for site, (attr, res, direct, owner_attr) in it.self_stores.items():
                 if site in reported:
                     continue
@@ -151,8 +150,7 @@ class OwnerPass:
                         reported.add(site)
                         out.append(self.finding(res, dx.owner_never_releases(self.subject(res), attr, owner), fn))
                         continue
-                    paired = bool(helper_of) and all(
-                        h is not None and self.covered(res.kind, h.self_releases.get(attr)) for h in helper_of)
+                    paired = self.paired(name, attr, res.kind, facts, callers)
                     if per_call and not paired and site not in it.container_stores and \
                             site not in it.guarded_stores and not self.covered(res.kind, it.self_releases.get(attr)):
                         reported.add(site)
@@ -180,6 +178,21 @@ class OwnerPass:
                                 code=d.code, path=site.path, line=site.line, column=site.column,
                                 end_line=site.end_line, end_column=site.end_column, message=d.message,
                                 function=fn.qualname, resource=f"self.{callee}()", acquire_call=callee))
+
+    def paired(self, name: str, attr: str, kind: str, facts, callers, seen: frozenset = frozenset()) -> bool:
+        """Every caller of ``name`` releases ``self.attr`` (directly or through a drop method it
+        calls), or is itself such a helper: create in a helper, execute, drop, per call (F3)."""
+        who = callers.get(name)
+        if not who or name in seen:
+            return False
+        seen = seen | {name}
+        for c in who:
+            it = facts.get(c)
+            if it is None:
+                return False
+            if not (self.covered(kind, it.self_releases.get(attr)) or self.paired(c, attr, kind, facts, callers, seen)):
+                return False
+        return True
 
     def run_once(self, methods, facts):
         """Run-once methods (by name, or called only from run-once methods), and who calls whom."""
