@@ -80,7 +80,7 @@ class Api:
     releases: Tuple[ArgRole, ...] = ()
     uses: Tuple[ArgRole, ...] = ()
     links: Tuple[Link, ...] = ()
-    alias_result: Optional[int] = None
+    alias_result: Optional[Endpoint] = None  # an arg index, or "context": the current context
     borrow: Optional[Tuple[int, str]] = None  # (arg, link type)
     sets_context: Optional[Endpoint] = None
     context_bound: Tuple[int, ...] = ()
@@ -116,7 +116,7 @@ class Api:
             for end in (link.source, link.target):
                 if isinstance(end, int):
                     idx.add(end)
-        if self.alias_result is not None:
+        if isinstance(self.alias_result, int):
             idx.add(self.alias_result)
         if self.borrow:
             idx.add(self.borrow[0])
@@ -372,6 +372,9 @@ def _load_api(path: Path, i: int, table, kinds: Dict[str, Kind]) -> Api:
     if borrow is not None:
         sub = _Entry(path, f"api {call!r} borrow", borrow, ("arg", "link"))
         borrow = (sub.get("arg", int, required=True), sub.get("link", str, required=True))
+    alias_result = e.get("alias_result", (str, int))
+    if isinstance(alias_result, str) and alias_result != "context":
+        e.fail("alias_result must be 'context' or an arg index")
     sets_context = e.get("sets_context", (str, int))
     if isinstance(sets_context, str) and sets_context != "result":
         e.fail("sets_context must be 'result' or an arg index")
@@ -398,7 +401,7 @@ def _load_api(path: Path, i: int, table, kinds: Dict[str, Kind]) -> Api:
         releases=roles("releases"),
         uses=roles("uses"),
         links=tuple(links),
-        alias_result=e.get("alias_result", int),
+        alias_result=alias_result,
         borrow=borrow,
         sets_context=sets_context,
         context_bound=e.int_list("context_bound"),

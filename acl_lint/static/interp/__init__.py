@@ -36,12 +36,13 @@ from .assignment import Assignment
 from .calls import Calls
 from .conditions import Conditions
 from .exits import Exits
+from .domains import Domains
 from .expressions import Expressions
 from .literal_loops import LiteralLoops
 from .statements import Statements
 
 
-class Interpreter(Statements, LiteralLoops, Assignment, Conditions, Expressions, Calls, SummaryCalls, Exits, OwnerFacts):
+class Interpreter(Statements, LiteralLoops, Domains, Assignment, Conditions, Expressions, Calls, SummaryCalls, Exits, OwnerFacts):
     """Interprets one function. ``host`` (the engine) supplies call resolution and summaries."""
 
     def __init__(self, host, fn, protocol: Protocol, options: Dict[str, Any], summary_mode: bool = False):
@@ -85,6 +86,7 @@ class Interpreter(Statements, LiteralLoops, Assignment, Conditions, Expressions,
             self.findings[key] = (code, site, message, res, related, trace)
 
     def run(self, body: Sequence[cst.CSTNode], init: PState) -> Outcome:
+        self.seed_domains(init)
         out = self.exec_block(body, [init])
         end = Outcome()
         for st in out.normal:

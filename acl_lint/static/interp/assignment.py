@@ -36,6 +36,8 @@ class Assignment:
                 return
             if loop_bind and v is None:
                 st.ts.res.pop(ext_id(name), None)  # a new element each iteration
+            if st.assume:
+                st.assume.pop(("dom", name), None)  # a new value: no longer one of a known set
             self.overwrite(name, v, st, stmt, loop_bind)
             st.env[name] = v
             if name in self.global_names:

@@ -33,6 +33,9 @@ class Conditions:
                 out.extend(self.refine(test.right, s, truth))
             return dedupe(out)
         if type(test) is cst.Comparison and len(test.comparisons) == 1:
+            narrowed = self.refine_domain(test, st, truth)
+            if narrowed is not None:
+                return narrowed
             comp = test.comparisons[0]
             op = comp.operator
             left, right = test.left, comp.comparator

@@ -104,6 +104,7 @@ class Expressions:
         return Box(bid)
 
     def ev_subscript(self, node: cst.Subscript, st: PState, out: Outcome):
+        self.lookup_domain(node, st)
         base = self.ev(node.value, st, out)
         idx = None
         for el in node.slice:
