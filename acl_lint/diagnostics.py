@@ -260,6 +260,13 @@ def unchecked_return_code(call: str, overwritten_at=None, ignored: bool = False)
     return Diagnostic("ACL501", f"the status returned by {call} is {how}")
 
 
+def unchecked_statuses(where: str, first_call: str, first_line: int, count: int, related=()) -> Diagnostic:
+    """ACL501 once for code that checks none of its statuses (a script that never looks)."""
+    return Diagnostic("ACL501", f"none of the {count} statuses returned in {where} is checked (the first: "
+                                f"{first_call} at line {first_line}): check each, or raise on a non-zero "
+                                f"status in one helper", tuple(related))
+
+
 def fill(template: str, names: Dict[str, str], unnamed: str = "", **values) -> str:
     """Fill a message template of rules/. A name that is not known (a handle with no variable)
     is left out with its quotes (`` `{first}` ``), or said as ``unnamed`` when given."""

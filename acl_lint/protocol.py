@@ -91,6 +91,7 @@ class Api:
     null_args: Tuple[NullArg, ...] = ()
     sources: Tuple[str, ...] = ()
     transfers: Tuple[int, ...] = ()  # args whose ownership goes with the call (released by a callback)
+    callback_input: Optional["CallbackInput"] = None  # which args a callback receives (callbacks.py)
 
     @property
     def qualname(self) -> str:
@@ -289,8 +290,27 @@ class _Entry:
 _API_KEYS = (
     "call", "returns", "status", "acquires", "keyed_acquire", "keyed_release", "releases", "uses",
     "links", "alias_result", "borrow", "sets_context", "context_bound", "async_stream", "async_args",
-    "sync", "records_event", "null_arg", "sources", "transfers",
+    "sync", "records_event", "null_arg", "sources", "transfers", "callback_input",
 )
+
+
+@dataclass(frozen=True)
+class CallbackInput:
+    """`callback_input` of api/*.toml: the callback (this call's arg `callback_arg`, or that arg of
+    the call `registered_by` registering it) receives this call's `args` as its first parameters."""
+
+    callback_arg: int
+    args: Tuple[int, ...]
+    registered_by: str = ""
+
+
+def _callback_input(e: "_Entry", apis_hint=None) -> Optional[CallbackInput]:
+    data = e.get("callback_input", dict)
+    if data is None:
+        return None
+    sub = _Entry(e.path, f"{e.what} callback_input", data, ("callback_arg", "args", "registered_by"))
+    return CallbackInput(sub.get("callback_arg", int, required=True), sub.int_list("args"),
+                         sub.get("registered_by", str, ""))
 
 
 def _load_kinds(path: Path) -> Dict[str, Kind]:
@@ -412,6 +432,7 @@ def _load_api(path: Path, i: int, table, kinds: Dict[str, Kind]) -> Api:
         null_args=tuple(nulls),
         sources=e.str_list("sources", required=True),
         transfers=e.int_list("transfers"),
+        callback_input=_callback_input(e),
     )
 
 

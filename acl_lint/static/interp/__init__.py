@@ -22,7 +22,7 @@ interpretation; the checks do not read it.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Hashable, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, Hashable, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -33,6 +33,7 @@ from ..positions import NodeSite
 from ..summaries import SummaryCalls
 from ..values import LeakRecord, Outcome, PState
 from .assignment import Assignment
+from .callbacks import Callbacks
 from .calls import Calls
 from .conditions import Conditions
 from .exits import Exits
@@ -42,7 +43,7 @@ from .literal_loops import LiteralLoops
 from .statements import Statements
 
 
-class Interpreter(Statements, LiteralLoops, Domains, Assignment, Conditions, Expressions, Calls, SummaryCalls, Exits, OwnerFacts):
+class Interpreter(Statements, LiteralLoops, Domains, Callbacks, Assignment, Conditions, Expressions, Calls, SummaryCalls, Exits, OwnerFacts):
     """Interprets one function. ``host`` (the engine) supplies call resolution and summaries."""
 
     def __init__(self, host, fn, protocol: Protocol, options: Dict[str, Any], summary_mode: bool = False):
@@ -72,6 +73,8 @@ class Interpreter(Statements, LiteralLoops, Domains, Assignment, Conditions, Exp
             protocol.low_value)  # call -> when its unchecked status is noise (rules/low_value.toml)
         self.low_value_pending: Dict[Hashable, str] = {}  # unread statuses of those calls
         self.next_status: Dict[Hashable, Set[Hashable]] = {}  # status -> the statuses made next after it
+        self.unchecked_calls: List[Tuple] = []  # (site, call) of each ACL501 reported
+        self.status_calls: Dict[Hashable, str] = {}  # unread status -> its call
         self.init_owner_facts()
 
     def site(self, node: cst.CSTNode, what: str = "") -> NodeSite:

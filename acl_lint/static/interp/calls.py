@@ -269,6 +269,8 @@ class Calls:
         for i in api.transfers:
             if i < len(vals):
                 self.escape(vals[i], st, f"handed to {api.qualname}()")
+        if api.callback_input is not None:
+            self.callback_releases(api, node, exprs, vals, st)
         keys = ([self.key_of(e, v, a) for e, v, a in zip(exprs, vals, args)]
                 if api.keyed_acquire or api.keyed_release or any(
                     isinstance(l.target, str) and ":" in l.target for l in api.links) else ())

@@ -165,6 +165,8 @@ class OwnerPass:
                 for i, f in enumerate(findings):
                     if f.code == "ACL101" and f.function == fn.qualname and f.path == fn.module.path:
                         replaced.add(i)
+                        if self.keyed_pair(f, name, facts):
+                            continue  # subscribe()/unsubscribe(): the class's lifecycle, not a leak
                         d = dx.leak_per_iteration(None, per_call_of=name, base=f.message)
                         out.append(replace(f, code=d.code, message=d.message))
                 # running an initialiser again
@@ -193,6 +195,16 @@ class OwnerPass:
             if not (self.covered(kind, it.self_releases.get(attr)) or self.paired(c, attr, kind, facts, callers, seen)):
                 return False
         return True
+
+    def keyed_pair(self, f: Finding, name: str, facts) -> bool:
+        """A keyed acquisition (`subscribe_report(thread, stream)`) in one method whose keyed
+        release of the same kind is made by a sibling method (`unsubscribe_report`): the
+        pair is the object's lifecycle (PATTERNS F17)."""
+        api = self.p.api(f.acquire_call[4:]) if f.acquire_call.startswith("acl.") else None
+        if api is None or api.keyed_acquire is None:
+            return False
+        kind = api.keyed_acquire.kind
+        return any(it is not None and n != name and kind in it.torn_down for n, it in facts.items())
 
     def run_once(self, methods, facts):
         """Run-once methods (by name, or called only from run-once methods), and who calls whom."""
