@@ -47,7 +47,7 @@ class Callbacks:
                 continue
             root = self.owner_root(dotted(exprs[arg]))
             if root is not None:
-                self.self_releases.setdefault(root, set()).update(
+                self.callback_releases_of.setdefault(root, set()).update(
                     x for x in summ.releases[params[k]] if x in self.p.kinds)
             elif arg not in api.transfers:
                 self.escape(vals[arg], st, f"released by {fn.qualname}()")

@@ -122,7 +122,7 @@ class OwnerPass:
         for it in list(facts.values()) + [by_fn.of(fn) for fn in extra]:
             if it is None:
                 continue
-            for attr, kinds in it.self_releases.items():
+            for attr, kinds in list(it.self_releases.items()) + list(it.callback_releases_of.items()):
                 releases.setdefault(attr, set()).update(kinds)
         assume_all = any(_matches(n, self.release_names) for n in methods) if self.release_names else False
         once, callers = self.run_once(methods, facts)
@@ -152,7 +152,8 @@ class OwnerPass:
                         continue
                     paired = self.paired(name, attr, res.kind, facts, callers)
                     if per_call and not paired and site not in it.container_stores and \
-                            site not in it.guarded_stores and not self.covered(res.kind, it.self_releases.get(attr)):
+                            site not in it.guarded_stores and not self.covered(res.kind, it.self_releases.get(attr)) \
+                            and not self.covered(res.kind, it.callback_releases_of.get(attr)):
                         reported.add(site)
                         out.append(self.finding(
                             res, dx.handle_overwritten(self.subject(res), attr=attr, method=name), fn))
@@ -192,7 +193,8 @@ class OwnerPass:
             it = facts.get(c)
             if it is None:
                 return False
-            if not (self.covered(kind, it.self_releases.get(attr)) or self.paired(c, attr, kind, facts, callers, seen)):
+            if not (self.covered(kind, it.self_releases.get(attr)) or self.covered(
+                    kind, it.callback_releases_of.get(attr)) or self.paired(c, attr, kind, facts, callers, seen)):
                 return False
         return True
 
