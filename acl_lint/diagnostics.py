@@ -279,6 +279,12 @@ def null_check_never_true(api: str, expr: str, is_not: bool) -> Diagnostic:
     return Diagnostic("ACL503", f"{api} returns 0 on failure, never None: `{expr} is None` never fires; "
                                 f"test `if not {expr}:` (or `{expr} == 0`) instead")
 
+def unchecked_statuses(where: str, first_call: str, first_line: int, count: int, related=()) -> Diagnostic:
+    """ACL501 once for code that checks none of its statuses (a script that never looks)."""
+    return Diagnostic("ACL501", f"none of the {count} statuses returned in {where} is checked (the first: "
+                                f"{first_call} at line {first_line}): check each, or raise on a non-zero "
+                                f"status in one helper", tuple(related))
+
 
 def fill(template: str, names: Dict[str, str], unnamed: str = "", **values) -> str:
     """Fill a message template of rules/. A name that is not known (a handle with no variable)

@@ -80,7 +80,7 @@ class Api:
     releases: Tuple[ArgRole, ...] = ()
     uses: Tuple[ArgRole, ...] = ()
     links: Tuple[Link, ...] = ()
-    alias_result: Optional[int] = None
+    alias_result: Optional[Endpoint] = None  # an arg index, or "context": the current context
     borrow: Optional[Tuple[int, str]] = None  # (arg, link type)
     sets_context: Optional[Endpoint] = None
     context_bound: Tuple[int, ...] = ()
@@ -91,6 +91,7 @@ class Api:
     null_args: Tuple[NullArg, ...] = ()
     sources: Tuple[str, ...] = ()
     transfers: Tuple[int, ...] = ()  # args whose ownership goes with the call (released by a callback)
+    callback_input: Optional["CallbackInput"] = None  # which args a callback receives (callbacks.py)
 
     @property
     def qualname(self) -> str:
@@ -116,7 +117,7 @@ class Api:
             for end in (link.source, link.target):
                 if isinstance(end, int):
                     idx.add(end)
-        if self.alias_result is not None:
+        if isinstance(self.alias_result, int):
             idx.add(self.alias_result)
         if self.borrow:
             idx.add(self.borrow[0])
@@ -189,6 +190,8 @@ class Protocol:
     context_effects: Dict[str, str] = field(default_factory=dict)
     #: which acl.* names exist (rules/pyacl_names.toml) and which are invented (unknown_api.toml)
     names: ApiNames = field(default_factory=ApiNames)
+    #: call -> when its unchecked status is low value (rules/low_value.toml)
+    low_value: Dict[str, str] = field(default_factory=dict)
 
     def kind_matches(self, kind: str, wanted: FrozenSet[str]) -> bool:
         if "any" in wanted or kind in wanted:
@@ -287,8 +290,27 @@ class _Entry:
 _API_KEYS = (
     "call", "returns", "status", "acquires", "keyed_acquire", "keyed_release", "releases", "uses",
     "links", "alias_result", "borrow", "sets_context", "context_bound", "async_stream", "async_args",
-    "sync", "records_event", "null_arg", "sources", "transfers",
+    "sync", "records_event", "null_arg", "sources", "transfers", "callback_input",
 )
+
+
+@dataclass(frozen=True)
+class CallbackInput:
+    """`callback_input` of api/*.toml: the callback (this call's arg `callback_arg`, or that arg of
+    the call `registered_by` registering it) receives this call's `args` as its first parameters."""
+
+    callback_arg: int
+    args: Tuple[int, ...]
+    registered_by: str = ""
+
+
+def _callback_input(e: "_Entry", apis_hint=None) -> Optional[CallbackInput]:
+    data = e.get("callback_input", dict)
+    if data is None:
+        return None
+    sub = _Entry(e.path, f"{e.what} callback_input", data, ("callback_arg", "args", "registered_by"))
+    return CallbackInput(sub.get("callback_arg", int, required=True), sub.int_list("args"),
+                         sub.get("registered_by", str, ""))
 
 
 def _load_kinds(path: Path) -> Dict[str, Kind]:
@@ -370,6 +392,9 @@ def _load_api(path: Path, i: int, table, kinds: Dict[str, Kind]) -> Api:
     if borrow is not None:
         sub = _Entry(path, f"api {call!r} borrow", borrow, ("arg", "link"))
         borrow = (sub.get("arg", int, required=True), sub.get("link", str, required=True))
+    alias_result = e.get("alias_result", (str, int))
+    if isinstance(alias_result, str) and alias_result != "context":
+        e.fail("alias_result must be 'context' or an arg index")
     sets_context = e.get("sets_context", (str, int))
     if isinstance(sets_context, str) and sets_context != "result":
         e.fail("sets_context must be 'result' or an arg index")
@@ -396,7 +421,7 @@ def _load_api(path: Path, i: int, table, kinds: Dict[str, Kind]) -> Api:
         releases=roles("releases"),
         uses=roles("uses"),
         links=tuple(links),
-        alias_result=e.get("alias_result", int),
+        alias_result=alias_result,
         borrow=borrow,
         sets_context=sets_context,
         context_bound=e.int_list("context_bound"),
@@ -407,6 +432,7 @@ def _load_api(path: Path, i: int, table, kinds: Dict[str, Kind]) -> Api:
         null_args=tuple(nulls),
         sources=e.str_list("sources", required=True),
         transfers=e.int_list("transfers"),
+        callback_input=_callback_input(e),
     )
 
 
@@ -497,6 +523,25 @@ def _load_context(path: Path, apis) -> Tuple[FrozenSet[str], Dict[str, str]]:
     return frozenset(needs), dict(effects)
 
 
+_LOW_VALUE_WHEN = frozenset({"next_call_checked"})
+
+
+def _load_low_value(path: Path, apis) -> Dict[str, str]:
+    """rules/low_value.toml: call -> the condition under which its unchecked status is noise."""
+    if not path.exists():
+        return {}
+    out = {}
+    for call, table in load_toml(path).get("status", {}).items():
+        e = _Entry(path, f"status {call!r}", table, ("when", "failure", "why"))
+        if call.removeprefix("acl.") not in apis:
+            e.fail(f"unknown call {call!r}")
+        when = e.get("when", str, "")
+        if when not in _LOW_VALUE_WHEN:
+            e.fail(f"when must be one of {', '.join(sorted(_LOW_VALUE_WHEN))}, got {when!r}")
+        out[call] = when
+    return out
+
+
 def load(directory: Optional[Path] = None) -> Protocol:
     """Read and validate every rule file below ``directory`` (default: the shipped rules)."""
     base = Path(directory) if directory else rules_dir()
@@ -550,6 +595,7 @@ def load(directory: Optional[Path] = None) -> Protocol:
         needs_context=needs_context,
         context_effects=context_effects,
         names=apinames.load(base, apis),
+        low_value=_load_low_value(base / "low_value.toml", apis),
     )
 
 

@@ -425,7 +425,10 @@ class Machine:
 
     def _result_view(self, st: TState, api: Api, get, out: CallResult) -> None:
         """The result is one of the arguments (alias) or reachable from one (borrowed)."""
-        if api.alias_result is not None:
+        if api.alias_result == "context":
+            # the current context of this thread (rt.get_context): the one created or set on it
+            out.alias = frozenset({st.ctx}) if st.ctx is not None and st.ctx in st.res else None
+        elif api.alias_result is not None:
             a = get(api.alias_result)
             out.alias = frozenset(_rids(a)) if a not in (None, NULL) else None
         if api.borrow is not None:

@@ -87,6 +87,27 @@ class Worker:
 '''
 
 
+LOW_VALUE_INIT = '''
+import acl
+
+
+def check_ret(msg, ret):
+    if ret != 0:
+        raise RuntimeError(msg)
+
+
+def start(device_id):
+    acl.init()
+    ret = acl.rt.set_device(device_id)
+    check_ret("set_device", ret)
+
+
+def start_unchecked(device_id):
+    acl.init()
+    acl.rt.set_device(device_id)
+'''
+
+
 def line_of(source: str, text: str) -> int:
     return next(i for i, line in enumerate(textwrap.dedent(source).splitlines(), 1) if text in line)
 
@@ -195,3 +216,27 @@ def test_a_raise_caught_in_a_loop_is_not_a_process_exit(tmp_path):
         "    run()\n", "    run()\n    serve(range(3))\n")
     out = lint(tmp_path, source)
     assert f"mod.py:{line_of(source, 'ptr, ret = acl.rt.malloc(64, 0)')}:" in out and "ACL102" in out, out
+
+def test_low_value_init_status_is_silent_by_default_and_reported_with_the_option(tmp_path):
+    first = line_of(LOW_VALUE_INIT, "acl.init()")
+    second = first + 6  # the acl.init() of start_unchecked()
+    out = lint(tmp_path, LOW_VALUE_INIT)
+    # before a checked set_device it is noise; in a function that checks nothing, both
+    # statuses are reported (once, for the function)
+    lines = [ln for ln in out.splitlines() if "ACL501" in ln]
+    assert len(lines) == 1, out
+    assert lines[0].startswith(f"mod.py:{second}:5: ACL501 none of the 2 statuses returned in "
+                               "`start_unchecked()` is checked (the first: acl.init"), out
+    out = lint(tmp_path, LOW_VALUE_INIT, "report-low-value-statuses = true\n")
+    assert f"mod.py:{first}:5: ACL501 the status returned by acl.init is ignored" in out
+    assert len([ln for ln in out.splitlines() if "ACL501" in ln]) == 2, out
+
+
+def test_code_that_checks_no_status_gets_one_finding(tmp_path):
+    source = LOW_VALUE_INIT.replace("    check_ret(\"set_device\", ret)\n", "")
+    out = lint(tmp_path, source)
+    lines = [ln for ln in out.splitlines() if "ACL501" in ln]
+    # start() now checks nothing either: one finding per function, at its first call
+    inits = [str(n) for n, text in enumerate(source.splitlines(), 1) if text.strip() == "acl.init()"]
+    assert [ln.split(":")[1] for ln in lines] == inits, out
+    assert all("none of the 2 statuses" in ln for ln in lines), out

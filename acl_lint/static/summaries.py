@@ -56,6 +56,9 @@ class Summary:
     #: what some path returns as None (`return None`, a bare return, the end: "all"; a tuple's
     #: None items: their indexes): an `is None` test of it is a real check
     none_items: FrozenSet[Any] = frozenset()
+    #: parameters whose non-zero status makes the function return a truthy value, and a zero
+    #: one a falsy value (a verdict helper: `if check_ret("malloc", ret): continue`)
+    verdicts: Set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,32 @@ def may_raise(fn: cst.FunctionDef) -> bool:
                     if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
                         if dotted(small.value.func) in EXIT_CALLS:
                             return True
+            elif not isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                todo.extend(_blocks(stmt))
+    return False
+
+
+def _kept_on_self(s: PState) -> Set:
+    """Handles a method stored on ``self`` (a field or a container): the object owns them, and
+    the caller that receives one too only borrows it (``self._descs[k] = d; return d``)."""
+    kept: Set = set()
+    for key, v in s.env.items():
+        if key.startswith("self.") and v is not None:
+            kept |= s.rids_of(v)
+    return kept
+
+
+def returns_constant(fn: cst.FunctionDef) -> bool:
+    """Whether a function body has `return True/False/<int>` (a verdict helper candidate)."""
+    todo = [fn.body.body if isinstance(fn.body, cst.IndentedBlock) else fn.body.body]
+    while todo:
+        for stmt in todo.pop():
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    if isinstance(small, cst.Return) and (
+                            type(small.value) is cst.Integer or
+                            type(small.value) is cst.Name and small.value.value in ("True", "False")):
+                        return True
             elif not isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
                 todo.extend(_blocks(stmt))
     return False
@@ -171,8 +200,10 @@ class Summaries:
         if fn.is_method and rets:
             self._summarise_attrs(summ, rets)
         self._summarise_returns(summ, rets, interp)
-        if fn.name in self.engine.extra_check_helpers or (_RAISES.search(fn.module.text) and may_raise(fn.node)):
-            self._summarise_checks(fn, summ, params)
+        raising = fn.name in self.engine.extra_check_helpers or (
+            _RAISES.search(fn.module.text) and may_raise(fn.node))
+        if raising or returns_constant(fn.node):
+            self._summarise_checks(fn, summ, params, bool(raising))
         return summ
 
     def _summarise_param(self, summ: Summary, param: str, p: str, interp, rets: List[PState], exc) -> None:
@@ -276,9 +307,11 @@ class Summaries:
             return
 
     def _fresh_kind(self, s: PState, rids) -> Optional[str]:
+        kept = _kept_on_self(s)
         for rid in rids:
             res = s.ts.res.get(rid)
-            if res is not None and res.live and not res.external and res.kind in self.protocol.kinds:
+            if res is not None and res.live and not res.external and res.kind in self.protocol.kinds \
+                    and rid not in kept:
                 return res.kind
         return None
 
@@ -321,8 +354,9 @@ class Summaries:
             if kinds and len(kinds) == 1:
                 summ.acquires_attrs[key] = next(iter(kinds))
 
-    def _summarise_checks(self, fn: FunctionInfo, summ: Summary, params: List[str]) -> None:
-        """A parameter whose non-zero value makes the function raise or exit on every path."""
+    def _summarise_checks(self, fn: FunctionInfo, summ: Summary, params: List[str], raising: bool = True) -> None:
+        """A parameter whose non-zero value makes the function raise or exit on every path
+        (a check helper), or return a truthy value exactly when it is non-zero (a verdict)."""
         interp = self.engine.interpreter(fn, summary_mode=True)
         init = PState()
         sids = {}
@@ -342,6 +376,11 @@ class Summaries:
             if fn.name in self.engine.extra_check_helpers and p == params[-1]:
                 summ.checks.add(fn.params[i])
                 continue
+            if _is_verdict(rets, sid):
+                summ.verdicts.add(fn.params[i])
+                continue
+            if not raising:
+                continue
             fails = [s for s in out.exc if s.assume.get(sid) == "failed"]
             if not fails or any(s.assume.get(sid) != "failed" for s in out.exc):
                 continue
@@ -350,6 +389,27 @@ class Summaries:
             summ.checks.add(fn.params[i])
         if summ.checks:
             summ.always_raises = False
+
+
+def _truth(v) -> Optional[bool]:
+    """The truth of a returned constant (a path that falls off the end returns None)."""
+    if v is None or v == NULLV:
+        return False
+    if v[0] == "c" and (isinstance(v[1], (bool, int)) or v[1] is None):
+        return bool(v[1])
+    return None
+
+
+def _is_verdict(rets: List[PState], sid) -> bool:
+    """Every return path tested the status: truthy where it failed, falsy where it held."""
+    seen = set()
+    for s in rets:
+        said = s.assume.get(sid)
+        truth = _truth(s.returned)
+        if said is None or truth is None or truth != (said == "failed"):
+            return False
+        seen.add(said)
+    return seen == {"ok", "failed"}
 
 
 # ----------------------------------------------------------------------------- applying

@@ -3,6 +3,7 @@
 The interpreter is one class assembled from one module per concern:
 
 - ``statements.py``   blocks, branches, loops, try/finally (the implicit control-flow graph)
+- ``literal_loops.py`` loops over a short literal list of handles, one element at a time
 - ``assignment.py``   binding values, overwrites, escapes
 - ``conditions.py``   refining path states by a test (statuses, null handles)
 - ``expressions.py``  the abstract value of an expression (``static/values.py``)
@@ -32,14 +33,17 @@ from ..positions import NodeSite
 from ..summaries import SummaryCalls
 from ..values import LeakRecord, Outcome, PState
 from .assignment import Assignment
+from .callbacks import Callbacks
 from .calls import Calls
 from .conditions import Conditions
 from .exits import Exits
+from .domains import Domains
 from .expressions import Expressions
+from .literal_loops import LiteralLoops
 from .statements import Statements
 
 
-class Interpreter(Statements, Assignment, Conditions, Expressions, Calls, SummaryCalls, Exits, OwnerFacts):
+class Interpreter(Statements, LiteralLoops, Domains, Callbacks, Assignment, Conditions, Expressions, Calls, SummaryCalls, Exits, OwnerFacts):
     """Interprets one function. ``host`` (the engine) supplies call resolution and summaries."""
 
     def __init__(self, host, fn, protocol: Protocol, options: Dict[str, Any], summary_mode: bool = False):
@@ -70,6 +74,12 @@ class Interpreter(Statements, Assignment, Conditions, Expressions, Calls, Summar
         #: `h is None` tests on handles: node -> [dead on every path so far, apis, subject] (ACL503)
         self.null_checks: Dict[cst.CSTNode, list] = {}
         self.maybe_none: Set[Hashable] = set()  # handles from project helpers that may return None
+        self.low_value_calls: Dict[str, str] = {} if options.get("report-low-value-statuses") else dict(
+            protocol.low_value)  # call -> when its unchecked status is noise (rules/low_value.toml)
+        self.low_value_pending: Dict[Hashable, str] = {}  # unread statuses of those calls
+        self.next_status: Dict[Hashable, Set[Hashable]] = {}  # status -> the statuses made next after it
+        self.unchecked_calls: List[Tuple] = []  # (site, call) of each ACL501 reported
+        self.status_calls: Dict[Hashable, str] = {}  # unread status -> its call
         self.init_owner_facts()
 
     def site(self, node: cst.CSTNode, what: str = "") -> NodeSite:
@@ -84,6 +94,7 @@ class Interpreter(Statements, Assignment, Conditions, Expressions, Calls, Summar
             self.findings[key] = (code, site, message, res, related, trace)
 
     def run(self, body: Sequence[cst.CSTNode], init: PState) -> Outcome:
+        self.seed_domains(init)
         out = self.exec_block(body, [init])
         end = Outcome()
         for st in out.normal:

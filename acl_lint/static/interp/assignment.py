@@ -36,6 +36,8 @@ class Assignment:
                 return
             if loop_bind and v is None:
                 st.ts.res.pop(ext_id(name), None)  # a new element each iteration
+            if st.assume:
+                st.assume.pop(("dom", name), None)  # a new value: no longer one of a known set
             self.overwrite(name, v, st, stmt, loop_bind)
             st.env[name] = v
             if name in self.global_names:
@@ -198,13 +200,57 @@ class Assignment:
         rec.read = True
         if not rec.checked_kind:
             return
-        if definite:
+        if definite and rec.call in self.low_value_calls:
+            # decided at the end, when it is known whether the next call's status is checked
+            self.unread.setdefault(sid, (rec.site, dx.unchecked_return_code(rec.call, ignored=True)))
+            self.status_calls[sid] = rec.call
+            self.low_value_pending[sid] = rec.call
+        elif definite:
+            self.unchecked_calls.append((rec.site, rec.call))
             self.machine.report(rec.site, None, dx.unchecked_return_code(rec.call, ignored=True))
         elif sid not in self.unread:
+            self.status_calls[sid] = rec.call
             self.unread[sid] = (rec.site, dx.unchecked_return_code(rec.call, overwritten_at))
+            if rec.call in self.low_value_calls:
+                self.low_value_pending[sid] = rec.call
+
+    def note_next_status(self, st: PState, sid) -> None:
+        """Remember which status-bearing call comes next after a low-value one on this path."""
+        for prev in reversed(st.status):
+            if st.status[prev].call in self.low_value_calls:
+                self.next_status.setdefault(prev, set()).add(sid)
+            break
+
+    def low_value(self, sid) -> bool:
+        """rules/low_value.toml: an unchecked status that is noise where it stands (`acl.init()`
+        right before a checked call), unless `report-low-value-statuses` is set."""
+        when = self.low_value_calls.get(self.low_value_pending.get(sid, ""))
+        if when == "next_call_checked":
+            nxt = self.next_status.get(sid, ())
+            return bool(nxt) and all(n in self.ever_read for n in nxt)
+        return False
 
     def flush_unread(self) -> None:
         for sid, (site, diagnostic) in self.unread.items():
-            if sid not in self.ever_read:
+            if sid not in self.ever_read and not self.low_value(sid):
                 self.cur = None
+                self.unchecked_calls.append((site, self.status_calls.get(sid, "")))
                 self.machine.report(site, None, diagnostic)
+        if not self.ever_read:
+            self.summarise_unchecked()
+
+    def summarise_unchecked(self) -> None:
+        """Code that checks none of its statuses gets one ACL501, at the first, listing the
+        others: the fix is one habit (check, or a raising helper), not one edit per call (F9)."""
+        keys = sorted((k for k, f in self.findings.items() if f[0] == "ACL501"),
+                      key=lambda k: (self.findings[k][1].line, self.findings[k][1].column))
+        if len(keys) < 2:
+            return
+        first = self.findings[keys[0]]
+        call = next((c for s, c in self.unchecked_calls if s == first[1] and c), "a pyACL call")
+        others = tuple((self.findings[k][1], self.findings[k][2], "step") for k in keys[1:])
+        where = f"`{self.fn.name}()`" if self.fn is not None else "the module body"
+        d = dx.unchecked_statuses(where, call, first[1].line, len(keys), others)
+        for k in keys[1:]:
+            del self.findings[k]
+        self.findings[keys[0]] = (d.code, first[1], d.message, first[3], d.related, first[5])

@@ -12,7 +12,7 @@ from ...typestate import NULL, Res
 from ..positions import cst_dotted as dotted
 from ..resolve import acl_call_name
 from ..summaries import EXIT_CALLS
-from ..values import (Elem, Handles, NULLV, Outcome, PState, Status, StatusRec, Tup, UNKNOWN, Zipped,
+from ..values import (Elem, Handles, NULLV, Outcome, PState, Status, StatusRec, Tup, UNKNOWN, ZERO, Zipped,
                       _escaped, _replace, ext_id, ext_path, is_null)
 
 NO_ESCAPE_CALLS = frozenset({
@@ -21,6 +21,7 @@ NO_ESCAPE_CALLS = frozenset({
     "issubclass", "divmod", "ord", "chr", "bin", "vars", "dir", "super", "object", "Exception",
     "RuntimeError", "ValueError", "TypeError", "OSError", "AssertionError", "KeyError", "IndexError",
 })
+SAME_HANDLE_CALLS = frozenset({"int"})
 PASS_THROUGH_CALLS = frozenset({"enumerate", "zip", "list", "tuple", "sorted", "reversed", "iter", "set"})
 NO_ESCAPE_METHODS = frozenset({
     "debug", "info", "warning", "warn", "error", "exception", "critical", "log", "format", "join", "write",
@@ -160,6 +161,9 @@ class Calls:
                 self.mark_read(a, st)
             parts = tuple(args) if name == "zip" else (UNKNOWN, args[0])
             return Zipped(parts)
+        if name in SAME_HANDLE_CALLS and len(args) == 1 and args[0] is not None and args[0][0] in ("r", "e"):
+            self.mark_read(args[0], st)
+            return args[0]  # a pyACL handle is an int: `int(h)` is `h`
         if name in PASS_THROUGH_CALLS:
             for a in args:
                 self.mark_read(a, st)
@@ -283,6 +287,8 @@ class Calls:
         for i in api.transfers:
             if i < len(vals):
                 self.escape(vals[i], st, f"handed to {api.qualname}()")
+        if api.callback_input is not None:
+            self.callback_releases(api, node, exprs, vals, st)
         keys = ([self.key_of(e, v, a) for e, v, a in zip(exprs, vals, args)]
                 if api.keyed_acquire or api.keyed_release or any(
                     isinstance(l.target, str) and ":" in l.target for l in api.links) else ())
@@ -334,6 +340,8 @@ class Calls:
             return val
         if api.returns == "none":
             return NULLV
+        if api.alias_result == "context" and res.alias and api.returns == "value_ret":
+            return Tup((val, ZERO))  # the thread has a current context: asking for it succeeds
         return self._call_status(api, node, st, site, res, val)
 
     def _borrowed_external(self, api: Api, node: cst.Call, st: PState, parents):
@@ -359,6 +367,8 @@ class Calls:
         tied = frozenset(r.rid for r in (res.acquired, res.keyed) + res.created if r is not None)
         checked = api.status in ("acquire", "use", "execute", "memcpy", "sync") or (
             api.status == "release" and self.check_release_status)
+        if self.low_value_calls:
+            self.note_next_status(st, sid)
         st.status[sid] = StatusRec(site, tied, False, checked, api.qualname, res.linked)
         status = Status(sid)
         if sid in st.assume:

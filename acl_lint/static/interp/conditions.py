@@ -33,6 +33,9 @@ class Conditions:
                 out.extend(self.refine(test.right, s, truth))
             return self.join(out)
         if type(test) is cst.Comparison and len(test.comparisons) == 1:
+            narrowed = self.refine_domain(test, st, truth)
+            if narrowed is not None:
+                return narrowed
             comp = test.comparisons[0]
             op = comp.operator
             left, right = test.left, comp.comparator
@@ -74,6 +77,8 @@ class Conditions:
             return self.refine(test.target, st, truth)
         if type(test) is cst.Call and dotted(test.func) in ("len", "bool"):
             return [st]
+        if type(test) is cst.Call:
+            return self.refine_verdict(test, st, truth)
         return [st]
 
     def dead_null_check(self, test: cst.Comparison, subject, v, st: PState) -> bool:
@@ -139,6 +144,28 @@ class Conditions:
             if res is not None and (not res.external or res.kind in self.p.kinds):
                 return True
         return False
+
+    def refine_verdict(self, test: cst.Call, st: PState, truth: bool) -> List[PState]:
+        """`if check_ret("malloc", ret):` where the project helper returns truthy exactly when
+        its status argument is non-zero: the test says whether that status failed."""
+        name = dotted(test.func)
+        fn, bound_self = self.host.resolver.resolve_call(self.mod, self.fn, test.func, name, True)
+        summ = self.host.summaries.of(fn) if fn is not None else None
+        if summ is None or not summ.verdicts:
+            return [st]
+        params = list(summ.params)
+        offset = 1 if bound_self is not None else 0
+        states = [st]
+        for pos, a in enumerate(test.args):
+            if a.star:
+                continue
+            pi = pos + offset if a.keyword is None else (
+                params.index(a.keyword.value) if a.keyword.value in params else -1)
+            if 0 <= pi < len(params) and params[pi] in summ.verdicts:
+                v = self.peek(a.value, st)
+                if v is not None and v[0] == "s":
+                    states = [x for s in states for x in self.assume_zero(a.value, v, s, not truth, False)]
+        return states
 
     def is_zero_expr(self, node: cst.BaseExpression, v) -> bool:
         if type(node) is cst.Integer and node.value == "0":

@@ -70,6 +70,11 @@ class Expressions:
             a = self.ev(node.body, st, out)
             b = self.ev(node.orelse, st, out)
             ra, rb = st.rids_of(a), st.rids_of(b)
+            if a is not None and b is not None and a[0] == "s" and b[0] == "s":
+                # `ret = acl.init(cfg) if cfg else acl.init()`: one of the two calls ran, and
+                # checking the name checks it (one status, not two unread ones)
+                st.status.pop(b[1], None)
+                return a
             if ra or rb:
                 return Handles(ra | rb)
             return a if a == b else UNKNOWN
@@ -99,6 +104,7 @@ class Expressions:
         return Box(bid)
 
     def ev_subscript(self, node: cst.Subscript, st: PState, out: Outcome):
+        self.lookup_domain(node, st)
         base = self.ev(node.value, st, out)
         idx = None
         for el in node.slice:

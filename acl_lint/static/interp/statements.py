@@ -287,21 +287,34 @@ class Statements:
         pre = Outcome()
         elems = {}
         at_least_once = True
+        literal_out = Outcome()
+        general: List[PState] = []
         for st in states:
             self.cur = st
+            items = self.literal_items(node, st, pre)
+            if items is not None:  # a short literal of handles: the body once per element
+                literal_out.extend(self.run_literal_for(node, st, items))
+                continue
+            general.append(st)
             itv = self.ev(node.iter, st, pre)
             # a non-empty literal, or a container that holds resources on this path, is not empty
             at_least_once = at_least_once and (
                 isinstance(node.iter, (cst.List, cst.Tuple)) and len(node.iter.elements) > 0
                 or (itv is not None and itv[0] in ("b", "e") and bool(st.boxes.get(itv[1]))))
             elems[id(st)] = self.iter_elem(itv, st)
+        if not general:
+            literal_out.extend(pre, normal=False)
+            return literal_out
 
         def bind(s: PState) -> List[PState]:
             self.assign(node.target, elems.get(id(s), UNKNOWN), s, node, loop_bind=True)
             return [s]
 
-        out = self.run_loop(node, states, bind, None, at_least_once, False, bind_is_for=True)
+        out = self.run_loop(node, general, bind, None, at_least_once, False, bind_is_for=True)
         out.extend(pre, normal=False)
+        if literal_out.normal or literal_out.ret or literal_out.exc or literal_out.brk or literal_out.cont:
+            out.extend(literal_out)
+            out.normal = self.join(out.normal)
         return out
 
     def iter_elem(self, v, st: PState):

@@ -20,6 +20,7 @@ class OwnerFacts:
     def init_owner_facts(self) -> None:
         self.self_stores: Dict[Hashable, Tuple[str, Res, bool, Optional[str]]] = {}  # res site -> (attr, res, direct, owner attr)
         self.self_releases: Dict[str, Set[str]] = {}  # attr -> kinds released through it
+        self.callback_releases_of: Dict[str, Set[str]] = {}  # attr -> kinds a registered callback releases
         self.self_calls: List[Tuple[str, NodeSite]] = []  # self.method() calls
         self.container_stores: Set[Hashable] = set()  # stores into a container on self (not overwrites)
         self.self_links: Set[Tuple[str, str, str]] = set()  # (attr, link type, attr) between stored handles

@@ -122,7 +122,7 @@ class OwnerPass:
         for it in list(facts.values()) + [by_fn.of(fn) for fn in extra]:
             if it is None:
                 continue
-            for attr, kinds in it.self_releases.items():
+            for attr, kinds in list(it.self_releases.items()) + list(it.callback_releases_of.items()):
                 releases.setdefault(attr, set()).update(kinds)
         assume_all = any(_matches(n, self.release_names) for n in methods) if self.release_names else False
         once, callers = self.run_once(methods, facts)
@@ -135,7 +135,6 @@ class OwnerPass:
             fn = methods[name]
             per_call = name not in once and name not in releasing and not name.startswith("__")
             # a helper whose callers release what it stores (gen / execute / drop) is part of a pair
-            helper_of = [facts.get(c) for c in callers.get(name, ())]
             for site, (attr, res, direct, owner_attr) in it.self_stores.items():
                 if site in reported:
                     continue
@@ -151,10 +150,10 @@ class OwnerPass:
                         reported.add(site)
                         out.append(self.finding(res, dx.owner_never_releases(self.subject(res), attr, owner), fn))
                         continue
-                    paired = bool(helper_of) and all(
-                        h is not None and self.covered(res.kind, h.self_releases.get(attr)) for h in helper_of)
+                    paired = self.paired(name, attr, res.kind, facts, callers)
                     if per_call and not paired and site not in it.container_stores and \
-                            site not in it.guarded_stores and not self.covered(res.kind, it.self_releases.get(attr)):
+                            site not in it.guarded_stores and not self.covered(res.kind, it.self_releases.get(attr)) \
+                            and not self.covered(res.kind, it.callback_releases_of.get(attr)):
                         reported.add(site)
                         out.append(self.finding(
                             res, dx.handle_overwritten(self.subject(res), attr=attr, method=name), fn))
@@ -167,6 +166,8 @@ class OwnerPass:
                 for i, f in enumerate(findings):
                     if f.code == "ACL101" and f.function == fn.qualname and f.path == fn.module.path:
                         replaced.add(i)
+                        if self.keyed_pair(f, name, facts):
+                            continue  # subscribe()/unsubscribe(): the class's lifecycle, not a leak
                         d = dx.leak_per_iteration(None, per_call_of=name, base=f.message)
                         out.append(replace(f, code=d.code, message=d.message))
                 # running an initialiser again
@@ -180,6 +181,32 @@ class OwnerPass:
                                 code=d.code, path=site.path, line=site.line, column=site.column,
                                 end_line=site.end_line, end_column=site.end_column, message=d.message,
                                 function=fn.qualname, resource=f"self.{callee}()", acquire_call=callee))
+
+    def paired(self, name: str, attr: str, kind: str, facts, callers, seen: frozenset = frozenset()) -> bool:
+        """Every caller of ``name`` releases ``self.attr`` (directly or through a drop method it
+        calls), or is itself such a helper: create in a helper, execute, drop, per call (F3)."""
+        who = callers.get(name)
+        if not who or name in seen:
+            return False
+        seen = seen | {name}
+        for c in who:
+            it = facts.get(c)
+            if it is None:
+                return False
+            if not (self.covered(kind, it.self_releases.get(attr)) or self.covered(
+                    kind, it.callback_releases_of.get(attr)) or self.paired(c, attr, kind, facts, callers, seen)):
+                return False
+        return True
+
+    def keyed_pair(self, f: Finding, name: str, facts) -> bool:
+        """A keyed acquisition (`subscribe_report(thread, stream)`) in one method whose keyed
+        release of the same kind is made by a sibling method (`unsubscribe_report`): the
+        pair is the object's lifecycle (PATTERNS F17)."""
+        api = self.p.api(f.acquire_call[4:]) if f.acquire_call.startswith("acl.") else None
+        if api is None or api.keyed_acquire is None:
+            return False
+        kind = api.keyed_acquire.kind
+        return any(it is not None and n != name and kind in it.torn_down for n, it in facts.items())
 
     def run_once(self, methods, facts):
         """Run-once methods (by name, or called only from run-once methods), and who calls whom."""
