@@ -260,6 +260,13 @@ def unchecked_return_code(call: str, overwritten_at=None, ignored: bool = False)
     return Diagnostic("ACL501", f"the status returned by {call} is {how}")
 
 
+def unknown_api(call: str, did_you_mean: str = "") -> Diagnostic:
+    """ACL502: a call of an ``acl.*`` name that pyACL does not have."""
+    mean = f" (did you mean `{did_you_mean}`?)" if did_you_mean else ""
+    return Diagnostic("ACL502", f"`{call}` is not a pyACL API{mean}: the call fails with AttributeError, "
+                                f"and what it is given is neither released nor attached")
+
+
 def fill(template: str, names: Dict[str, str], unnamed: str = "", **values) -> str:
     """Fill a message template of rules/. A name that is not known (a handle with no variable)
     is left out with its quotes (`` `{first}` ``), or said as ``unnamed`` when given."""
@@ -312,4 +319,5 @@ RENDERERS: Dict[str, Callable[..., Diagnostic]] = {
     "ACL401": context_mismatch,
     "ACL402": no_current_context,
     "ACL501": unchecked_return_code,
+    "ACL502": unknown_api,
 }

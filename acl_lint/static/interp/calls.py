@@ -7,6 +7,7 @@ from typing import Any, FrozenSet, Hashable, List, Optional, Set, Tuple
 
 import libcst as cst
 
+from ... import diagnostics as dx
 from ...protocol import Api
 from ...typestate import NULL, Res
 from ..positions import cst_dotted as dotted
@@ -43,12 +44,7 @@ class Calls:
             api = self.p.api(api_name)
             if api is not None:
                 return self.apply_api(api, node, st, out, target)
-            # an acl call the rules do not describe: it may keep what it is given
-            for a in node.args:
-                v = self.ev(a.value, st, out)
-                self.escape(v, st, f"passed to acl.{api_name}()")
-                self.mark_read(v, st)
-            return UNKNOWN
+            return self.undescribed_api(api_name, node, st, out)
         if name in EXIT_CALLS:
             for a in node.args:
                 self.ev(a.value, st, out)
@@ -68,6 +64,18 @@ class Calls:
         if target_fn is not None:
             return self.apply_summary(target_fn, bound_self, node, st, out, target)
         return self.plain_call(node, func, name, st, out)
+
+    def undescribed_api(self, api_name: str, node: cst.Call, st: PState, out: Outcome):
+        """An ``acl.*`` call the catalogue does not describe keeps nothing it is given (only the
+        catalogue says when a call takes ownership); a name pyACL does not have is ACL502."""
+        for a in node.args:
+            self.mark_read(self.ev(a.value, st, out), st)
+        if not self.p.is_pyacl_name(api_name):
+            cur, self.cur = self.cur, None
+            self.machine.report(self.site(node), None,
+                                dx.unknown_api("acl." + api_name, self.p.closest_api(api_name) or ""))
+            self.cur = cur
+        return UNKNOWN
 
     def check_status(self, expr, v, st: PState, out: Outcome, site, raises: str = "") -> None:
         """A check helper given the status ``v``: a failed status raises there (a path to
@@ -142,6 +150,8 @@ class Calls:
                 self.mark_read(a, st)
             parts = tuple(args) if name == "zip" else (UNKNOWN, args[0])
             return Zipped(parts)
+        if name == "int" and len(args) == 1 and args[0] is not None and args[0][0] in ("r", "e"):
+            return args[0]  # a pyACL handle is an int already: `int(h)` is `h`
         if name in PASS_THROUGH_CALLS:
             for a in args:
                 self.mark_read(a, st)
