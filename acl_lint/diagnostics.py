@@ -221,8 +221,11 @@ def use_after_release(s: Subject, api: str, release_api: str, release_site) -> D
                                 f"{release_site.line}", ((release_site, "released here", "release"),))
 
 
-def wrong_release_api(s: Subject, api: str, wanted: str) -> Diagnostic:
-    """ACL303."""
+def wrong_release_api(s: Optional[Subject], api: str, wanted: str, number: str = "") -> Diagnostic:
+    """ACL303 (``number``: the code of a value made by arithmetic, released as if it were a handle)."""
+    if s is None:
+        return Diagnostic("ACL303", f"`{number}` is a number computed by arithmetic, not a handle, but it is "
+                                    f"released with {api}, which releases {wanted}")
     return Diagnostic("ACL303", f"{s.text} is released with {api}, which releases {wanted}", (s.acquired,))
 
 

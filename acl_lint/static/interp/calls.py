@@ -272,6 +272,7 @@ class Calls:
         args = [self.resolve_arg(api, i, e, v, st, handle_args, node) for i, (e, v) in enumerate(zip(exprs, vals))]
         for v in vals:
             self.mark_read(v, st)
+        self.numbers_released(api, exprs, vals, node)
         for i in api.transfers:
             if i < len(vals):
                 self.escape(vals[i], st, f"handed to {api.qualname}()")
@@ -305,6 +306,15 @@ class Calls:
                             k for k in role.kinds if k in self.p.kinds)
             st.add_trace(site, f"released by {api.qualname}", "release")
         return self._call_result(api, node, st, site, res, args)
+
+    def numbers_released(self, api: Api, exprs, vals, node: cst.Call) -> None:
+        """ACL303: a release given a number made by arithmetic (a size), not a handle."""
+        for role in api.releases:
+            if role.arg < len(vals) and vals[role.arg] is not None and vals[role.arg][0] == "n":
+                what = self.mod.positions.code(exprs[role.arg])
+                wanted = " / ".join(sorted(self.p.label(k) for k in role.kinds if k in self.p.kinds))
+                self.machine.report(self.site(node), None, dx.wrong_release_api(
+                    None, api.qualname, wanted, number=what))
 
     def _call_result(self, api: Api, node: cst.Call, st: PState, site, res, args):
         """What an acl call evaluates to: a handle, a status, or a tuple of both."""
