@@ -13,7 +13,7 @@ from ...typestate import NULL, Res
 from ..positions import cst_dotted as dotted
 from ..resolve import acl_call_name
 from ..summaries import EXIT_CALLS
-from ..values import (Elem, Handles, NULLV, Outcome, PState, Status, StatusRec, Tup, UNKNOWN, Zipped,
+from ..values import (Box, Elem, Handles, NULLV, Outcome, PState, Status, StatusRec, Tup, UNKNOWN, Zipped,
                       _escaped, _replace, ext_id, ext_path, is_null)
 
 NO_ESCAPE_CALLS = frozenset({
@@ -150,6 +150,10 @@ class Calls:
                 self.mark_read(a, st)
             parts = tuple(args) if name == "zip" else (UNKNOWN, args[0])
             return Zipped(parts)
+        if name in ("dict", "list", "set") and not node.args:
+            bid = ("dict" if name == "dict" else "box", id(node))  # `dict()` is `{}`: a new container
+            st.boxes[bid] = frozenset()
+            return Box(bid)
         if name == "int" and len(args) == 1 and args[0] is not None and args[0][0] in ("r", "e"):
             return args[0]  # a pyACL handle is an int already: `int(h)` is `h`
         if name in PASS_THROUGH_CALLS:

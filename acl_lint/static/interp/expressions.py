@@ -107,7 +107,7 @@ class Expressions:
             v = self.ev(e.value, st, out)
             rids |= st.rids_of(v)
             self.mark_read(v, st)
-        bid = ("box", id(node))
+        bid = ("dict" if type(node) is cst.Dict else "box", id(node))
         st.boxes[bid] = frozenset(rids)
         return Box(bid)
 
@@ -146,6 +146,6 @@ class Expressions:
         else:
             v = self.ev(node.elt, st, out)
         rids |= st.rids_of(v)
-        bid = ("box", id(node))
+        bid = ("dict" if isinstance(node, cst.DictComp) else "box", id(node))
         st.boxes[bid] = frozenset(rids)
         return Box(bid)
