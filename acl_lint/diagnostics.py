@@ -148,15 +148,17 @@ def handle_overwritten(s: Optional[Subject] = None, at=None, attr: str = "", met
 
 
 def owner_never_releases(s: Subject, attr: str, owner: str, module: bool = False,
-                         inside: bool = False) -> Diagnostic:
-    """ACL105: stored on an owner (class / module global) that never releases it."""
+                         inside: bool = False, skipped_by: Sequence[Tuple[Any, str]] = ()) -> Diagnostic:
+    """ACL105: stored on an owner (class / module global) that never releases it; ``skipped_by``:
+    (site, name) of the owner's release methods, shown as steps."""
     if module:
         msg = f"{s.text} is stored in the module global `{attr}` but no function of the module releases it"
     elif inside:
         return _owned_inside("ACL105", s, attr, owner)
     else:
         msg = f"{s.text} is stored in `self.{attr}` but no method of `{owner}` releases it"
-    return Diagnostic("ACL105", msg, ())
+    steps = tuple((site, f"`{name}()` does not release `self.{attr}`", "step") for site, name in skipped_by)
+    return Diagnostic("ACL105", msg, steps)
 
 
 def _owned_inside(code: str, s: Subject, attr: str, owner: str) -> Diagnostic:
