@@ -149,15 +149,17 @@ def handle_overwritten(s: Optional[Subject] = None, at=None, attr: str = "", met
 
 
 def owner_never_releases(s: Subject, attr: str, owner: str, module: bool = False,
-                         inside: bool = False) -> Diagnostic:
-    """ACL105: stored on an owner (class / module global) that never releases it."""
+                         inside: bool = False, skipped_by: Sequence[Tuple[Any, str]] = ()) -> Diagnostic:
+    """ACL105: stored on an owner (class / module global) that never releases it; ``skipped_by``:
+    (site, name) of the owner's release methods, shown as steps."""
     if module:
         msg = f"{s.text} is stored in the module global `{attr}` but no function of the module releases it"
     elif inside:
         return _owned_inside("ACL105", s, attr, owner)
     else:
         msg = f"{s.text} is stored in `self.{attr}` but no method of `{owner}` releases it"
-    return Diagnostic("ACL105", msg, ())
+    steps = tuple((site, f"`{name}()` does not release `self.{attr}`", "step") for site, name in skipped_by)
+    return Diagnostic("ACL105", msg, steps)
 
 
 def _owned_inside(code: str, s: Subject, attr: str, owner: str) -> Diagnostic:
@@ -222,11 +224,15 @@ def use_after_release(s: Subject, api: str, release_api: str, release_site) -> D
                                 f"{release_site.line}", ((release_site, "released here", "release"),))
 
 
-def wrong_release_api(s: Subject, api: str, wanted: str, meant: Optional[Subject] = None,
-                      right_api: str = "") -> Diagnostic:
+def wrong_release_api(s: Optional[Subject], api: str, wanted: str, meant: Optional[Subject] = None,
+                      right_api: str = "", number: str = "") -> Diagnostic:
     """ACL303, with its mechanical fix: the handle of the right kind that was meant (``meant``,
     when there is exactly one candidate), else the release API of the handle's kind. The
-    handle stays live; what leaks only because of this call is implied, not reported again."""
+    handle stays live; what leaks only because of this call is implied, not reported again.
+    ``number``: the code of a value made by arithmetic, released as if it were a handle."""
+    if s is None:
+        return Diagnostic("ACL303", f"`{number}` is a number computed by arithmetic, not a handle, but it is "
+                                    f"released with {api}, which releases {wanted}")
     if meant is not None and meant.name:
         fix = f": pass the {meant.label} `{meant.name}` (line {meant.site.line}), not the {s.label}"
         related = (s.acquired, (meant.site, f"the {meant.label} meant here", "acquire"))
@@ -269,6 +275,13 @@ def unchecked_return_code(call: str, overwritten_at=None, ignored: bool = False)
         return Diagnostic("ACL501", f"the status returned by {call} is ignored")
     how = f"overwritten at line {overwritten_at.line} before it is checked" if overwritten_at else "never checked"
     return Diagnostic("ACL501", f"the status returned by {call} is {how}")
+
+
+def unknown_api(call: str, did_you_mean: str = "") -> Diagnostic:
+    """ACL502: a call of an ``acl.*`` name that pyACL does not have."""
+    mean = f" (did you mean `{did_you_mean}`?)" if did_you_mean else ""
+    return Diagnostic("ACL502", f"`{call}` is not a pyACL API{mean}: the call fails with AttributeError, "
+                                f"and what it is given is neither released nor attached")
 
 
 def null_check_never_true(api: str, expr: str, is_not: bool) -> Diagnostic:
@@ -353,5 +366,8 @@ RENDERERS: Dict[str, Callable[..., Diagnostic]] = {
     "ACL401": context_mismatch,
     "ACL402": no_current_context,
     "ACL501": unchecked_return_code,
+    "ACL502": unknown_api,
+
+
     "ACL503": null_check_never_true,
 }

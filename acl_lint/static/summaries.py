@@ -47,6 +47,8 @@ class Summary:
     returns_owned: Dict[int, Tuple[OwnedTemplate, ...]] = field(default_factory=dict)
     #: tuple slots holding a list of the handles made: (index, kinds)
     returns_boxes: Tuple[Tuple[int, FrozenSet[str]], ...] = ()
+    #: a returned list of fresh handles: their kinds (each stands for the elements of that kind)
+    returns_list: FrozenSet[str] = frozenset()
     releases_keyed: Dict[str, str] = field(default_factory=dict)  # param -> kind keyed by it
     release_sites: Dict[str, Any] = field(default_factory=dict)  # param -> where the helper releases it
     releases_attrs: Dict[str, FrozenSet[str]] = field(default_factory=dict)
@@ -259,6 +261,10 @@ class Summaries:
                         boxes.append((idx, kinds))
             if items:
                 return (items, len(v[1]), tuple(boxes))
+        elif v is not None and v[0] == "b" and v[1][0] == "box":  # a list of handles (a dict has named fields)
+            kinds = frozenset(r.kind for r in (s.ts.res.get(m) for m in s.boxes.get(v[1], ()))
+                              if r is not None and r.live and not r.external and r.kind in self.protocol.kinds)
+            return ("list", kinds) if kinds else None
         if v not in (NULLV, None) and not (v[0] == "t" and all(x in (NULLV, None) or x[0] == "s" for x in v[1])):
             return False
         return None
@@ -274,7 +280,9 @@ class Summaries:
             elif found is False:
                 all_have = False
         summ.none_items = frozenset(_none_items(rets))
-        if len(shapes) == 1 and all_have:
+        if len(shapes) == 1 and all_have and next(iter(shapes))[0] == "list":
+            summ.returns_list = next(iter(shapes))[1]
+        elif len(shapes) == 1 and all_have:
             summ.returns, summ.returns_len, summ.returns_boxes = next(iter(shapes))
             self._owned_templates(summ, rets, interp)
 
@@ -450,13 +458,15 @@ class SummaryCalls:
             st.dead = True
         if summ.returns is not None:
             return self._summary_returns(fn, summ, node, st, site, target)
+        if summ.returns_list:
+            return self._summary_returned_list(fn, summ, node, st, site, target)
         return UNKNOWN
 
     def _summary_args(self, fn, summ: Summary, bound_self, exprs, vals, st: PState, out: Outcome, site,
                       pseudo) -> List[Tuple[Any, FrozenSet[str], bool]]:
         """Apply what the helper does to each argument; returns the releases to make, in any order."""
         params = list(summ.params)
-        offset = 1 if bound_self is not None else 0
+        offset = 1 if bound_self is not None and fn.is_method else 0  # a staticmethod called on self
         releases: List[Tuple[Any, FrozenSet[str], bool]] = []
         for pos, ((kw, expr), v) in enumerate(zip(exprs, vals)):
             pi = -1 if kw == "*" else (pos + offset if kw is None else (params.index(kw) if kw in params else -1))
@@ -607,6 +617,18 @@ class SummaryCalls:
         st.assume.pop(sid, None)
         items = [Status(sid) if x is None else x for x in items]
         return Tup(tuple(items))
+
+    def _summary_returned_list(self, fn, summ: Summary, node, st: PState, site, target: str):
+        """A list of fresh handles made by the helper: one handle per kind stands for its elements."""
+        made = []
+        for n, kind in enumerate(sorted(summ.returns_list)):
+            rid = self.new_rid(node, st, target) if n == 0 else (id(node), ("ret", n))
+            self.machine.acquire(st.ts, rid, kind, f"{target}[...]" if target else "", f"{fn.qualname}()", site)
+            st.add_trace(site, f"{self.p.label(kind)} acquired by {fn.qualname}()", "acquire")
+            made.append(rid)
+        bid = ("retbox", id(node), None)
+        st.boxes[bid] = frozenset(made)
+        return Box(bid)
 
     def _acquire_owned(self, node, n: int, rid, templates, st: PState) -> List:
         children = []

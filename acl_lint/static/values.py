@@ -58,6 +58,13 @@ class Const(Value):
     TAG = "c"
 
 
+class Num(Value):
+    """A number made by arithmetic on plain values (``w * h * 3 // 2``): never a handle."""
+
+    __slots__ = ()
+    TAG = "n"
+
+
 class Status(Value):
     """The status a call returned (its id: ``("st", id(call))``)."""
 

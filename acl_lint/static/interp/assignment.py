@@ -13,6 +13,12 @@ from ..positions import cst_dotted as dotted
 from ..values import Handles, Outcome, PState, UNKNOWN, _escaped, ext_id, is_null
 
 
+def subscript_root(t: cst.BaseExpression) -> cst.BaseExpression:
+    """``self.sets[dev][s]`` -> ``self.sets``: a slot at any depth belongs to the outermost container."""
+    while type(t) is cst.Subscript:
+        t = t.value
+    return t
+
 
 class Assignment:
     """Mixin of :class:`~acl_lint.static.interp.Interpreter`."""
@@ -86,12 +92,13 @@ class Assignment:
             for el in t.slice:
                 if isinstance(el.slice, cst.Index):
                     self.ev(el.slice.value, st, Outcome())
-            if base is not None and base[0] in ("b", "e"):
+            key = dotted(subscript_root(t))
+            if base is not None and base[0] in ("b", "e") and not (
+                    base[1][0] == "extbox" and key and (key.startswith("self.") or key in self.global_names)):
                 bid = base[1]
                 st.boxes[bid] = st.boxes.get(bid, frozenset()) | st.rids_of(v)
                 self.mark_read(v, st)
                 return
-            key = dotted(t.value)
             if key and (key.startswith("self.") or key in self.global_names):
                 root = key + "[]"
                 old = st.env.get(root)

@@ -7,12 +7,13 @@ from typing import Any, FrozenSet, Hashable, List, Optional, Set, Tuple
 
 import libcst as cst
 
+from ... import diagnostics as dx
 from ...protocol import Api
 from ...typestate import NULL, Res
 from ..positions import cst_dotted as dotted
 from ..resolve import acl_call_name
 from ..summaries import EXIT_CALLS
-from ..values import (Elem, Handles, NULLV, Outcome, PState, Status, StatusRec, Tup, UNKNOWN, ZERO, Zipped,
+from ..values import (Box, Elem, Handles, NULLV, Outcome, PState, Status, StatusRec, Tup, UNKNOWN, ZERO, Zipped,
                       _escaped, _replace, ext_id, ext_path, is_null)
 
 NO_ESCAPE_CALLS = frozenset({
@@ -62,12 +63,7 @@ class Calls:
             api = self.p.api(api_name)
             if api is not None:
                 return self.apply_api(api, node, st, out, target)
-            # an acl call the rules do not describe: it may keep what it is given
-            for a in node.args:
-                v = self.ev(a.value, st, out)
-                self.escape(v, st, f"passed to acl.{api_name}()")
-                self.mark_read(v, st)
-            return UNKNOWN
+            return self.undescribed_api(api_name, node, st, out)
         if name in EXIT_CALLS:
             for a in node.args:
                 self.ev(a.value, st, out)
@@ -87,6 +83,18 @@ class Calls:
         if target_fn is not None:
             return self.apply_summary(target_fn, bound_self, node, st, out, target)
         return self.plain_call(node, func, name, st, out)
+
+    def undescribed_api(self, api_name: str, node: cst.Call, st: PState, out: Outcome):
+        """An ``acl.*`` call the catalogue does not describe keeps nothing it is given (only the
+        catalogue says when a call takes ownership); a name pyACL does not have is ACL502."""
+        for a in node.args:
+            self.mark_read(self.ev(a.value, st, out), st)
+        if not self.p.is_pyacl_name(api_name):
+            cur, self.cur = self.cur, None
+            self.machine.report(self.site(node), None,
+                                dx.unknown_api("acl." + api_name, self.p.closest_api(api_name) or ""))
+            self.cur = cur
+        return UNKNOWN
 
     def check_status(self, expr, v, st: PState, out: Outcome, site, raises: str = "") -> None:
         """A check helper given the status ``v``: a failed status raises there (a path to
@@ -161,6 +169,10 @@ class Calls:
                 self.mark_read(a, st)
             parts = tuple(args) if name == "zip" else (UNKNOWN, args[0])
             return Zipped(parts)
+        if name in ("dict", "list", "set") and not node.args:
+            bid = ("dict" if name == "dict" else "box", id(node))  # `dict()` is `{}`: a new container
+            st.boxes[bid] = frozenset()
+            return Box(bid)
         if name in SAME_HANDLE_CALLS and len(args) == 1 and args[0] is not None and args[0][0] in ("r", "e"):
             self.mark_read(args[0], st)
             return args[0]  # a pyACL handle is an int: `int(h)` is `h`
@@ -284,6 +296,7 @@ class Calls:
         args = [self.resolve_arg(api, i, e, v, st, handle_args, node) for i, (e, v) in enumerate(zip(exprs, vals))]
         for v in vals:
             self.mark_read(v, st)
+        self.numbers_released(api, exprs, vals, node)
         for i in api.transfers:
             if i < len(vals):
                 self.escape(vals[i], st, f"handed to {api.qualname}()")
@@ -321,6 +334,15 @@ class Calls:
                             k for k in role.kinds if k in self.p.kinds)
             st.add_trace(site, Released(f"released by {api.qualname}", _arg_rids(args)), "release")
         return self._call_result(api, node, st, site, res, args)
+
+    def numbers_released(self, api: Api, exprs, vals, node: cst.Call) -> None:
+        """ACL303: a release given a number made by arithmetic (a size), not a handle."""
+        for role in api.releases:
+            if role.arg < len(vals) and vals[role.arg] is not None and vals[role.arg][0] == "n":
+                what = self.mod.positions.code(exprs[role.arg])
+                wanted = " / ".join(sorted(self.p.label(k) for k in role.kinds if k in self.p.kinds))
+                self.machine.report(self.site(node), None, dx.wrong_release_api(
+                    None, api.qualname, wanted, number=what))
 
     def _call_result(self, api: Api, node: cst.Call, st: PState, site, res, args):
         """What an acl call evaluates to: a handle, a status, or a tuple of both."""

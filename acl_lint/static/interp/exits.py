@@ -3,7 +3,7 @@ statuses never read are ACL501."""
 
 from __future__ import annotations
 
-from typing import List, Set
+from typing import List, Set, Tuple
 
 import libcst as cst
 
@@ -31,6 +31,8 @@ class Exits:
         if rec is None:
             rec = self.leaks[key] = LeakRecord(res=res, kinds=set(), exit_site=at, trace=st.trace)
         rec.kinds.add(how)
+        if key not in self.leak_owned:
+            self.leak_owned[key] = self.owned_sites(st, res)
         if how == "overwrite" and rec.overwrite_site is None:
             rec.overwrite_site = at
         code = self.machine.leak_code(res)
@@ -38,6 +40,19 @@ class Exits:
             rec.code = code
         if how == "normal" and "normal" not in rec.kinds - {how}:
             rec.exit_site, rec.trace, rec.res = at, st.trace, res
+
+    def owned_sites(self, st: PState, res: Res) -> Tuple:
+        """(site, text) of the live handles a leaked one owns (a dataset's buffers and their
+        memory), wherever they were acquired (helpers included): they leak with it."""
+        out, seen, todo = [], {res.rid}, [res.rid]
+        while todo:
+            for child in self.machine.owned(st.ts, todo.pop(0)):
+                if child.rid in seen or not child.live or child.external or child.site is None:
+                    continue
+                seen.add(child.rid)
+                todo.append(child.rid)
+                out.append((child.site, f"owns the {self.p.label(child.kind)} acquired here by {child.api}"))
+        return tuple(out)
 
     def check_exits(self, outcome: Outcome) -> None:
         for cat in ("ret", "exc"):
@@ -160,6 +175,7 @@ class Exits:
             d = dx.leak(code, _leak_facts(subj, rec, error_only, self._end_site(mod)))
         ends = [(s.line, s.column) for (s, _t, _k) in d.related if s is not None]
         steps = [Related(mod.path, res.site.line, res.site.column, subj.acquired_by[1], "acquire")]
+        steps += [Related(s.path, s.line, s.column, text, "acquire") for (s, text) in self.leak_owned.get(res.site, ())]
         steps += _path_steps(rec, ends)
         steps += [Related(s.path, s.line, s.column, text, kind) for (s, text, kind) in d.related]
         return Finding(

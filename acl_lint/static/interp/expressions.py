@@ -7,7 +7,10 @@ from typing import Hashable, Set
 import libcst as cst
 
 from ..positions import cst_dotted as dotted
-from ..values import Box, Elem, Handles, Outcome, PState, Tup, UNKNOWN
+from ..values import Box, Elem, Handles, Num, Outcome, PState, Tup, UNKNOWN
+
+#: operators whose result is a number, never a handle (an address plus an offset may be one)
+NUMBER_OPS = (cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.Power, cst.LeftShift, cst.RightShift)
 
 
 
@@ -80,6 +83,16 @@ class Expressions:
             return a if a == b else UNKNOWN
         if t is cst.StarredElement:
             return self.ev(node.value, st, out)
+        if t is cst.BinaryOperation:
+            left, right = self.ev(node.left, st, out), self.ev(node.right, st, out)
+            for v in (left, right):
+                self.mark_read(v, st)
+            if isinstance(node.operator, NUMBER_OPS) and not (st.rids_of(left) or st.rids_of(right)):
+                return Num("arith")
+            if all(v is not None and v[0] == "n" or type(n) is cst.Integer
+                   for v, n in ((left, node.left), (right, node.right))):
+                return Num("arith")
+            return UNKNOWN
         # comparisons, operators, f-strings, ...: evaluate the parts (reads, calls)
         for child in node.children:
             if isinstance(child, cst.BaseExpression):
@@ -99,7 +112,7 @@ class Expressions:
             v = self.ev(e.value, st, out)
             rids |= st.rids_of(v)
             self.mark_read(v, st)
-        bid = ("box", id(node))
+        bid = ("dict" if type(node) is cst.Dict else "box", id(node))
         st.boxes[bid] = frozenset(rids)
         return Box(bid)
 
@@ -139,6 +152,6 @@ class Expressions:
         else:
             v = self.ev(node.elt, st, out)
         rids |= st.rids_of(v)
-        bid = ("box", id(node))
+        bid = ("dict" if isinstance(node, cst.DictComp) else "box", id(node))
         st.boxes[bid] = frozenset(rids)
         return Box(bid)

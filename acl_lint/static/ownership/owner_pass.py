@@ -24,6 +24,7 @@ from typing import Dict, Iterable, List, Optional, Set
 
 from ... import diagnostics as dx
 from ...findings import Finding, Related
+from ..positions import NodeSite
 
 INIT_PATTERNS = ("__init__", "__new__", "__enter__", "init*", "_init*", "setup*", "_setup*", "open", "load*",
                  "_load*", "prepare*", "_prepare*", "start*", "_start*", "initialize*", "_initialize*",
@@ -91,6 +92,16 @@ class OwnerPass:
                        function=fn.qualname if fn is not None else "<module>", resource=res.name,
                        acquire_call=res.api)
 
+    @staticmethod
+    def release_methods(methods, releasing) -> tuple:
+        """(site, name) of the owner's release methods, which skip the handle a finding is about."""
+        out = []
+        for name in sorted(releasing):
+            fn = methods.get(name)
+            if fn is not None:
+                out.append((NodeSite(fn.module.path, fn.node, fn.module.positions), name))
+        return tuple(sorted(out, key=lambda step: step[0].line))
+
     # ------------------------------------------------------------------ the pass
 
     def run(self, interps: Dict[int, object], findings: List[Finding], reported: Set[str]) -> List[Finding]:
@@ -148,7 +159,8 @@ class OwnerPass:
                 if direct:
                     if not self.covered(res.kind, kinds):
                         reported.add(site)
-                        out.append(self.finding(res, dx.owner_never_releases(self.subject(res), attr, owner), fn))
+                        out.append(self.finding(res, dx.owner_never_releases(
+                            self.subject(res), attr, owner, skipped_by=self.release_methods(methods, releasing)), fn))
                         continue
                     paired = self.paired(name, attr, res.kind, facts, callers)
                     if per_call and not paired and site not in it.container_stores and \
