@@ -396,8 +396,8 @@ def alone_section(path: str, work: Path, timeout: float, runs: int, log: Log) ->
     r = Row("alone", ms)
     log(f"  worst file alone: {r.med('wall'):.2f} s wall, {r.med('cpu'):.2f} s CPU")
     return (f"The worst file linted alone (`acl-lint --no-cache --jobs 1 FILE`, start-up included, {len(r.ok)} runs): "
-            f"wall {r.med('wall'):.2f} s median ({r.low('wall'):.2f} min), CPU {r.med('cpu'):.2f} s median "
-            f"({r.low('cpu'):.2f} min), load {ms[0].load_before:.2f}->{ms[-1].load_after:.2f}.")
+            f"wall {r.med('wall'):.2f} s median (minimum {r.low('wall'):.2f} s), CPU {r.med('cpu'):.2f} s median "
+            f"(minimum {r.low('cpu'):.2f} s), load {ms[0].load_before:.2f}->{ms[-1].load_after:.2f}.")
 
 
 def headline(title: str, c: Counts, rows: List[Row]) -> str:
@@ -419,7 +419,8 @@ def headline(title: str, c: Counts, rows: List[Row]) -> str:
     if warm:
         parts.append(f"warm {warm.med('wall'):.2f} s")
     if cold and pylint:
-        parts.append(f"{pylint.med('wall') / cold.med('wall'):.1f}x pylint consider-using-with")
+        parts.append(f"pylint consider-using-with / acl-lint cold: {pylint.med('wall') / cold.med('wall'):.2f}x in "
+                     f"wall, {pylint.med('cpu') / cold.med('cpu'):.2f}x in CPU")
     return "; ".join(parts)
 
 
