@@ -12,6 +12,7 @@ Orchestration only. Where a change goes:
 
 from __future__ import annotations
 
+import time
 import traceback
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
@@ -44,6 +45,7 @@ class Engine:
         self.deps: Dict[str, Set[str]] = {}  # analysed path -> other project paths its result depends on
         self.class_links_of: Dict[int, Dict[str, Tuple[Tuple[str, str], ...]]] = {}  # learnt by relink
         self._runs: Dict[int, Tuple[Interpreter, Outcome]] = {}
+        self.function_seconds: Dict[Tuple[str, str], float] = {}  # (path, qualname) -> wall s (--timings)
         self._current_module: Optional[ModuleInfo] = None
         self.extra_check_helpers = frozenset(self.options.get("check-helpers") or ())
         self.resolver = Resolver(self.index, self._read, self.extra_check_helpers)
@@ -144,6 +146,7 @@ class Engine:
         clock = budget.start(self.options)
         for i, (fn, body) in enumerate(units):
             name = fn.qualname if fn is not None else "<module>"
+            t0 = time.perf_counter()
             try:
                 clock.check()
                 found, interp = self.analyse_unit(mod, fn, body)
@@ -156,6 +159,8 @@ class Engine:
             except Exception as exc:  # one function's crash must not stop the run
                 errors.append(_internal_error(mod.path, name, exc))
                 continue
+            finally:
+                self.function_seconds[mod.path, name] = time.perf_counter() - t0
             findings.extend(found)
             if fn is not None:
                 interps[id(fn)] = interp
