@@ -16,6 +16,7 @@ from typing import Dict, List, NamedTuple, Optional, Tuple
 
 import libcst as cst
 
+from .positions import cst_children
 from .index import FunctionInfo, ModuleInfo
 from .positions import cst_dotted as dotted
 
@@ -62,7 +63,7 @@ class CallGraph:
         units += [(fn, fn.node.body) for fn in mod.all_functions]
         for fn, body in units:
             classes: Dict[str, object] = {}
-            for child in body.children:
+            for child in cst_children(body):
                 self._walk(mod, fn, child, False, (), False, classes)
 
     def _walk(self, mod, fn, node, in_loop: bool, catching: tuple, loop_around: bool, classes) -> None:
@@ -76,7 +77,7 @@ class CallGraph:
             if cls is not None:  # `net = Net(...)`: `net.run()` is Net.run
                 classes[node.targets[0].target.value] = cls
         if isinstance(node, cst.Try) and node.handlers:
-            for child in node.body.children:
+            for child in cst_children(node.body):
                 self._walk(mod, fn, child, in_loop, catching + (node,), in_loop, classes)
             for h in node.handlers:
                 self._walk(mod, fn, h, in_loop, catching, loop_around, classes)
@@ -85,7 +86,7 @@ class CallGraph:
                     self._walk(mod, fn, part, in_loop, catching, loop_around, classes)
             return
         loop = in_loop or isinstance(node, _LOOPS)
-        for child in node.children:
+        for child in cst_children(node):
             self._walk(mod, fn, child, loop, catching, loop_around, classes)
 
     def _class_of(self, mod, fn, call: cst.Call):

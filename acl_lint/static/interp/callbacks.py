@@ -14,6 +14,7 @@ from typing import List, Optional
 
 import libcst as cst
 
+from ..positions import cst_children
 from ...protocol import Api
 from ..positions import cst_dotted as dotted
 from ..resolve import acl_call_name
@@ -24,7 +25,7 @@ def _walk(node):
     while todo:
         n = todo.pop()
         yield n
-        todo.extend(n.children)
+        todo.extend(cst_children(n))
 
 
 class Callbacks:

@@ -7,6 +7,7 @@ from typing import Hashable, Iterable, List
 
 import libcst as cst
 
+from ..positions import cst_children
 from ..positions import cst_dotted as dotted
 from ..values import Const, NULLV, PState, UNKNOWN, ZERO
 
@@ -132,7 +133,7 @@ class Conditions:
                     return True
                 if type(node) is cst.Name and node.value in self.zero_names:
                     continue
-            todo.extend(c for c in node.children if isinstance(c, cst.BaseExpression))
+            todo.extend(c for c in cst_children(node) if isinstance(c, cst.BaseExpression))
         return False
 
     def _handle_value(self, v, st: PState) -> bool:

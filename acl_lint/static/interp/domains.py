@@ -18,6 +18,7 @@ from typing import Dict, FrozenSet, List, Optional
 
 import libcst as cst
 
+from ..positions import cst_children
 from ..positions import cst_dotted as dotted
 from ..values import PState
 
@@ -54,7 +55,7 @@ def _walk(node):
     while todo:
         n = todo.pop()
         yield n
-        todo.extend(n.children)
+        todo.extend(cst_children(n))
 
 
 class Domains:
@@ -98,8 +99,11 @@ class Domains:
         scope = self.fn.cls if (name.startswith("self.") and self.fn is not None) else None
         ck = (id(self.mod), id(scope), name)
         if ck not in cache:
-            cache[ck] = _find_table(self.mod.tree if scope is None else scope.node, name,
-                                    top_level=scope is None)
+            scopes = self.host.__dict__.setdefault("_scope_assigns", {})
+            sk = (id(self.mod), id(scope))
+            if sk not in scopes:
+                scopes[sk] = _assigns(self.mod.tree if scope is None else scope.node, top_level=scope is None)
+            cache[ck] = _find_table(scopes[sk], name)
         return cache[ck]
 
     # ------------------------------------------------------------------ narrowing
@@ -139,20 +143,23 @@ class Domains:
         return [st]
 
 
-def _find_table(scope: cst.CSTNode, name: str, top_level: bool) -> Optional[FrozenSet[str]]:
-    """The keys of the one dict display ``name`` is bound to in ``scope`` (None: unknown)."""
+def _assigns(scope: cst.CSTNode, top_level: bool) -> List[cst.Assign]:
+    """The assignments of a scope: a module's top-level ones, or all of a class's (one walk)."""
+    if not top_level:
+        return [n for n in _walk(scope) if isinstance(n, cst.Assign)]
+    return [s for stmt in scope.body if isinstance(stmt, cst.SimpleStatementLine)
+            for s in stmt.body if isinstance(s, cst.Assign)]
+
+
+def _find_table(assigns: List[cst.Assign], name: str) -> Optional[FrozenSet[str]]:
+    """The keys of the one dict display ``name`` is bound to among ``assigns`` (None: unknown)."""
     found = None
-    stmts = scope.body if top_level else [n for n in _walk(scope) if isinstance(n, cst.Assign)]
-    for stmt in stmts:
-        assigns = [s for s in stmt.body if isinstance(s, cst.Assign)] \
-            if top_level and isinstance(stmt, cst.SimpleStatementLine) else (
-                [stmt] if isinstance(stmt, cst.Assign) else [])
-        for a in assigns:
-            if any(dotted(t.target) == name for t in a.targets):
-                keys = _dict_keys(a.value)
-                if keys is None or found is not None:
-                    return None  # bound twice, or to something else
-                found = keys
+    for a in assigns:
+        if any(dotted(t.target) == name for t in a.targets):
+            keys = _dict_keys(a.value)
+            if keys is None or found is not None:
+                return None  # bound twice, or to something else
+            found = keys
     return found
 
 
