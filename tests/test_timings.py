@@ -63,7 +63,7 @@ def test_text_report_then_the_slowest_files(tree):
     assert walls == sorted(walls, reverse=True) and walls[0] > 0
     for r in rows:
         assert Path(r["file"]).is_file() and float(r["parse"]) <= float(r["wall"])
-    assert "slowest function" not in out  # this engine keeps no per-function times
+    assert "slowest function (wall s)" in out  # the engine times each function it analyses
 
 
 def test_bare_timings_before_a_path_lints_that_path_top_10(tree):
@@ -99,26 +99,21 @@ def test_cached_files_show_as_cached_with_their_last_time(tree, tmp_path):
         assert last and abs(float(last.group(1)) - took[c["file"]]) <= 0.011  # both rounded to 0.01
 
 
-def test_function_column_when_the_engine_times_its_functions(tree, monkeypatch, capsys):
-    """The engine hook (engine.function_seconds[(path, qualname)] = seconds per analysed unit)
-    is not in the engine yet: stand it in, and the slowest function of each file is shown."""
-    original = engine.Engine.analyse_module
-
-    def timed(self, mod, *args, **kwargs):
-        out = original(self, mod, *args, **kwargs)
-        table = self.__dict__.setdefault("function_seconds", {})
-        table[(mod.path, "Fast.run")] = 0.001
-        table[(mod.path, "Model.execute")] = 0.25
-        return out
-
-    monkeypatch.setattr(engine.Engine, "analyse_module", timed)
-    code = cli.main(["--no-cache", "--jobs", "1", "--output-format", "concise", "--timings", "2", str(tree)])
+def test_function_column_names_the_slowest_function_of_each_file(tree, capsys):
+    """The engine times each function it analyses (engine.function_seconds): each row names the
+    slowest one of its file, a function defined there (or its top level), with its seconds."""
+    code = cli.main(["--no-cache", "--jobs", "1", "--output-format", "concise", "--timings", "3", str(tree)])
     out = capsys.readouterr().out
     assert code == 1
     assert "slowest function (wall s)" in out
     rows, _ = timing_rows(out)
-    assert len(rows) == 2 and all(r["rest"].strip() == "Model.execute (0.25)" for r in rows)
-    assert engine.Engine.analyse_module is timed  # the recorder put back what it wrapped
+    assert len(rows) == 3
+    for r in rows:
+        m = re.fullmatch(r"\s*(\S+) \((\d+\.\d+)\)\s*", r["rest"])
+        assert m, r["rest"]
+        name = m.group(1).rsplit(".", 1)[-1]
+        assert name == "<module>" or f"def {name}(" in Path(r["file"]).read_text(), r
+        assert float(m.group(2)) <= float(r["wall"])
 
 
 def test_bad_timings_value_is_a_usage_error(tree):

@@ -9,12 +9,12 @@ The interpreter is one class assembled from one module per concern:
 - ``expressions.py``  the abstract value of an expression (``static/values.py``)
 - ``calls.py``        acl API calls (fed to the typestate machine), containers, unknown code
 - ``exits.py``        leaks and unread statuses at the exits of a path
-- ``../summaries.py`` calls of project functions (their summaries)
+- ``../summary_calls.py`` calls of project functions (their summaries, ``../summaries.py``)
 - ``../ownership/facts.py`` facts for the owner pass
 
 Statements are interpreted over a *set* of path states; equal states are merged at join
-points, so the set stays small unless the function really has many resource-relevant paths
-(capped at ``MAX_STATES``). Each path feeds the shared :class:`~acl_lint.typestate.Machine`;
+points, loops reach a fixed point, and over ``MAX_STATES`` states are joined
+(``static/joins.py``); a cut that still drops paths is reported (ACL003). Each path feeds the shared :class:`~acl_lint.typestate.Machine`;
 what is still live and unreachable at an exit is a leak. The resource graph of
 ``acl-lint graph`` is a view recorded by an observer (``static/graph.py``) during this
 interpretation; the checks do not read it.
@@ -30,7 +30,7 @@ from ...protocol import Protocol
 from ...typestate import Machine
 from ..ownership.facts import OwnerFacts
 from ..positions import NodeSite
-from ..summaries import SummaryCalls
+from ..summary_calls import SummaryCalls
 from ..values import LeakRecord, Outcome, PState
 from .assignment import Assignment
 from .callbacks import Callbacks
