@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from acl_lint import cli
-from acl_lint.static import engine
 
 REPO = Path(__file__).resolve().parent.parent
 ROW = re.compile(r"^  +(?P<wall>\d+\.\d\d) +(?P<cpu>\d+\.\d\d) +(?P<parse>\d+\.\d\d)  (?P<file>\S+)(?P<rest>.*)$")
