@@ -43,14 +43,14 @@ def over_budget(states: List[PState], cuts: Optional[List[int]] = None) -> List[
     return out
 
 
-def _subsumed(a: PState, b: PState) -> bool:
+def _subsumed(a: PState, b: PState, live_a: dict, live_b: dict) -> bool:
     """Every handle live on `a` is live, and held the same way, on `b`: `b` has all of `a`'s
     leaks and more, so `a` adds no finding of its own."""
-    if a.err != b.err or a.dead != b.dead or a.ts.ctx != b.ts.ctx:
+    if a.err != b.err or a.dead != b.dead or a.ts.ctx != b.ts.ctx or not live_a.keys() <= live_b.keys():
         return False
-    bres = b.ts.res
-    for rid, r in a.ts.res.items():
-        if r.live and bres.get(rid) != r:
+    for rid, r in live_a.items():
+        x = live_b[rid]
+        if x is not r and x != r:  # records are shared between copied states: identity first
             return False
     for k, v in a.env.items():
         w = b.env.get(k)
@@ -61,9 +61,11 @@ def _subsumed(a: PState, b: PState) -> bool:
 
 
 def _drop_subsumed(states: List[PState]) -> List[PState]:
+    live = [{rid: r for rid, r in s.ts.res.items() if r.live} for s in states]
     keep: List[PState] = []
     for i, a in enumerate(states):
-        if not any(j != i and _subsumed(a, b) and not (j > i and _subsumed(b, a)) for j, b in enumerate(states)):
+        if not any(j != i and _subsumed(a, b, live[i], live[j])
+                   and not (j > i and _subsumed(b, a, live[j], live[i])) for j, b in enumerate(states)):
             keep.append(a)
     return keep
 
