@@ -284,12 +284,14 @@ def unknown_api(call: str, did_you_mean: str = "") -> Diagnostic:
                                 f"and what it is given is neither released nor attached")
 
 
-def null_check_never_true(api: str, expr: str, is_not: bool) -> Diagnostic:
-    """ACL503: an `is None` test on a handle pyACL returned (0 on failure, never None)."""
+def null_check_never_true(api: str, expr: str, is_not: bool, test: str = "") -> Diagnostic:
+    """ACL503: an `is None` (or `== None`) test on a handle pyACL returned (0 on failure, never None)."""
     if is_not:
-        return Diagnostic("ACL503", f"{api} returns 0 on failure, never None: `{expr} is not None` is always "
+        shown = test or f"{expr} is not None"
+        return Diagnostic("ACL503", f"{api} returns 0 on failure, never None: `{shown}` is always "
                                     f"true and lets a failed call through; test `if {expr}:` instead")
-    return Diagnostic("ACL503", f"{api} returns 0 on failure, never None: `{expr} is None` never fires; "
+    shown = test or f"{expr} is None"
+    return Diagnostic("ACL503", f"{api} returns 0 on failure, never None: `{shown}` never fires; "
                                 f"test `if not {expr}:` (or `{expr} == 0`) instead")
 
 def unchecked_statuses(where: str, first_call: str, first_line: int, count: int, related=()) -> Diagnostic:

@@ -61,7 +61,7 @@ class Conditions:
                 is_zero = False
             else:
                 return [st]
-            none_cmp = isinstance(op, (cst.Is, cst.IsNot)) and (
+            none_cmp = isinstance(op, (cst.Is, cst.IsNot, cst.Equal, cst.NotEqual)) and (
                 type(right) is cst.Name and right.value == "None" or
                 type(left) is cst.Name and left.value == "None")
             if none_cmp and self.dead_null_check(test, subject, sv, st):
@@ -116,7 +116,9 @@ class Conditions:
                 op = test.comparisons[0].operator
                 code = self.mod.positions.code(subject).strip()
                 self.cur = None
-                d = dx.null_check_never_true(sorted(apis)[0], code, isinstance(op, cst.IsNot))
+                d = dx.null_check_never_true(sorted(apis)[0], code, isinstance(op, (cst.IsNot, cst.NotEqual)),
+                                             self.mod.positions.code(test).strip().removeprefix("(").removesuffix(")")
+                                             if test.lpar else self.mod.positions.code(test).strip())
                 self._emit(d.code, site, d.message, None, d.related)
 
     def touches_acl(self, test: cst.BaseExpression, st: PState) -> bool:
