@@ -58,6 +58,15 @@ def cst_dotted(node) -> str:
     return ""
 
 
+def cst_walk(node):
+    """Every libcst node below ``node`` (itself included), depth first."""
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        yield n
+        todo.extend(n.children)
+
+
 def ast_dotted(node) -> str:
     if isinstance(node, ast.Name):
         return node.id

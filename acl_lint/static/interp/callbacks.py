@@ -15,16 +15,8 @@ from typing import List, Optional
 import libcst as cst
 
 from ...protocol import Api
-from ..positions import cst_dotted as dotted
+from ..positions import cst_dotted as dotted, cst_walk as _walk
 from ..resolve import acl_call_name
-
-
-def _walk(node):
-    todo = [node]
-    while todo:
-        n = todo.pop()
-        yield n
-        todo.extend(n.children)
 
 
 class Callbacks:
