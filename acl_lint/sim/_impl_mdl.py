@@ -602,10 +602,9 @@ def _dataset(dataset, api):
 
 
 def destroy_dataset(dataset):
-    try:
-        ds = _dataset(dataset, "acl.mdl.destroy_dataset")
-    except SimError as e:
-        return fail(e.code, str(e))
+    ds, err = C.checked(dataset, Dataset, "acl.mdl.destroy_dataset", "dataset")
+    if ds is None:
+        return err
     for copy in ds.tdescs.values():  # the dataset's own copies (set_dataset_tensor_desc)
         C.release(copy)
     C.release(ds)
@@ -887,12 +886,7 @@ def _aipp(aipp, api):
 
 
 def destroy_aipp(aipp):
-    try:
-        a = _aipp(aipp, "acl.mdl.destroy_aipp")
-    except SimError as e:
-        return fail(e.code, str(e))
-    C.release(a)
-    return 0
+    return C.release_checked(aipp, Aipp, "acl.mdl.destroy_aipp", "aipp handle")
 
 
 def aipp_setter(name):

@@ -106,21 +106,10 @@ _MEDIA_KINDS = (ChannelDesc, PicDesc, RoiConfig, ResizeConfig, JpegeConfig)
 
 
 def _obj(h, cls, api):
-    o = lookup(h, cls)
-    if o is None:
-        if not h:
-            raise SimError(INVALID_PARAM, "%s: null handle" % api)
-        raise SimError(INVALID_RESOURCE_HANDLE, "%s: %s" % (api, C.describe_handle(h)))
-    return o
+    return C.lookup_or_raise(h, cls, api, "handle")
 
 
-def _destroy(h, cls, api):
-    try:
-        o = _obj(h, cls, api)
-    except SimError as e:
-        return fail(e.code, str(e))
-    C.release(o)
-    return 0
+_destroy = C.release_checked
 
 
 # channel -------------------------------------------------------------------
@@ -147,10 +136,9 @@ def channel_creator(cls, api):
 
 def channel_destroyer(cls, api):
     def destroy_channel(channel_desc):
-        try:
-            d = _obj(channel_desc, cls, api)
-        except SimError as e:
-            return fail(e.code, str(e))
+        d, err = C.checked(channel_desc, cls, api)
+        if d is None:
+            return err
         if not d.channel:
             return fail(INVALID_PARAM, "%s: desc %#x has no channel" % (api, d.handle))
         d.channel = False
@@ -162,10 +150,9 @@ def channel_destroyer(cls, api):
 def channel_desc_destroyer(cls, api, destroy_channel_api):
     """destroy_channel_desc(desc) -> ret: 200004 while the channel still exists [py5046:0202]."""
     def destroy_channel_desc(channel_desc):
-        try:
-            d = _obj(channel_desc, cls, api)
-        except SimError as e:
-            return fail(e.code, str(e))
+        d, err = C.checked(channel_desc, cls, api)
+        if d is None:
+            return err
         if d.channel:
             return fail(RESOURCE_NOT_MATCH, "%s: the channel of desc %#x still exists; call "
                         "%s first" % (api, d.handle, destroy_channel_api))
@@ -236,10 +223,9 @@ def dvpp_create_roi_config(left, right, top, bottom):
 
 
 def dvpp_set_roi_config(roi_config, left, right, top, bottom):
-    try:
-        r = _obj(roi_config, RoiConfig, "acl.media.dvpp_set_roi_config")
-    except SimError as e:
-        return fail(e.code, str(e))
+    r, err = C.checked(roi_config, RoiConfig, "acl.media.dvpp_set_roi_config")
+    if r is None:
+        return err
     r.left, r.right, r.top, r.bottom = left, right, top, bottom
     return 0
 
@@ -253,10 +239,9 @@ def dvpp_create_resize_config():
 
 
 def dvpp_set_resize_config_interpolation(resize_config, interpolation):
-    try:
-        r = _obj(resize_config, ResizeConfig, "acl.media.dvpp_set_resize_config_interpolation")
-    except SimError as e:
-        return fail(e.code, str(e))
+    r, err = C.checked(resize_config, ResizeConfig, "acl.media.dvpp_set_resize_config_interpolation")
+    if r is None:
+        return err
     r.interpolation = interpolation
     return 0
 
@@ -271,10 +256,9 @@ def dvpp_create_jpege_config():
 
 def dvpp_set_jpege_config_level(jpege_config, level):
     api = "acl.media.dvpp_set_jpege_config_level"
-    try:
-        j = _obj(jpege_config, JpegeConfig, api)
-    except SimError as e:
-        return fail(e.code, str(e))
+    j, err = C.checked(jpege_config, JpegeConfig, api)
+    if j is None:
+        return err
     if level.__class__ is not int or not 0 <= level <= 100:
         return fail(INVALID_PARAM, "%s: level must be 0..100" % api)
     j.level = level

@@ -392,30 +392,26 @@ def _size(size, api):
     return size
 
 
-def malloc(size, policy=0):
+def _malloc_device(size, api):
+    """rt.malloc and rt.malloc_cached: device memory in the current context."""
     c = getattr(S.tls, "ctx", None)
     if c is None or not c.alive:
-        return 0, fail(RT_CONTEXT_NULL, "acl.rt.malloc: no current context")
+        return 0, fail(RT_CONTEXT_NULL, api + ": no current context")
     try:
-        size = _size(size, "acl.rt.malloc")
-        r = C.alloc_region("device", size, c.device, True, "acl.rt.malloc",
+        size = _size(size, api)
+        r = C.alloc_region("device", size, c.device, True, api,
                            ("device", c.device), RT_MEMORY_ALLOCATION)
     except SimError as e:
         return 0, fail(e.code, str(e))
     return r.base, 0
+
+
+def malloc(size, policy=0):
+    return _malloc_device(size, "acl.rt.malloc")
 
 
 def malloc_cached(size, policy=0):
-    c = getattr(S.tls, "ctx", None)
-    if c is None or not c.alive:
-        return 0, fail(RT_CONTEXT_NULL, "acl.rt.malloc_cached: no current context")
-    try:
-        size = _size(size, "acl.rt.malloc_cached")
-        r = C.alloc_region("device", size, c.device, True, "acl.rt.malloc_cached",
-                           ("device", c.device), RT_MEMORY_ALLOCATION)
-    except SimError as e:
-        return 0, fail(e.code, str(e))
-    return r.base, 0
+    return _malloc_device(size, "acl.rt.malloc_cached")
 
 
 def malloc_host(size):
