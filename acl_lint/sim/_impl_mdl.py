@@ -788,16 +788,26 @@ def _async_run(m, di, do, api):
     return _apply(m, _plan(m, di, do, api), api)
 
 
-def execute_async(model_id, input, output, stream):
-    api = "acl.mdl.execute_async"
+_NO_CONFIG = object()
+
+
+def _execute_async(model_id, input, output, stream, api, handle=_NO_CONFIG):
+    """execute_async and execute_async_v2 (``handle``: its exec config): queue the run on
+    ``stream``."""
     try:
         ctx, m, di, do = _prepare(model_id, input, output, api)
+        if handle is not _NO_CONFIG:
+            _exec_config(handle, api)
         s = stream_of(stream, ctx)
         _plan(m, di, do, api)
     except SimError as e:
         return fail(e.code, str(e))
     C.enqueue(s, _async_run, (m, di, do, api), api)
     return 0
+
+
+def execute_async(model_id, input, output, stream):
+    return _execute_async(model_id, input, output, stream, "acl.mdl.execute_async")
 
 
 class ExecConfig(C.Obj):
@@ -817,10 +827,9 @@ def _exec_config(handle, api):
 
 
 def set_exec_config_opt(handle, attr, value):
-    try:
-        h = _exec_config(handle, "acl.mdl.set_exec_config_opt")
-    except SimError as e:
-        return fail(e.code, str(e))
+    h, err = C.checked(handle, ExecConfig, "acl.mdl.set_exec_config_opt", "exec config handle")
+    if h is None:
+        return err
     if attr.__class__ is not int or not 0 <= attr <= 7:
         return fail(INVALID_PARAM, "acl.mdl.set_exec_config_opt: unknown attr %r" % (attr,))
     h.opts[attr] = value
@@ -828,12 +837,8 @@ def set_exec_config_opt(handle, attr, value):
 
 
 def destroy_exec_config_handle(handle):
-    try:
-        h = _exec_config(handle, "acl.mdl.destroy_exec_config_handle")
-    except SimError as e:
-        return fail(e.code, str(e))
-    C.release(h)
-    return 0
+    return C.release_checked(handle, ExecConfig, "acl.mdl.destroy_exec_config_handle",
+                             "exec config handle")
 
 
 def execute_v2(model_id, input, output, stream, handle):
@@ -850,16 +855,7 @@ def execute_v2(model_id, input, output, stream, handle):
 
 
 def execute_async_v2(model_id, input, output, stream, handle):
-    api = "acl.mdl.execute_async_v2"
-    try:
-        ctx, m, di, do = _prepare(model_id, input, output, api)
-        _exec_config(handle, api)
-        s = stream_of(stream, ctx)
-        _plan(m, di, do, api)
-    except SimError as e:
-        return fail(e.code, str(e))
-    C.enqueue(s, _async_run, (m, di, do, api), api)
-    return 0
+    return _execute_async(model_id, input, output, stream, "acl.mdl.execute_async_v2", handle)
 
 
 # --------------------------------------------------------------------------

@@ -97,12 +97,21 @@ def create_context(device_id):
     return c.handle, 0
 
 
-def destroy_context(context):
+def _context(context, api):
+    """(the live context, 0) or (None, the error code): null is INVALID_PARAM, any other bad
+    handle RT_INVALID_HANDLE."""
     if not context:
-        return fail(INVALID_PARAM, "acl.rt.destroy_context: null context")
+        return None, fail(INVALID_PARAM, api + ": null context")
     c = lookup(context, C.Ctx)
     if c is None:
-        return fail(RT_INVALID_HANDLE, "acl.rt.destroy_context: " + C.describe_handle(context))
+        return None, fail(RT_INVALID_HANDLE, api + ": " + C.describe_handle(context))
+    return c, 0
+
+
+def destroy_context(context):
+    c, err = _context(context, "acl.rt.destroy_context")
+    if c is None:
+        return err
     if c.is_default:
         return fail(INVALID_PARAM, "acl.rt.destroy_context: %#x is the default context of device "
                     "%d; it is released by acl.rt.reset_device" % (c.handle, c.device))
@@ -111,11 +120,9 @@ def destroy_context(context):
 
 
 def set_context(context):
-    if not context:
-        return fail(INVALID_PARAM, "acl.rt.set_context: null context")
-    c = lookup(context, C.Ctx)
+    c, err = _context(context, "acl.rt.set_context")
     if c is None:
-        return fail(RT_INVALID_HANDLE, "acl.rt.set_context: " + C.describe_handle(context))
+        return err
     if c.device_reset:
         return fail(RT_INVALID_HANDLE, "acl.rt.set_context: the device of context %#x was reset"
                     % c.handle)
