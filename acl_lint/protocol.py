@@ -343,6 +343,36 @@ def _endpoint(e: _Entry, value, kinds) -> Endpoint:
     e.fail(f"link endpoint must be 'result', 'context', '<kind>:<arg>' or an arg index, got {value!r}")
 
 
+def _items(e: _Entry, key: str, fields: Tuple[str, ...]):
+    """The entries of the list of tables ``key`` of ``e`` (`links`, `null_arg`, `uses`...),
+    each checked as it is reached."""
+    for item in e.get(key, list, []):
+        yield _Entry(e.path, f"{e.what} {key}", item, fields)
+
+
+def _pair(e: _Entry, key: str, fields: Tuple[Tuple[str, type], ...]) -> Optional[tuple]:
+    """The inline table ``key`` of ``e`` whose fields are all required, as a tuple
+    (`borrow`, `records_event`); None when absent."""
+    data = e.get(key, dict)
+    if data is None:
+        return None
+    sub = _Entry(e.path, f"{e.what} {key}", data, tuple(name for name, _ in fields))
+    return tuple(sub.get(name, typ, required=True) for name, typ in fields)
+
+
+def _api_status(e: _Entry) -> Tuple[str, str]:
+    """`returns` and `status` of an api entry, checked against each other."""
+    returns = e.get("returns", str, required=True)
+    if returns not in RETURN_SHAPES:
+        e.fail(f"returns must be one of {', '.join(RETURN_SHAPES)}, got {returns!r}")
+    status = e.get("status", str, "")
+    if status and status not in STATUS_KINDS:
+        e.fail(f"status must be one of {', '.join(STATUS_KINDS)}, got {status!r}")
+    if returns in ("ret", "value_ret", "values_ret") and not status:
+        e.fail("a call that returns a status needs a `status` category")
+    return returns, status
+
+
 def _load_api(path: Path, i: int, table, kinds: Dict[str, Kind]) -> Api:
     call = table.get("call", f"#{i + 1}") if isinstance(table, Mapping) else f"#{i + 1}"
     e = _Entry(path, f"api {call!r}", table, _API_KEYS)
@@ -355,8 +385,7 @@ def _load_api(path: Path, i: int, table, kinds: Dict[str, Kind]) -> Api:
 
     def roles(key: str) -> Tuple[ArgRole, ...]:
         out = []
-        for item in e.get(key, list, []):
-            sub = _Entry(path, f"api {call!r} {key}", item, ("arg", "kind", "ref"))
+        for sub in _items(e, key, ("arg", "kind", "ref")):
             wanted = sub.str_list("kind", required=True)
             for w in wanted:
                 if w not in names:
@@ -371,45 +400,28 @@ def _load_api(path: Path, i: int, table, kinds: Dict[str, Kind]) -> Api:
         sub = _Entry(path, f"api {call!r} {key}", table_, ("kind", "key"))
         return Keyed(kind(sub.get("kind", str, required=True)), sub.int_list("key"))
 
-    returns = e.get("returns", str, required=True)
-    if returns not in RETURN_SHAPES:
-        e.fail(f"returns must be one of {', '.join(RETURN_SHAPES)}, got {returns!r}")
-    status = e.get("status", str, "")
-    if status and status not in STATUS_KINDS:
-        e.fail(f"status must be one of {', '.join(STATUS_KINDS)}, got {status!r}")
-    if returns in ("ret", "value_ret", "values_ret") and not status:
-        e.fail("a call that returns a status needs a `status` category")
+    returns, status = _api_status(e)
     acquires = e.get("acquires", str, "")
     if acquires:
         kind(acquires)
-    links = []
-    for item in e.get("links", list, []):
-        sub = _Entry(path, f"api {call!r} links", item, ("from", "to", "type"))
-        links.append(Link(_endpoint(sub, sub.get("from", None, required=True), kinds),
-                          _endpoint(sub, sub.get("to", None, required=True), kinds),
-                          sub.get("type", str, required=True)))
-    borrow = e.get("borrow", dict)
-    if borrow is not None:
-        sub = _Entry(path, f"api {call!r} borrow", borrow, ("arg", "link"))
-        borrow = (sub.get("arg", int, required=True), sub.get("link", str, required=True))
+    links = tuple(Link(_endpoint(sub, sub.get("from", None, required=True), kinds),
+                       _endpoint(sub, sub.get("to", None, required=True), kinds),
+                       sub.get("type", str, required=True))
+                  for sub in _items(e, "links", ("from", "to", "type")))
+    borrow = _pair(e, "borrow", (("arg", int), ("link", str)))
     alias_result = e.get("alias_result", (str, int))
     if isinstance(alias_result, str) and alias_result != "context":
         e.fail("alias_result must be 'context' or an arg index")
     sets_context = e.get("sets_context", (str, int))
     if isinstance(sets_context, str) and sets_context != "result":
         e.fail("sets_context must be 'result' or an arg index")
-    rec = e.get("records_event", dict)
-    if rec is not None:
-        sub = _Entry(path, f"api {call!r} records_event", rec, ("event", "stream"))
-        rec = (sub.get("event", int, required=True), sub.get("stream", int, required=True))
+    rec = _pair(e, "records_event", (("event", int), ("stream", int)))
     sync = e.get("sync", str, "")
     if sync and sync not in SYNC_KINDS:
         e.fail(f"sync must be one of {', '.join(SYNC_KINDS)}")
-    nulls = []
-    for item in e.get("null_arg", list, []):
-        sub = _Entry(path, f"api {call!r} null_arg", item, ("arg", "code", "message"))
-        nulls.append(NullArg(sub.get("arg", int, required=True), sub.get("code", str, required=True),
-                             sub.get("message", str, required=True)))
+    nulls = tuple(NullArg(sub.get("arg", int, required=True), sub.get("code", str, required=True),
+                          sub.get("message", str, required=True))
+                  for sub in _items(e, "null_arg", ("arg", "code", "message")))
     async_stream = e.get("async_stream", int)
     return Api(
         call=e.get("call", str, required=True),
@@ -420,7 +432,7 @@ def _load_api(path: Path, i: int, table, kinds: Dict[str, Kind]) -> Api:
         keyed_release=keyed("keyed_release"),
         releases=roles("releases"),
         uses=roles("uses"),
-        links=tuple(links),
+        links=links,
         alias_result=alias_result,
         borrow=borrow,
         sets_context=sets_context,
@@ -429,7 +441,7 @@ def _load_api(path: Path, i: int, table, kinds: Dict[str, Kind]) -> Api:
         async_args=e.int_list("async_args"),
         sync=sync,
         records_event=rec,
-        null_args=tuple(nulls),
+        null_args=nulls,
         sources=e.str_list("sources", required=True),
         transfers=e.int_list("transfers"),
         callback_input=_callback_input(e),
