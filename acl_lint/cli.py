@@ -277,6 +277,12 @@ def _check(argv: Sequence[str]) -> int:
     if args.verbose:
         _report_stats(stats, time.perf_counter() - started, jobs)
 
+    return _finish(args, run, result, stdin, name, fmt, stats)
+
+
+def _finish(args, run: "_Run", result, stdin: bool, name: str, fmt: str, stats: dict) -> int:
+    """What `check` does with the findings once the files are read: write a baseline, add
+    noqa comments, fix or show the fixes, then report."""
     if args.write_baseline:
         return _write_baseline(args.write_baseline, result)
     if args.add_noqa:
