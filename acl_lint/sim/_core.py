@@ -693,6 +693,14 @@ def read(addr, n):
     return bytes(r.mv[off:off + n])
 
 
+def read_for(addr, n, api):
+    """read(), a bad range named after ``api`` (the call that was given the pointer)."""
+    try:
+        return read(addr, n)
+    except SimError as e:
+        raise SimError(e.code, "%s: %s" % (api, e))
+
+
 def read_region(r, off, n):
     if r is None:
         return ctypes.string_at(off, n)

@@ -94,23 +94,13 @@ def create_data_buffer(data, size):
 
 
 def destroy_data_buffer(data_buffer):
-    b = lookup(data_buffer, DataBuffer)
-    if b is None:
-        if not data_buffer:
-            return fail(INVALID_PARAM, "acl.destroy_data_buffer: null data buffer")
-        return fail(INVALID_RESOURCE_HANDLE,
-                    "acl.destroy_data_buffer: " + C.describe_handle(data_buffer))
-    C.release(b)
-    return 0
+    return C.release_checked(data_buffer, DataBuffer, "acl.destroy_data_buffer", "data buffer")
 
 
 def update_data_buffer(data_buffer, data, size):
-    b = lookup(data_buffer, DataBuffer)
+    b, err = C.checked(data_buffer, DataBuffer, "acl.update_data_buffer", "data buffer")
     if b is None:
-        if not data_buffer:
-            return fail(INVALID_PARAM, "acl.update_data_buffer: null data buffer")
-        return fail(INVALID_RESOURCE_HANDLE,
-                    "acl.update_data_buffer: " + C.describe_handle(data_buffer))
+        return err
     try:
         addr = C.int_arg(data or 0, "data")
         size = C.int_arg(size, "size")

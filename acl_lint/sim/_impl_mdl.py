@@ -294,10 +294,7 @@ def _mem_bytes(model, model_size, api):
     n = C.int_arg(model_size, "model_size")
     if n <= 0:
         raise SimError(INVALID_PARAM, api + ": model_size must be > 0")
-    try:
-        return C.read(model, n)
-    except SimError as e:
-        raise SimError(e.code, "%s: %s" % (api, e))
+    return C.read_for(model, n, api)
 
 
 def load_from_mem(model, model_size):

@@ -350,10 +350,7 @@ def _image_bytes(data, size, api):
     size = C.int_arg(size, "size")
     if not data or size <= 0:
         raise SimError(INVALID_PARAM, "%s: null data or size <= 0" % api)
-    try:
-        return C.read(data, size)
-    except SimError as e:
-        raise SimError(e.code, "%s: %s" % (api, e))
+    return C.read_for(data, size, api)
 
 
 def dvpp_jpeg_get_image_info(data, size):
