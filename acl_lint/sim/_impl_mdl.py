@@ -701,21 +701,9 @@ def _plan(m, di, do, api):
     setting = di.dyn
     ins = []
     for i, (spec, dims) in enumerate(zip(mdef.inputs, concrete_dims(mdef.inputs, mdef, setting))):
-        b = lookup(di.buffers[i], DataBuffer)
-        if b is None:
-            raise SimError(INVALID_RESOURCE_HANDLE, "%s: input buffer %d: %s" % (
-                api, i, C.describe_handle(di.buffers[i])))
-        need = tensor_size(spec, dims)
+        b, r, off, need = _bind(di.buffers[i], spec, dims, api, "input", i, MODEL_INPUT_NOT_MATCH)
         if not b.addr:
             raise SimError(INVALID_PARAM, "%s: input buffer %d has no memory" % (api, i))
-        if b.size < need:
-            raise SimError(MODEL_INPUT_NOT_MATCH, "%s: input %d (%s) needs %d bytes, its buffer "
-                           "holds %d" % (api, i, spec.name, need, b.size))
-        try:
-            r, off = C.resolve(b.addr, need)
-        except SimError as e:
-            raise SimError(e.code, "%s: input %d: %s" % (api, i, e))
-        _check_side(r, "%s: input %d" % (api, i))
         ins.append((spec, r, off, need))
     for r in m.pinned:
         if not r.alive:
@@ -724,24 +712,30 @@ def _plan(m, di, do, api):
     outs = []
     for k, (spec, dims) in enumerate(zip(mdef.outputs,
                                          concrete_dims(mdef.outputs, mdef, setting))):
-        b = lookup(do.buffers[k], DataBuffer)
-        if b is None:
-            raise SimError(INVALID_RESOURCE_HANDLE, "%s: output buffer %d: %s" % (
-                api, k, C.describe_handle(do.buffers[k])))
-        need = tensor_size(spec, dims)
-        if not b.addr:
-            outs.append((spec, b, None, 0, need))
-            continue
-        if b.size < need:
-            raise SimError(MODEL_OUTPUT_NOT_MATCH, "%s: output %d (%s) needs %d bytes, its buffer "
-                           "holds %d" % (api, k, spec.name, need, b.size))
-        try:
-            r, off = C.resolve(b.addr, need)
-        except SimError as e:
-            raise SimError(e.code, "%s: output %d: %s" % (api, k, e))
-        _check_side(r, "%s: output %d" % (api, k))
-        outs.append((spec, b, r, off, need))
+        b, r, off, need = _bind(do.buffers[k], spec, dims, api, "output", k, MODEL_OUTPUT_NOT_MATCH)
+        outs.append((spec, b, r, off, need))  # no memory (r None): the system allocates it
     return setting, ins, outs
+
+
+def _bind(handle, spec, dims, api, side, i, mismatch):
+    """The data buffer ``handle`` given for ``side`` ("input" / "output") ``i`` of a run:
+    (buffer, region, offset, bytes needed); (buffer, None, 0, needed) when it has no memory."""
+    b = lookup(handle, DataBuffer)
+    if b is None:
+        raise SimError(INVALID_RESOURCE_HANDLE, "%s: %s buffer %d: %s" % (
+            api, side, i, C.describe_handle(handle)))
+    need = tensor_size(spec, dims)
+    if not b.addr:
+        return b, None, 0, need
+    if b.size < need:
+        raise SimError(mismatch, "%s: %s %d (%s) needs %d bytes, its buffer "
+                       "holds %d" % (api, side, i, spec.name, need, b.size))
+    try:
+        r, off = C.resolve(b.addr, need)
+    except SimError as e:
+        raise SimError(e.code, "%s: %s %d: %s" % (api, side, i, e))
+    _check_side(r, "%s: %s %d" % (api, side, i))
+    return b, r, off, need
 
 
 def _apply(m, plan, api):
