@@ -421,20 +421,22 @@ def _spec(model_desc, index, outputs, api):
     return d, specs, index
 
 
-def get_num_inputs(model_desc):
+def _num_tensors(model_desc, side, api):
+    """How many inputs or outputs (``side``) a filled model description lists; 0 and the error
+    message for any other handle."""
     d = lookup(model_desc, ModelDesc)
     if d is None or d.mdef is None:
-        fail(INVALID_RESOURCE_HANDLE, "acl.mdl.get_num_inputs: invalid or unfilled desc")
+        fail(INVALID_RESOURCE_HANDLE, api + ": invalid or unfilled desc")
         return 0
-    return len(d.mdef.inputs)
+    return len(getattr(d.mdef, side))
+
+
+def get_num_inputs(model_desc):
+    return _num_tensors(model_desc, "inputs", "acl.mdl.get_num_inputs")
 
 
 def get_num_outputs(model_desc):
-    d = lookup(model_desc, ModelDesc)
-    if d is None or d.mdef is None:
-        fail(INVALID_RESOURCE_HANDLE, "acl.mdl.get_num_outputs: invalid or unfilled desc")
-        return 0
-    return len(d.mdef.outputs)
+    return _num_tensors(model_desc, "outputs", "acl.mdl.get_num_outputs")
 
 
 def _size_by_index(model_desc, index, outputs, api):
@@ -927,37 +929,33 @@ def set_aipp_by_input_index(model_id, dataset, index, aipp):
     return _set_aipp(model_id, dataset, index, aipp, "acl.mdl.set_aipp_by_input_index")
 
 
-def set_dynamic_batch_size(model_id, dataset, index, batch_size):
-    api = "acl.mdl.set_dynamic_batch_size"
+def _set_gear(model_id, dataset, index, api, gears, what, chosen, shown, dyn):
+    """set_dynamic_batch_size / set_dynamic_hw_size: ``chosen`` must be one of the gears the
+    model definition lists under ``gears`` (``what`` names them when it has none); the dataset
+    then runs with ``dyn``."""
     try:
         m = _model(model_id, api)
-        if not m.mdef.batch:
-            raise SimError(MODEL_NOT_DYNAMIC, "%s: model %d has no dynamic batch" % (api, m.id))
+        if not getattr(m.mdef, gears):
+            raise SimError(MODEL_NOT_DYNAMIC, "%s: model %d has no %s" % (api, m.id, what))
         m, ds = _dyn_target(model_id, dataset, index, api)
-        if batch_size not in m.mdef.batch:
-            raise SimError(INVALID_PARAM, "%s: batch %r is not one of the model's gears %r"
-                           % (api, batch_size, m.mdef.batch))
+        if chosen not in getattr(m.mdef, gears):
+            raise SimError(INVALID_PARAM, "%s: %s is not one of the model's gears %r"
+                           % (api, shown, getattr(m.mdef, gears)))
     except SimError as e:
         return fail(e.code, str(e))
-    ds.dyn = ("batch", batch_size)
+    ds.dyn = dyn
     return 0
+
+
+def set_dynamic_batch_size(model_id, dataset, index, batch_size):
+    return _set_gear(model_id, dataset, index, "acl.mdl.set_dynamic_batch_size", "batch",
+                     "dynamic batch", batch_size, "batch %r" % (batch_size,), ("batch", batch_size))
 
 
 def set_dynamic_hw_size(model_id, dataset, index, height, width):
-    api = "acl.mdl.set_dynamic_hw_size"
-    try:
-        m = _model(model_id, api)
-        if not m.mdef.hw:
-            raise SimError(MODEL_NOT_DYNAMIC, "%s: model %d has no dynamic image size"
-                           % (api, m.id))
-        m, ds = _dyn_target(model_id, dataset, index, api)
-        if [height, width] not in m.mdef.hw:
-            raise SimError(INVALID_PARAM, "%s: %rx%r is not one of the model's gears %r"
-                           % (api, height, width, m.mdef.hw))
-    except SimError as e:
-        return fail(e.code, str(e))
-    ds.dyn = ("hw", height, width)
-    return 0
+    return _set_gear(model_id, dataset, index, "acl.mdl.set_dynamic_hw_size", "hw",
+                     "dynamic image size", [height, width], "%rx%r" % (height, width),
+                     ("hw", height, width))
 
 
 def set_input_dynamic_dims(model_id, dataset, index, dims):
