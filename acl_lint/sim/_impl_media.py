@@ -112,6 +112,16 @@ def _obj(h, cls, api):
 _destroy = C.release_checked
 
 
+def _set_fields(h, cls, api, **fields):
+    """Setters of a live ``cls`` object that take any value: set ``fields``, return 0."""
+    o, err = C.checked(h, cls, api)
+    if o is None:
+        return err
+    for name, value in fields.items():
+        setattr(o, name, value)
+    return 0
+
+
 # channel -------------------------------------------------------------------
 def dvpp_create_channel_desc():
     return C.register(ChannelDesc())
@@ -223,11 +233,8 @@ def dvpp_create_roi_config(left, right, top, bottom):
 
 
 def dvpp_set_roi_config(roi_config, left, right, top, bottom):
-    r, err = C.checked(roi_config, RoiConfig, "acl.media.dvpp_set_roi_config")
-    if r is None:
-        return err
-    r.left, r.right, r.top, r.bottom = left, right, top, bottom
-    return 0
+    return _set_fields(roi_config, RoiConfig, "acl.media.dvpp_set_roi_config",
+                       left=left, right=right, top=top, bottom=bottom)
 
 
 def dvpp_destroy_roi_config(roi_config):
@@ -239,11 +246,8 @@ def dvpp_create_resize_config():
 
 
 def dvpp_set_resize_config_interpolation(resize_config, interpolation):
-    r, err = C.checked(resize_config, ResizeConfig, "acl.media.dvpp_set_resize_config_interpolation")
-    if r is None:
-        return err
-    r.interpolation = interpolation
-    return 0
+    return _set_fields(resize_config, ResizeConfig, "acl.media.dvpp_set_resize_config_interpolation",
+                       interpolation=interpolation)
 
 
 def dvpp_destroy_resize_config(resize_config):
