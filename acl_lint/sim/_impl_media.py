@@ -357,26 +357,23 @@ def _image_bytes(data, size, api):
     return C.read_for(data, size, api)
 
 
-def dvpp_jpeg_get_image_info(data, size):
-    api = "acl.media.dvpp_jpeg_get_image_info"
+def _image_info(data, size, parse, what, api):
+    """(width, height, components, ret) of the ``what`` image at ``data`` read by ``parse``."""
     try:
-        info = jpeg_info(_image_bytes(data, size, api))
+        info = parse(_image_bytes(data, size, api))
     except SimError as e:
         return 0, 0, 0, fail(e.code, str(e))
     if info is None:
-        return 0, 0, 0, fail(INVALID_PARAM, "%s: not a JPEG image" % api)
+        return 0, 0, 0, fail(INVALID_PARAM, "%s: not a %s image" % (api, what))
     return info[0], info[1], info[2], 0
+
+
+def dvpp_jpeg_get_image_info(data, size):
+    return _image_info(data, size, jpeg_info, "JPEG", "acl.media.dvpp_jpeg_get_image_info")
 
 
 def dvpp_png_get_image_info(data, size):
-    api = "acl.media.dvpp_png_get_image_info"
-    try:
-        info = png_info(_image_bytes(data, size, api))
-    except SimError as e:
-        return 0, 0, 0, fail(e.code, str(e))
-    if info is None:
-        return 0, 0, 0, fail(INVALID_PARAM, "%s: not a PNG image" % api)
-    return info[0], info[1], info[2], 0
+    return _image_info(data, size, png_info, "PNG", "acl.media.dvpp_png_get_image_info")
 
 
 def yuv_size(width, height, fmt):
