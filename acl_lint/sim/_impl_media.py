@@ -386,14 +386,8 @@ def yuv_size(width, height, fmt):
 
 
 def dvpp_jpeg_predict_dec_size(data, size, output_pixel_format):
-    api = "acl.media.dvpp_jpeg_predict_dec_size"
-    try:
-        info = jpeg_info(_image_bytes(data, size, api))
-    except SimError as e:
-        return 0, fail(e.code, str(e))
-    if info is None:
-        return 0, fail(INVALID_PARAM, "%s: not a JPEG image" % api)
-    return yuv_size(info[0], info[1], output_pixel_format), 0
+    w, h, _, ret = _image_info(data, size, jpeg_info, "JPEG", "acl.media.dvpp_jpeg_predict_dec_size")
+    return (0, ret) if ret else (yuv_size(w, h, output_pixel_format), 0)
 
 
 def png_out_size(width, height, fmt):
@@ -402,14 +396,8 @@ def png_out_size(width, height, fmt):
 
 
 def dvpp_png_predict_dec_size(data, size, output_pixel_format):
-    api = "acl.media.dvpp_png_predict_dec_size"
-    try:
-        info = png_info(_image_bytes(data, size, api))
-    except SimError as e:
-        return 0, fail(e.code, str(e))
-    if info is None:
-        return 0, fail(INVALID_PARAM, "%s: not a PNG image" % api)
-    return png_out_size(info[0], info[1], output_pixel_format), 0
+    w, h, _, ret = _image_info(data, size, png_info, "PNG", "acl.media.dvpp_png_predict_dec_size")
+    return (0, ret) if ret else (png_out_size(w, h, output_pixel_format), 0)
 
 
 def dvpp_jpeg_predict_enc_size(input_desc, jpege_config):
