@@ -242,12 +242,18 @@ def _mark(e):
     return 0
 
 
-def record_event(event, stream):
+def _event_on_stream(event, stream, api):
+    """(event, stream, 0) for record_event / reset_event, else (None, None, the error code)."""
     try:
-        e = _event(event, "acl.rt.record_event")
-        s = stream_of(stream, need_ctx())
+        return _event(event, api), stream_of(stream, need_ctx()), 0
     except SimError as x:
-        return fail(x.code, "acl.rt.record_event: %s" % x)
+        return None, None, fail(x.code, "%s: %s" % (api, x))
+
+
+def record_event(event, stream):
+    e, s, err = _event_on_stream(event, stream, "acl.rt.record_event")
+    if e is None:
+        return err
     e.marker = C.enqueue(s, _mark, (e,), "acl.rt.record_event")
     e.stream = s
     return 0
@@ -258,10 +264,7 @@ def synchronize_event(event):
         e = _event(event, "acl.rt.synchronize_event")
     except SimError as x:
         return fail(x.code, str(x))
-    m = e.marker
-    if m is not None and not m.done:
-        C.flush(e.stream, m)
-    return 0
+    return _wait_event(e, e.marker)
 
 
 def _wait_event(e, marker):
@@ -281,11 +284,9 @@ def stream_wait_event(stream, event):
 
 
 def reset_event(event, stream):
-    try:
-        e = _event(event, "acl.rt.reset_event")
-        stream_of(stream, need_ctx())
-    except SimError as x:
-        return fail(x.code, "acl.rt.reset_event: %s" % x)
+    e, _s, err = _event_on_stream(event, stream, "acl.rt.reset_event")
+    if e is None:
+        return err
     e.marker = None
     e.stream = None
     return 0
