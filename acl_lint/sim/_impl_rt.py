@@ -229,11 +229,18 @@ def _event(event, api):
     return e
 
 
-def destroy_event(event):
+def _checked_event(event, api):
+    """(the live event, 0), or (None, the error code) with the message recorded."""
     try:
-        e = _event(event, "acl.rt.destroy_event")
+        return _event(event, api), 0
     except SimError as x:
-        return fail(x.code, str(x))
+        return None, fail(x.code, str(x))
+
+
+def destroy_event(event):
+    e, err = _checked_event(event, "acl.rt.destroy_event")
+    if e is None:
+        return err
     C.release(e)
     return 0
 
@@ -260,10 +267,9 @@ def record_event(event, stream):
 
 
 def synchronize_event(event):
-    try:
-        e = _event(event, "acl.rt.synchronize_event")
-    except SimError as x:
-        return fail(x.code, str(x))
+    e, err = _checked_event(event, "acl.rt.synchronize_event")
+    if e is None:
+        return err
     return _wait_event(e, e.marker)
 
 
@@ -294,10 +300,9 @@ def reset_event(event, stream):
 
 def query_event_status(event):
     """(status, ret): 1 = ACL_EVENT_RECORDED_STATUS_COMPLETE, 0 = NOT_READY."""
-    try:
-        e = _event(event, "acl.rt.query_event_status")
-    except SimError as x:
-        return 0, fail(x.code, str(x))
+    e, err = _checked_event(event, "acl.rt.query_event_status")
+    if e is None:
+        return 0, err
     m = e.marker
     return (1 if m is not None and m.done else 0), 0
 
