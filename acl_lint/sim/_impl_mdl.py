@@ -421,22 +421,20 @@ def _spec(model_desc, index, outputs, api):
     return d, specs, index
 
 
-def _num_tensors(model_desc, side, api):
-    """How many inputs or outputs (``side``) a filled model description lists; 0 and the error
-    message for any other handle."""
+def get_num_inputs(model_desc):
     d = lookup(model_desc, ModelDesc)
     if d is None or d.mdef is None:
-        fail(INVALID_RESOURCE_HANDLE, api + ": invalid or unfilled desc")
+        fail(INVALID_RESOURCE_HANDLE, "acl.mdl.get_num_inputs: invalid or unfilled desc")
         return 0
-    return len(getattr(d.mdef, side))
-
-
-def get_num_inputs(model_desc):
-    return _num_tensors(model_desc, "inputs", "acl.mdl.get_num_inputs")
+    return len(d.mdef.inputs)
 
 
 def get_num_outputs(model_desc):
-    return _num_tensors(model_desc, "outputs", "acl.mdl.get_num_outputs")
+    d = lookup(model_desc, ModelDesc)
+    if d is None or d.mdef is None:
+        fail(INVALID_RESOURCE_HANDLE, "acl.mdl.get_num_outputs: invalid or unfilled desc")
+        return 0
+    return len(d.mdef.outputs)
 
 
 def _size_by_index(model_desc, index, outputs, api):
