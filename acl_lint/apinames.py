@@ -72,7 +72,7 @@ class ApiNames:
 
 def load(base: Path, apis: Mapping[str, object]) -> ApiNames:
     """Read rules/pyacl_names.toml and rules/unknown_api.toml, checked against the catalogue."""
-    from .protocol import _Entry  # the one error-message format for rule files
+    from .ruledata import Entry as _Entry  # the one error-message format for rule files
 
     functions, unlisted, kept = None, frozenset(), {}
     path = base / "pyacl_names.toml"
@@ -90,7 +90,7 @@ def load(base: Path, apis: Mapping[str, object]) -> ApiNames:
 
 
 def _load_unknown(path: Path, apis: Mapping[str, object], functions) -> Dict[str, UnknownApi]:
-    from .protocol import _Entry
+    from .ruledata import Entry as _Entry
 
     if not path.is_file():
         return {}

@@ -6,7 +6,7 @@ import os
 import sys
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, Mapping, Tuple
 
 if sys.version_info >= (3, 11):
     import tomllib as _toml
@@ -67,3 +67,44 @@ def load_toml(path: Path, error=None, what: str = "rule file") -> Dict[str, Any]
         raise error(f"{path}: not valid TOML: {exc}") from None
     except RecursionError:
         raise error(f"{path}: cannot read it: arrays or tables nested too deeply") from None
+
+
+class Entry:
+    """Typed access to one TOML table with error messages naming file and entry."""
+
+    def __init__(self, path: Path, what: str, data: Mapping[str, Any], allowed: Tuple[str, ...]):
+        self.path, self.what, self.data = path, what, data
+        if not isinstance(data, Mapping):
+            self.fail("must be a table")
+        unknown = sorted(set(data) - set(allowed))
+        if unknown:
+            self.fail(f"unknown key(s) {', '.join(unknown)}")
+
+    def fail(self, msg: str):
+        raise RuleDataError(f"{self.path.name}: {self.what}: {msg}")
+
+    def get(self, key: str, typ, default=None, required=False):
+        if key not in self.data:
+            if required:
+                self.fail(f"missing key {key!r}")
+            return default
+        value = self.data[key]
+        if typ is not None and not isinstance(value, typ) or isinstance(value, bool) and typ is int:
+            self.fail(f"key {key!r} must be {getattr(typ, '__name__', typ)}, got {value!r}")
+        return value
+
+    def str_list(self, key: str, default=(), required=False) -> Tuple[str, ...]:
+        value = self.get(key, (str, list), None, required)
+        if value is None:
+            return tuple(default)
+        if isinstance(value, str):
+            return (value,)
+        if not all(isinstance(v, str) for v in value):
+            self.fail(f"key {key!r} must be a string or a list of strings")
+        return tuple(value)
+
+    def int_list(self, key: str) -> Tuple[int, ...]:
+        value = self.get(key, list, [])
+        if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value):
+            self.fail(f"key {key!r} must be a list of argument indices")
+        return tuple(value)

@@ -348,25 +348,18 @@ class Session:
 
     # ------------------------------------------------------------------ the hot path
 
-    def _make_feed(self):
-        """The function the wrappers call after each real call: feed(spec, args, kwargs, result, no_ctx).
-
-        A closure over the session's state (not a method) so the hot path reads locals only."""
+    def _make_apply(self):
+        """The machine's part of one call, apply(spec, args, value, ok, f, resolved, keys, no_ctx,
+        tid), run by feed with the lock held: a closure over the session's state, like feed."""
         session = self
         handles = self.handles
-        hget = handles.get
-        threads = self.threads
-        tget = threads.get
+        tget = self.threads.get
         st = self.state
-        lock = self.lock
         call = self.machine.call
         sites = self._sites
-        skip = self._skip
         report = self.machine.report
         graveyard = self._graveyard
         acquired = self._acquired
-        busy: set = set()  # threads inside the critical section
-        deferred: List[tuple] = []
 
         def apply(spec, args, value, ok, f, resolved, keys, no_ctx, tid):
             """The machine's part of one call; runs with the lock held."""
@@ -416,6 +409,20 @@ class Session:
                     session._map_value(value, cands)
             if spec.context_call and ok:
                 session._context_hook(spec.call, args, value, th)
+
+        return apply
+
+    def _make_feed(self):
+        """The function the wrappers call after each real call: feed(spec, args, kwargs, result, no_ctx).
+
+        A closure over the session's state (not a method) so the hot path reads locals only."""
+        session = self
+        hget = self.handles.get
+        lock = self.lock
+        skip = self._skip
+        apply = self._make_apply()
+        busy: set = set()  # threads inside the critical section
+        deferred: List[tuple] = []
 
         def feed(spec: Spec, args: tuple, kwargs: dict, result: Any, no_ctx: bool) -> None:
             try:

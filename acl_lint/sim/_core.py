@@ -274,6 +274,25 @@ def lookup_or_raise(h, cls, api, what):
     return o
 
 
+def checked(h, cls, api, what="handle"):
+    """(the live ``cls`` object for ``h``, 0), or (None, the error code) with the message of
+    lookup_or_raise recorded: the handle check of every API that returns a code."""
+    try:
+        return lookup_or_raise(h, cls, api, what), 0
+    except SimError as e:
+        return None, fail(e.code, str(e))
+
+
+def release_checked(h, cls, api, what="handle"):
+    """Destroy APIs that return a code: release the live ``cls`` object and return 0, else
+    the error code of :func:`checked`."""
+    o, err = checked(h, cls, api, what)
+    if o is None:
+        return err
+    release(o)
+    return 0
+
+
 def release_void(h, cls, api):
     """Destroy APIs with no return code (C ``void``): release the live ``cls`` object, or
     only set the error message. Returns None, as the real call does."""
@@ -672,6 +691,14 @@ def read(addr, n):
     if r is None:
         return ctypes.string_at(off, n)
     return bytes(r.mv[off:off + n])
+
+
+def read_for(addr, n, api):
+    """read(), a bad range named after ``api`` (the call that was given the pointer)."""
+    try:
+        return read(addr, n)
+    except SimError as e:
+        raise SimError(e.code, "%s: %s" % (api, e))
 
 
 def read_region(r, off, n):

@@ -94,23 +94,13 @@ def create_data_buffer(data, size):
 
 
 def destroy_data_buffer(data_buffer):
-    b = lookup(data_buffer, DataBuffer)
-    if b is None:
-        if not data_buffer:
-            return fail(INVALID_PARAM, "acl.destroy_data_buffer: null data buffer")
-        return fail(INVALID_RESOURCE_HANDLE,
-                    "acl.destroy_data_buffer: " + C.describe_handle(data_buffer))
-    C.release(b)
-    return 0
+    return C.release_checked(data_buffer, DataBuffer, "acl.destroy_data_buffer", "data buffer")
 
 
 def update_data_buffer(data_buffer, data, size):
-    b = lookup(data_buffer, DataBuffer)
+    b, err = C.checked(data_buffer, DataBuffer, "acl.update_data_buffer", "data buffer")
     if b is None:
-        if not data_buffer:
-            return fail(INVALID_PARAM, "acl.update_data_buffer: null data buffer")
-        return fail(INVALID_RESOURCE_HANDLE,
-                    "acl.update_data_buffer: " + C.describe_handle(data_buffer))
+        return err
     try:
         addr = C.int_arg(data or 0, "data")
         size = C.int_arg(size, "size")
@@ -124,29 +114,25 @@ def update_data_buffer(data_buffer, data, size):
     return 0
 
 
-def get_data_buffer_addr(data_buffer):
+def _buffer_field(data_buffer, field, api):
+    """A field of a live data buffer; 0 (and the error message) for any other handle."""
     b = lookup(data_buffer, DataBuffer)
     if b is None:
-        fail(INVALID_RESOURCE_HANDLE, "acl.get_data_buffer_addr: " + C.describe_handle(data_buffer))
+        fail(INVALID_RESOURCE_HANDLE, api + ": " + C.describe_handle(data_buffer))
         return 0
-    return b.addr
+    return getattr(b, field)
+
+
+def get_data_buffer_addr(data_buffer):
+    return _buffer_field(data_buffer, "addr", "acl.get_data_buffer_addr")
 
 
 def get_data_buffer_size(data_buffer):
-    b = lookup(data_buffer, DataBuffer)
-    if b is None:
-        fail(INVALID_RESOURCE_HANDLE, "acl.get_data_buffer_size: " + C.describe_handle(data_buffer))
-        return 0
-    return b.size
+    return _buffer_field(data_buffer, "size", "acl.get_data_buffer_size")
 
 
 def get_data_buffer_size_v2(data_buffer):
-    b = lookup(data_buffer, DataBuffer)
-    if b is None:
-        fail(INVALID_RESOURCE_HANDLE,
-             "acl.get_data_buffer_size_v2: " + C.describe_handle(data_buffer))
-        return 0
-    return b.size
+    return _buffer_field(data_buffer, "size", "acl.get_data_buffer_size_v2")
 
 
 # --------------------------------------------------------------------------
@@ -173,13 +159,7 @@ def create_tensor_desc(data_type, dims, format):
 
 
 def destroy_tensor_desc(desc):
-    d = lookup(desc, TensorDesc)
-    if d is None:
-        fail(INVALID_RESOURCE_HANDLE if desc else INVALID_PARAM,
-             "acl.destroy_tensor_desc: " + C.describe_handle(desc))
-        return None
-    C.release(d)
-    return None
+    return C.release_void(desc, TensorDesc, "acl.destroy_tensor_desc")
 
 
 def _tdesc(desc, api):

@@ -80,10 +80,8 @@ def _setter(cls, api, key):
 
 def _getter(cls, api, key):
     def getter(handle):
-        try:
-            o = _get(handle, cls, api)
-        except SimError as e:
-            fail(e.code, str(e))
+        o, _err = C.checked(handle, cls, api, C.KIND_NAMES[cls.KIND])
+        if o is None:
             return 0
         return o.params.get(key, 0)
     return getter

@@ -294,10 +294,7 @@ def _mem_bytes(model, model_size, api):
     n = C.int_arg(model_size, "model_size")
     if n <= 0:
         raise SimError(INVALID_PARAM, api + ": model_size must be > 0")
-    try:
-        return C.read(model, n)
-    except SimError as e:
-        raise SimError(e.code, "%s: %s" % (api, e))
+    return C.read_for(model, n, api)
 
 
 def load_from_mem(model, model_size):
@@ -602,10 +599,9 @@ def _dataset(dataset, api):
 
 
 def destroy_dataset(dataset):
-    try:
-        ds = _dataset(dataset, "acl.mdl.destroy_dataset")
-    except SimError as e:
-        return fail(e.code, str(e))
+    ds, err = C.checked(dataset, Dataset, "acl.mdl.destroy_dataset", "dataset")
+    if ds is None:
+        return err
     for copy in ds.tdescs.values():  # the dataset's own copies (set_dataset_tensor_desc)
         C.release(copy)
     C.release(ds)
@@ -705,21 +701,9 @@ def _plan(m, di, do, api):
     setting = di.dyn
     ins = []
     for i, (spec, dims) in enumerate(zip(mdef.inputs, concrete_dims(mdef.inputs, mdef, setting))):
-        b = lookup(di.buffers[i], DataBuffer)
-        if b is None:
-            raise SimError(INVALID_RESOURCE_HANDLE, "%s: input buffer %d: %s" % (
-                api, i, C.describe_handle(di.buffers[i])))
-        need = tensor_size(spec, dims)
+        b, r, off, need = _bind(di.buffers[i], spec, dims, api, "input", i, MODEL_INPUT_NOT_MATCH)
         if not b.addr:
             raise SimError(INVALID_PARAM, "%s: input buffer %d has no memory" % (api, i))
-        if b.size < need:
-            raise SimError(MODEL_INPUT_NOT_MATCH, "%s: input %d (%s) needs %d bytes, its buffer "
-                           "holds %d" % (api, i, spec.name, need, b.size))
-        try:
-            r, off = C.resolve(b.addr, need)
-        except SimError as e:
-            raise SimError(e.code, "%s: input %d: %s" % (api, i, e))
-        _check_side(r, "%s: input %d" % (api, i))
         ins.append((spec, r, off, need))
     for r in m.pinned:
         if not r.alive:
@@ -728,24 +712,30 @@ def _plan(m, di, do, api):
     outs = []
     for k, (spec, dims) in enumerate(zip(mdef.outputs,
                                          concrete_dims(mdef.outputs, mdef, setting))):
-        b = lookup(do.buffers[k], DataBuffer)
-        if b is None:
-            raise SimError(INVALID_RESOURCE_HANDLE, "%s: output buffer %d: %s" % (
-                api, k, C.describe_handle(do.buffers[k])))
-        need = tensor_size(spec, dims)
-        if not b.addr:
-            outs.append((spec, b, None, 0, need))
-            continue
-        if b.size < need:
-            raise SimError(MODEL_OUTPUT_NOT_MATCH, "%s: output %d (%s) needs %d bytes, its buffer "
-                           "holds %d" % (api, k, spec.name, need, b.size))
-        try:
-            r, off = C.resolve(b.addr, need)
-        except SimError as e:
-            raise SimError(e.code, "%s: output %d: %s" % (api, k, e))
-        _check_side(r, "%s: output %d" % (api, k))
-        outs.append((spec, b, r, off, need))
+        b, r, off, need = _bind(do.buffers[k], spec, dims, api, "output", k, MODEL_OUTPUT_NOT_MATCH)
+        outs.append((spec, b, r, off, need))  # no memory (r None): the system allocates it
     return setting, ins, outs
+
+
+def _bind(handle, spec, dims, api, side, i, mismatch):
+    """The data buffer ``handle`` given for ``side`` ("input" / "output") ``i`` of a run:
+    (buffer, region, offset, bytes needed); (buffer, None, 0, needed) when it has no memory."""
+    b = lookup(handle, DataBuffer)
+    if b is None:
+        raise SimError(INVALID_RESOURCE_HANDLE, "%s: %s buffer %d: %s" % (
+            api, side, i, C.describe_handle(handle)))
+    need = tensor_size(spec, dims)
+    if not b.addr:
+        return b, None, 0, need
+    if b.size < need:
+        raise SimError(mismatch, "%s: %s %d (%s) needs %d bytes, its buffer "
+                       "holds %d" % (api, side, i, spec.name, need, b.size))
+    try:
+        r, off = C.resolve(b.addr, need)
+    except SimError as e:
+        raise SimError(e.code, "%s: %s %d: %s" % (api, side, i, e))
+    _check_side(r, "%s: %s %d" % (api, side, i))
+    return b, r, off, need
 
 
 def _apply(m, plan, api):
@@ -789,16 +779,26 @@ def _async_run(m, di, do, api):
     return _apply(m, _plan(m, di, do, api), api)
 
 
-def execute_async(model_id, input, output, stream):
-    api = "acl.mdl.execute_async"
+_NO_CONFIG = object()
+
+
+def _execute_async(model_id, input, output, stream, api, handle=_NO_CONFIG):
+    """execute_async and execute_async_v2 (``handle``: its exec config): queue the run on
+    ``stream``."""
     try:
         ctx, m, di, do = _prepare(model_id, input, output, api)
+        if handle is not _NO_CONFIG:
+            _exec_config(handle, api)
         s = stream_of(stream, ctx)
         _plan(m, di, do, api)
     except SimError as e:
         return fail(e.code, str(e))
     C.enqueue(s, _async_run, (m, di, do, api), api)
     return 0
+
+
+def execute_async(model_id, input, output, stream):
+    return _execute_async(model_id, input, output, stream, "acl.mdl.execute_async")
 
 
 class ExecConfig(C.Obj):
@@ -818,10 +818,9 @@ def _exec_config(handle, api):
 
 
 def set_exec_config_opt(handle, attr, value):
-    try:
-        h = _exec_config(handle, "acl.mdl.set_exec_config_opt")
-    except SimError as e:
-        return fail(e.code, str(e))
+    h, err = C.checked(handle, ExecConfig, "acl.mdl.set_exec_config_opt", "exec config handle")
+    if h is None:
+        return err
     if attr.__class__ is not int or not 0 <= attr <= 7:
         return fail(INVALID_PARAM, "acl.mdl.set_exec_config_opt: unknown attr %r" % (attr,))
     h.opts[attr] = value
@@ -829,12 +828,8 @@ def set_exec_config_opt(handle, attr, value):
 
 
 def destroy_exec_config_handle(handle):
-    try:
-        h = _exec_config(handle, "acl.mdl.destroy_exec_config_handle")
-    except SimError as e:
-        return fail(e.code, str(e))
-    C.release(h)
-    return 0
+    return C.release_checked(handle, ExecConfig, "acl.mdl.destroy_exec_config_handle",
+                             "exec config handle")
 
 
 def execute_v2(model_id, input, output, stream, handle):
@@ -851,16 +846,7 @@ def execute_v2(model_id, input, output, stream, handle):
 
 
 def execute_async_v2(model_id, input, output, stream, handle):
-    api = "acl.mdl.execute_async_v2"
-    try:
-        ctx, m, di, do = _prepare(model_id, input, output, api)
-        _exec_config(handle, api)
-        s = stream_of(stream, ctx)
-        _plan(m, di, do, api)
-    except SimError as e:
-        return fail(e.code, str(e))
-    C.enqueue(s, _async_run, (m, di, do, api), api)
-    return 0
+    return _execute_async(model_id, input, output, stream, "acl.mdl.execute_async_v2", handle)
 
 
 # --------------------------------------------------------------------------
@@ -887,12 +873,7 @@ def _aipp(aipp, api):
 
 
 def destroy_aipp(aipp):
-    try:
-        a = _aipp(aipp, "acl.mdl.destroy_aipp")
-    except SimError as e:
-        return fail(e.code, str(e))
-    C.release(a)
-    return 0
+    return C.release_checked(aipp, Aipp, "acl.mdl.destroy_aipp", "aipp handle")
 
 
 def aipp_setter(name):
@@ -946,37 +927,33 @@ def set_aipp_by_input_index(model_id, dataset, index, aipp):
     return _set_aipp(model_id, dataset, index, aipp, "acl.mdl.set_aipp_by_input_index")
 
 
-def set_dynamic_batch_size(model_id, dataset, index, batch_size):
-    api = "acl.mdl.set_dynamic_batch_size"
+def _set_gear(model_id, dataset, index, api, gears, what, chosen, shown, dyn):
+    """set_dynamic_batch_size / set_dynamic_hw_size: ``chosen`` must be one of the gears the
+    model definition lists under ``gears`` (``what`` names them when it has none); the dataset
+    then runs with ``dyn``."""
     try:
         m = _model(model_id, api)
-        if not m.mdef.batch:
-            raise SimError(MODEL_NOT_DYNAMIC, "%s: model %d has no dynamic batch" % (api, m.id))
+        if not getattr(m.mdef, gears):
+            raise SimError(MODEL_NOT_DYNAMIC, "%s: model %d has no %s" % (api, m.id, what))
         m, ds = _dyn_target(model_id, dataset, index, api)
-        if batch_size not in m.mdef.batch:
-            raise SimError(INVALID_PARAM, "%s: batch %r is not one of the model's gears %r"
-                           % (api, batch_size, m.mdef.batch))
+        if chosen not in getattr(m.mdef, gears):
+            raise SimError(INVALID_PARAM, "%s: %s is not one of the model's gears %r"
+                           % (api, shown, getattr(m.mdef, gears)))
     except SimError as e:
         return fail(e.code, str(e))
-    ds.dyn = ("batch", batch_size)
+    ds.dyn = dyn
     return 0
+
+
+def set_dynamic_batch_size(model_id, dataset, index, batch_size):
+    return _set_gear(model_id, dataset, index, "acl.mdl.set_dynamic_batch_size", "batch",
+                     "dynamic batch", batch_size, "batch %r" % (batch_size,), ("batch", batch_size))
 
 
 def set_dynamic_hw_size(model_id, dataset, index, height, width):
-    api = "acl.mdl.set_dynamic_hw_size"
-    try:
-        m = _model(model_id, api)
-        if not m.mdef.hw:
-            raise SimError(MODEL_NOT_DYNAMIC, "%s: model %d has no dynamic image size"
-                           % (api, m.id))
-        m, ds = _dyn_target(model_id, dataset, index, api)
-        if [height, width] not in m.mdef.hw:
-            raise SimError(INVALID_PARAM, "%s: %rx%r is not one of the model's gears %r"
-                           % (api, height, width, m.mdef.hw))
-    except SimError as e:
-        return fail(e.code, str(e))
-    ds.dyn = ("hw", height, width)
-    return 0
+    return _set_gear(model_id, dataset, index, "acl.mdl.set_dynamic_hw_size", "hw",
+                     "dynamic image size", [height, width], "%rx%r" % (height, width),
+                     ("hw", height, width))
 
 
 def set_input_dynamic_dims(model_id, dataset, index, dims):

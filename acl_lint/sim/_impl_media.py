@@ -106,20 +106,19 @@ _MEDIA_KINDS = (ChannelDesc, PicDesc, RoiConfig, ResizeConfig, JpegeConfig)
 
 
 def _obj(h, cls, api):
-    o = lookup(h, cls)
+    return C.lookup_or_raise(h, cls, api, "handle")
+
+
+_destroy = C.release_checked
+
+
+def _set_fields(h, cls, api, **fields):
+    """Setters of a live ``cls`` object that take any value: set ``fields``, return 0."""
+    o, err = C.checked(h, cls, api)
     if o is None:
-        if not h:
-            raise SimError(INVALID_PARAM, "%s: null handle" % api)
-        raise SimError(INVALID_RESOURCE_HANDLE, "%s: %s" % (api, C.describe_handle(h)))
-    return o
-
-
-def _destroy(h, cls, api):
-    try:
-        o = _obj(h, cls, api)
-    except SimError as e:
-        return fail(e.code, str(e))
-    C.release(o)
+        return err
+    for name, value in fields.items():
+        setattr(o, name, value)
     return 0
 
 
@@ -147,10 +146,9 @@ def channel_creator(cls, api):
 
 def channel_destroyer(cls, api):
     def destroy_channel(channel_desc):
-        try:
-            d = _obj(channel_desc, cls, api)
-        except SimError as e:
-            return fail(e.code, str(e))
+        d, err = C.checked(channel_desc, cls, api)
+        if d is None:
+            return err
         if not d.channel:
             return fail(INVALID_PARAM, "%s: desc %#x has no channel" % (api, d.handle))
         d.channel = False
@@ -162,10 +160,9 @@ def channel_destroyer(cls, api):
 def channel_desc_destroyer(cls, api, destroy_channel_api):
     """destroy_channel_desc(desc) -> ret: 200004 while the channel still exists [py5046:0202]."""
     def destroy_channel_desc(channel_desc):
-        try:
-            d = _obj(channel_desc, cls, api)
-        except SimError as e:
-            return fail(e.code, str(e))
+        d, err = C.checked(channel_desc, cls, api)
+        if d is None:
+            return err
         if d.channel:
             return fail(RESOURCE_NOT_MATCH, "%s: the channel of desc %#x still exists; call "
                         "%s first" % (api, d.handle, destroy_channel_api))
@@ -236,12 +233,8 @@ def dvpp_create_roi_config(left, right, top, bottom):
 
 
 def dvpp_set_roi_config(roi_config, left, right, top, bottom):
-    try:
-        r = _obj(roi_config, RoiConfig, "acl.media.dvpp_set_roi_config")
-    except SimError as e:
-        return fail(e.code, str(e))
-    r.left, r.right, r.top, r.bottom = left, right, top, bottom
-    return 0
+    return _set_fields(roi_config, RoiConfig, "acl.media.dvpp_set_roi_config",
+                       left=left, right=right, top=top, bottom=bottom)
 
 
 def dvpp_destroy_roi_config(roi_config):
@@ -253,12 +246,8 @@ def dvpp_create_resize_config():
 
 
 def dvpp_set_resize_config_interpolation(resize_config, interpolation):
-    try:
-        r = _obj(resize_config, ResizeConfig, "acl.media.dvpp_set_resize_config_interpolation")
-    except SimError as e:
-        return fail(e.code, str(e))
-    r.interpolation = interpolation
-    return 0
+    return _set_fields(resize_config, ResizeConfig, "acl.media.dvpp_set_resize_config_interpolation",
+                       interpolation=interpolation)
 
 
 def dvpp_destroy_resize_config(resize_config):
@@ -271,10 +260,9 @@ def dvpp_create_jpege_config():
 
 def dvpp_set_jpege_config_level(jpege_config, level):
     api = "acl.media.dvpp_set_jpege_config_level"
-    try:
-        j = _obj(jpege_config, JpegeConfig, api)
-    except SimError as e:
-        return fail(e.code, str(e))
+    j, err = C.checked(jpege_config, JpegeConfig, api)
+    if j is None:
+        return err
     if level.__class__ is not int or not 0 <= level <= 100:
         return fail(INVALID_PARAM, "%s: level must be 0..100" % api)
     j.level = level
@@ -366,32 +354,26 @@ def _image_bytes(data, size, api):
     size = C.int_arg(size, "size")
     if not data or size <= 0:
         raise SimError(INVALID_PARAM, "%s: null data or size <= 0" % api)
+    return C.read_for(data, size, api)
+
+
+def _image_info(data, size, parse, what, api):
+    """(width, height, components, ret) of the ``what`` image at ``data`` read by ``parse``."""
     try:
-        return C.read(data, size)
+        info = parse(_image_bytes(data, size, api))
     except SimError as e:
-        raise SimError(e.code, "%s: %s" % (api, e))
+        return 0, 0, 0, fail(e.code, str(e))
+    if info is None:
+        return 0, 0, 0, fail(INVALID_PARAM, "%s: not a %s image" % (api, what))
+    return info[0], info[1], info[2], 0
 
 
 def dvpp_jpeg_get_image_info(data, size):
-    api = "acl.media.dvpp_jpeg_get_image_info"
-    try:
-        info = jpeg_info(_image_bytes(data, size, api))
-    except SimError as e:
-        return 0, 0, 0, fail(e.code, str(e))
-    if info is None:
-        return 0, 0, 0, fail(INVALID_PARAM, "%s: not a JPEG image" % api)
-    return info[0], info[1], info[2], 0
+    return _image_info(data, size, jpeg_info, "JPEG", "acl.media.dvpp_jpeg_get_image_info")
 
 
 def dvpp_png_get_image_info(data, size):
-    api = "acl.media.dvpp_png_get_image_info"
-    try:
-        info = png_info(_image_bytes(data, size, api))
-    except SimError as e:
-        return 0, 0, 0, fail(e.code, str(e))
-    if info is None:
-        return 0, 0, 0, fail(INVALID_PARAM, "%s: not a PNG image" % api)
-    return info[0], info[1], info[2], 0
+    return _image_info(data, size, png_info, "PNG", "acl.media.dvpp_png_get_image_info")
 
 
 def yuv_size(width, height, fmt):
@@ -404,14 +386,8 @@ def yuv_size(width, height, fmt):
 
 
 def dvpp_jpeg_predict_dec_size(data, size, output_pixel_format):
-    api = "acl.media.dvpp_jpeg_predict_dec_size"
-    try:
-        info = jpeg_info(_image_bytes(data, size, api))
-    except SimError as e:
-        return 0, fail(e.code, str(e))
-    if info is None:
-        return 0, fail(INVALID_PARAM, "%s: not a JPEG image" % api)
-    return yuv_size(info[0], info[1], output_pixel_format), 0
+    w, h, _, ret = _image_info(data, size, jpeg_info, "JPEG", "acl.media.dvpp_jpeg_predict_dec_size")
+    return (0, ret) if ret else (yuv_size(w, h, output_pixel_format), 0)
 
 
 def png_out_size(width, height, fmt):
@@ -420,14 +396,8 @@ def png_out_size(width, height, fmt):
 
 
 def dvpp_png_predict_dec_size(data, size, output_pixel_format):
-    api = "acl.media.dvpp_png_predict_dec_size"
-    try:
-        info = png_info(_image_bytes(data, size, api))
-    except SimError as e:
-        return 0, fail(e.code, str(e))
-    if info is None:
-        return 0, fail(INVALID_PARAM, "%s: not a PNG image" % api)
-    return png_out_size(info[0], info[1], output_pixel_format), 0
+    w, h, _, ret = _image_info(data, size, png_info, "PNG", "acl.media.dvpp_png_predict_dec_size")
+    return (0, ret) if ret else (png_out_size(w, h, output_pixel_format), 0)
 
 
 def dvpp_jpeg_predict_enc_size(input_desc, jpege_config):

@@ -60,12 +60,7 @@ def _config(h, api):
 
 
 def destroy_config(prof_config):
-    try:
-        c = _config(prof_config, "acl.prof.destroy_config")
-    except SimError as e:
-        return fail(e.code, str(e))
-    C.release(c)
-    return 0
+    return C.release_checked(prof_config, ProfConfig, "acl.prof.destroy_config", "profiling config")
 
 
 def start(prof_config):

@@ -97,12 +97,21 @@ def create_context(device_id):
     return c.handle, 0
 
 
-def destroy_context(context):
+def _context(context, api):
+    """(the live context, 0) or (None, the error code): null is INVALID_PARAM, any other bad
+    handle RT_INVALID_HANDLE."""
     if not context:
-        return fail(INVALID_PARAM, "acl.rt.destroy_context: null context")
+        return None, fail(INVALID_PARAM, api + ": null context")
     c = lookup(context, C.Ctx)
     if c is None:
-        return fail(RT_INVALID_HANDLE, "acl.rt.destroy_context: " + C.describe_handle(context))
+        return None, fail(RT_INVALID_HANDLE, api + ": " + C.describe_handle(context))
+    return c, 0
+
+
+def destroy_context(context):
+    c, err = _context(context, "acl.rt.destroy_context")
+    if c is None:
+        return err
     if c.is_default:
         return fail(INVALID_PARAM, "acl.rt.destroy_context: %#x is the default context of device "
                     "%d; it is released by acl.rt.reset_device" % (c.handle, c.device))
@@ -111,11 +120,9 @@ def destroy_context(context):
 
 
 def set_context(context):
-    if not context:
-        return fail(INVALID_PARAM, "acl.rt.set_context: null context")
-    c = lookup(context, C.Ctx)
+    c, err = _context(context, "acl.rt.set_context")
     if c is None:
-        return fail(RT_INVALID_HANDLE, "acl.rt.set_context: " + C.describe_handle(context))
+        return err
     if c.device_reset:
         return fail(RT_INVALID_HANDLE, "acl.rt.set_context: the device of context %#x was reset"
                     % c.handle)
@@ -222,11 +229,18 @@ def _event(event, api):
     return e
 
 
-def destroy_event(event):
+def _checked_event(event, api):
+    """(the live event, 0), or (None, the error code) with the message recorded."""
     try:
-        e = _event(event, "acl.rt.destroy_event")
+        return _event(event, api), 0
     except SimError as x:
-        return fail(x.code, str(x))
+        return None, fail(x.code, str(x))
+
+
+def destroy_event(event):
+    e, err = _checked_event(event, "acl.rt.destroy_event")
+    if e is None:
+        return err
     C.release(e)
     return 0
 
@@ -235,26 +249,28 @@ def _mark(e):
     return 0
 
 
-def record_event(event, stream):
+def _event_on_stream(event, stream, api):
+    """(event, stream, 0) for record_event / reset_event, else (None, None, the error code)."""
     try:
-        e = _event(event, "acl.rt.record_event")
-        s = stream_of(stream, need_ctx())
+        return _event(event, api), stream_of(stream, need_ctx()), 0
     except SimError as x:
-        return fail(x.code, "acl.rt.record_event: %s" % x)
+        return None, None, fail(x.code, "%s: %s" % (api, x))
+
+
+def record_event(event, stream):
+    e, s, err = _event_on_stream(event, stream, "acl.rt.record_event")
+    if e is None:
+        return err
     e.marker = C.enqueue(s, _mark, (e,), "acl.rt.record_event")
     e.stream = s
     return 0
 
 
 def synchronize_event(event):
-    try:
-        e = _event(event, "acl.rt.synchronize_event")
-    except SimError as x:
-        return fail(x.code, str(x))
-    m = e.marker
-    if m is not None and not m.done:
-        C.flush(e.stream, m)
-    return 0
+    e, err = _checked_event(event, "acl.rt.synchronize_event")
+    if e is None:
+        return err
+    return _wait_event(e, e.marker)
 
 
 def _wait_event(e, marker):
@@ -274,11 +290,9 @@ def stream_wait_event(stream, event):
 
 
 def reset_event(event, stream):
-    try:
-        e = _event(event, "acl.rt.reset_event")
-        stream_of(stream, need_ctx())
-    except SimError as x:
-        return fail(x.code, "acl.rt.reset_event: %s" % x)
+    e, _s, err = _event_on_stream(event, stream, "acl.rt.reset_event")
+    if e is None:
+        return err
     e.marker = None
     e.stream = None
     return 0
@@ -286,10 +300,9 @@ def reset_event(event, stream):
 
 def query_event_status(event):
     """(status, ret): 1 = ACL_EVENT_RECORDED_STATUS_COMPLETE, 0 = NOT_READY."""
-    try:
-        e = _event(event, "acl.rt.query_event_status")
-    except SimError as x:
-        return 0, fail(x.code, str(x))
+    e, err = _checked_event(event, "acl.rt.query_event_status")
+    if e is None:
+        return 0, err
     m = e.marker
     return (1 if m is not None and m.done else 0), 0
 
@@ -392,30 +405,26 @@ def _size(size, api):
     return size
 
 
-def malloc(size, policy=0):
+def _malloc_device(size, api):
+    """rt.malloc and rt.malloc_cached: device memory in the current context."""
     c = getattr(S.tls, "ctx", None)
     if c is None or not c.alive:
-        return 0, fail(RT_CONTEXT_NULL, "acl.rt.malloc: no current context")
+        return 0, fail(RT_CONTEXT_NULL, api + ": no current context")
     try:
-        size = _size(size, "acl.rt.malloc")
-        r = C.alloc_region("device", size, c.device, True, "acl.rt.malloc",
+        size = _size(size, api)
+        r = C.alloc_region("device", size, c.device, True, api,
                            ("device", c.device), RT_MEMORY_ALLOCATION)
     except SimError as e:
         return 0, fail(e.code, str(e))
     return r.base, 0
+
+
+def malloc(size, policy=0):
+    return _malloc_device(size, "acl.rt.malloc")
 
 
 def malloc_cached(size, policy=0):
-    c = getattr(S.tls, "ctx", None)
-    if c is None or not c.alive:
-        return 0, fail(RT_CONTEXT_NULL, "acl.rt.malloc_cached: no current context")
-    try:
-        size = _size(size, "acl.rt.malloc_cached")
-        r = C.alloc_region("device", size, c.device, True, "acl.rt.malloc_cached",
-                           ("device", c.device), RT_MEMORY_ALLOCATION)
-    except SimError as e:
-        return 0, fail(e.code, str(e))
-    return r.base, 0
+    return _malloc_device(size, "acl.rt.malloc_cached")
 
 
 def malloc_host(size):

@@ -228,13 +228,7 @@ def create_attr():
 
 
 def destroy_attr(attr):
-    a = lookup(attr, OpAttr)
-    if a is None:
-        fail(INVALID_RESOURCE_HANDLE if attr else INVALID_PARAM,
-             "acl.op.destroy_attr: " + C.describe_handle(attr))
-        return None
-    C.release(a)
-    return None
+    return C.release_void(attr, OpAttr, "acl.op.destroy_attr")
 
 
 def attr_setter(name):

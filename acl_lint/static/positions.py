@@ -84,6 +84,15 @@ def cst_dotted(node) -> str:
     return ""
 
 
+def cst_walk(node):
+    """Every libcst node below ``node`` (itself included), depth first (by :func:`cst_children`)."""
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        yield n
+        todo.extend(cst_children(n))
+
+
 def ast_dotted(node) -> str:
     if isinstance(node, ast.Name):
         return node.id

@@ -14,18 +14,9 @@ from typing import List, Optional
 
 import libcst as cst
 
-from ..positions import cst_children
 from ...protocol import Api
-from ..positions import cst_dotted as dotted
+from ..positions import cst_dotted as dotted, cst_walk as _walk
 from ..resolve import acl_call_name
-
-
-def _walk(node):
-    todo = [node]
-    while todo:
-        n = todo.pop()
-        yield n
-        todo.extend(cst_children(n))
 
 
 class Callbacks:

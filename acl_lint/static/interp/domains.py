@@ -18,8 +18,7 @@ from typing import Dict, FrozenSet, List, Optional
 
 import libcst as cst
 
-from ..positions import cst_children
-from ..positions import cst_dotted as dotted
+from ..positions import cst_dotted as dotted, cst_walk as _walk
 from ..values import PState
 
 MAX_DOMAIN = 16
@@ -48,14 +47,6 @@ def _dict_keys(node) -> Optional[FrozenSet[str]]:
             return None
         keys.append(k)
     return frozenset(keys)
-
-
-def _walk(node):
-    todo = [node]
-    while todo:
-        n = todo.pop()
-        yield n
-        todo.extend(cst_children(n))
 
 
 class Domains:
