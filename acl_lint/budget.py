@@ -97,6 +97,18 @@ def incomplete_finding(marker: Incomplete, text: Optional[str]) -> Finding:
                    end_column=col + 1, function=marker.function or "<module>", resource=marker.reason)
 
 
+def cuts_as_findings(errors, text_of, reasons=("recursion", "time")):
+    """Split ``errors``: the analyses cut short (for ``reasons``) become ACL003 findings, never
+    a silent clean; the rest stay errors. ``text_of(path)`` gives a file's text (for the `def`)."""
+    findings, kept = [], []
+    for e in errors:
+        if isinstance(e, Incomplete) and e.reason in reasons:
+            findings.append(incomplete_finding(e, text_of(e.path)))
+        else:
+            kept.append(e)
+    return findings, kept
+
+
 def _def_position(text: str, qualname: str):
     if not qualname or qualname == "<module>" or not text:
         return 1, 1

@@ -28,7 +28,7 @@ from dataclasses import replace
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from .budget import stop as budget_stop
-from .budget import CutShort, Incomplete, incomplete, incomplete_finding
+from .budget import CutShort, cuts_as_findings, incomplete
 from .config import Settings
 from .discovery import discover
 from .findings import FileError, Finding, RunResult, registry
@@ -435,14 +435,8 @@ def _deterministic_cuts(findings: List[Finding], errors: List[FileError], texts:
     """A cut at Python's recursion limit happens again on the same text: its ACL003 is a finding
     like any other (cached with the file). A time-limit cut depends on the machine: it stays an
     error, so that the file is analysed again next time."""
-    kept = []
-    findings = list(findings)
-    for e in errors:
-        if isinstance(e, Incomplete) and e.reason == "recursion":
-            findings.append(incomplete_finding(e, texts.get(e.path)))
-        else:
-            kept.append(e)
-    return findings, kept
+    cut, kept = cuts_as_findings(errors, texts.get, reasons=("recursion",))
+    return list(findings) + cut, kept
 
 
 def lint_sources(
@@ -469,11 +463,9 @@ def lint_sources(
     result.sources = dict(texts)
     options = settings.engine_options()
     raw, errors = _run_engine(texts, options, progress, cache_dir, jobs, stats) if texts else ([], [])
-    for e in errors:  # an analysis cut short is a finding (ACL003), never a silent clean
-        if isinstance(e, Incomplete):
-            raw.append(incomplete_finding(e, result.sources.get(e.path)))
-        else:
-            result.errors.append(e)
+    cut, kept = cuts_as_findings(errors, result.sources.get)  # ACL003, never a silent clean
+    raw.extend(cut)
+    result.errors.extend(kept)
     known = registry()
     by_path: Dict[str, List[Finding]] = {}
     seen = set()

@@ -19,7 +19,7 @@ import threading
 from dataclasses import dataclass, field, replace
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
-from .budget import Incomplete, incomplete_finding
+from .budget import cuts_as_findings
 from .config import Settings, load_settings
 from .discovery import DEFAULT_EXCLUDE, DiscoveryError, discover, matches
 from .findings import FileError, Finding
@@ -138,9 +138,8 @@ class Project:
         deps: Dict[str, Set[str]] = {}
         findings, errors, deps = _analyze_batch(todo, self.settings.engine_options(), project + extra, self.text)
         # an analysis cut short is a finding (ACL003) in the editor too, never a silent clean
-        findings = list(findings) + [incomplete_finding(e, self.text(e.path)) for e in errors
-                                     if isinstance(e, Incomplete)]
-        errors = [e for e in errors if not isinstance(e, Incomplete)]
+        cut, errors = cuts_as_findings(errors, self.text)
+        findings = list(findings) + cut
         self.analysed += len(todo)
         for path, _ in todo:
             mine = [f for f in findings if f.path == path]
