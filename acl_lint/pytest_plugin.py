@@ -44,7 +44,8 @@ from typing import Dict, List, Optional, Tuple
 import pytest
 
 from .findings import Finding
-from .runtime.session import LEAK_CODES, Session, audit
+from .runtime.entry import audit
+from .runtime.session import LEAK_CODES, Session
 
 MODES = ("strict", "warn", "off")
 

@@ -11,6 +11,7 @@
 pytest plugin (``--acl-audit``, fixture ``acl_sim``) audits tests.
 """
 
-from .session import LEAK_CODES, Session, audit, current
+from .entry import audit, current
+from .session import LEAK_CODES, Session
 
 __all__ = ["audit", "Session", "current", "LEAK_CODES"]

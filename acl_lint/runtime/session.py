@@ -26,22 +26,18 @@ business (it reports them only in functions that tear them down somewhere).
 
 from __future__ import annotations
 
-import importlib
 import itertools
-import linecache
-import re
 import os
 import sys
-import sysconfig
 import threading
-from contextlib import contextmanager
 from dataclasses import replace
-from typing import Any, Callable, Dict, Hashable, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Hashable, List, Optional, Sequence, Tuple
 
 from .. import diagnostics as dx
 from .. import protocol as _protocol
 from ..findings import FileError, Finding, Related, RunResult, registry
 from ..typestate import NULL, Machine, Res, Site, TState
+from .frames import FrameSites
 from .shim import RAISED, Shim, Spec, _internal_dirs, thread_token
 
 _getframe = sys._getframe
@@ -49,7 +45,6 @@ get_ident = thread_token  # never reused, unlike threading.get_ident()
 
 #: a thread whose context is not known (it existed before the audit started)
 UNKNOWN = "<unknown-context>"
-_ASSIGN = re.compile(r"\s*([A-Za-z_][\w.]*(?:\[[^\]=]*\])?)\s*(?:,\s*[A-Za-z_][\w.]*\s*)*=(?!=)")
 #: the leak rules (codes.toml `leak = true`)
 LEAK_CODES = frozenset(code for code, rule in registry().items() if rule.leak)
 
@@ -63,7 +58,7 @@ class _Thread:
         self.name = ""  # threading's name of the thread, for messages
 
 
-class Session:
+class Session(FrameSites):
     """One audit: the shared machine state and its findings."""
 
     PRUNE_MIN = 64  # prune released resources when the state doubles past this
@@ -255,96 +250,12 @@ class Session:
             acquire_call=res.api if res is not None else "", engine="runtime",
         )
 
-    def _site_function(self, site: Site) -> str:
-        return self._funcs.get(site, "")
-
     def _error(self, spec: Spec, exc: BaseException) -> None:
         if spec.call in self._error_apis:
             return
         self._error_apis.add(spec.call)
         self.errors.append(FileError("acl-lint runtime", f"internal error while auditing {spec.api.qualname}: "
                                                          f"{type(exc).__name__}: {exc}"))
-
-    # ------------------------------------------------------------------ frames
-
-    def _user_frame(self, f):
-        skip = self._skip
-        while f is not None:
-            fn = f.f_code.co_filename
-            s = skip.get(fn)
-            if s is None:
-                s = skip[fn] = self._is_internal(fn)
-            if not s:
-                return f
-            f = f.f_back
-        return None
-
-    def _is_internal(self, filename: str) -> bool:
-        if filename.startswith("<"):
-            return False
-        path = os.path.abspath(filename)
-        return path.startswith(self._internal)
-
-    def _site(self, f) -> Site:
-        if f is None:
-            return Site("<unknown>", 1)
-        code = f.f_code
-        key = (id(code), f.f_lasti)
-        entry = self._sites.get(key)
-        if entry is not None and entry[0] is code:
-            return entry[1]
-        filename = code.co_filename
-        path = self._paths.get(filename)
-        if path is None:
-            path = self._paths[filename] = self._display(filename)
-        line, col, end_line, end_col = f.f_lineno or 1, 1, 0, 0
-        positions = getattr(code, "co_positions", None)
-        if positions is not None:
-            try:
-                pos = next(itertools.islice(positions(), f.f_lasti // 2, None))
-                if pos[0]:
-                    line = pos[0]
-                    end_line = pos[1] or 0
-                    col = pos[2] + 1 if pos[2] is not None else 1
-                    end_col = pos[3] + 1 if pos[3] is not None else 0
-            except (StopIteration, TypeError, ValueError):
-                pass
-        site = Site(path, line, col, end_line, end_col)
-        func = getattr(code, "co_qualname", code.co_name)
-        self._sites[key] = (code, site, func)
-        self._funcs.setdefault(site, func)
-        self.files.add(path)
-        return site
-
-    def _display(self, filename: str) -> str:
-        if filename.startswith("<") or not os.path.isabs(filename):
-            return filename
-        try:
-            rel = os.path.relpath(filename, self.cwd)
-        except ValueError:
-            return filename
-        return filename if rel.startswith("..") else rel
-
-    def _stack(self, f) -> Tuple[Tuple[str, int, str], ...]:
-        out = []
-        f = f.f_back if f is not None else None
-        while f is not None and len(out) < self.stack_depth - 1:
-            f = self._user_frame(f)
-            if f is None:
-                break
-            code = f.f_code
-            fn = code.co_filename
-            stop = self._runner.get(fn)
-            if stop is None:
-                stop = self._runner[fn] = _is_runner(fn)
-            if stop:
-                break
-            path = self._paths.get(fn)
-            if path is None:
-                path = self._paths[fn] = self._display(fn)
-            out.append((path, f.f_lineno or 1, getattr(code, "co_qualname", code.co_name)))
-            f = f.f_back
-        return tuple(out)
 
     # ------------------------------------------------------------------ the hot path
 
@@ -565,19 +476,6 @@ class Session:
                     return True
         return False
 
-    def _name(self, site: Site, frame, api) -> str:
-        """The variable the acquire's result is assigned to, read from the source line (cached per site)."""
-        name = self._names.get(site)
-        if name is None:
-            name = ""
-            if frame is not None:
-                text = linecache.getline(frame.f_code.co_filename, site.line)
-                mt = _ASSIGN.match(text)
-                if mt and api.call.rsplit(".", 1)[-1] in text[mt.end():]:
-                    name = mt.group(1)
-            self._names[site] = name
-        return name
-
     def _map_value(self, value: int, cands) -> None:
         res = self.state.res
         cur = self.handles.get(value)
@@ -669,21 +567,6 @@ class Session:
 # ---------------------------------------------------------------------------- helpers
 
 
-_STDLIB = tuple(os.path.abspath(p) + os.sep for p in {
-    sysconfig.get_paths().get("stdlib", ""), sysconfig.get_paths().get("platstdlib", "")} if p)
-_RUNNERS = (os.sep + "_pytest" + os.sep, os.sep + "pluggy" + os.sep, os.sep + "runpy.py")
-
-
-def _is_runner(filename: str) -> bool:
-    """Frames below the program: the stdlib (runpy, threading) and the test runner."""
-    if filename.startswith("<"):
-        return filename.startswith("<frozen")
-    path = os.path.abspath(filename)
-    if any(r in path for r in _RUNNERS):
-        return True
-    return path.startswith(_STDLIB) and "site-packages" not in path and "dist-packages" not in path
-
-
 def _hashable(value: Any) -> Hashable:
     try:
         hash(value)
@@ -706,54 +589,3 @@ def _read(path: str) -> Optional[str]:
             return fh.read()
     except (OSError, UnicodeDecodeError):
         return None
-
-
-_current: List[Session] = []
-
-
-def current() -> Optional[Session]:
-    """The innermost active audit session, if any."""
-    return _current[-1] if _current else None
-
-
-@contextmanager
-def audit(sim: bool = False, *, module=None, protocol=None, options: Optional[Dict[str, Any]] = None,
-          fresh: Optional[bool] = None, stack_depth: int = 4) -> Iterator[Session]:
-    """Audit every pyACL call made inside the ``with`` block.
-
-    ``sim=True`` installs the simulator as ``acl`` first (and uninstalls it on
-    exit if it was not installed before). ``module``: the acl module object to
-    wrap (default: ``sys.modules['acl']``, else ``import acl``). ``fresh``: no
-    thread has a context yet (default: known for the simulator, assumed
-    unknown for threads that exist when the audit starts on a real acl).
-
-    Yields the :class:`Session`; on exit the module's functions are restored and
-    the resources still live are added to ``session.findings`` as leaks.
-    """
-    installed = False
-    sim_mod = None
-    if sim:
-        from .. import sim as sim_mod
-
-        installed = not sim_mod.is_installed()
-        acl = sim_mod.install()
-        module = module if module is not None else acl
-    if module is None:
-        module = sys.modules.get("acl")
-        if module is None:
-            try:
-                module = importlib.import_module("acl")
-            except ImportError as exc:
-                raise ImportError("acl_lint.runtime.audit: no `acl` module to audit (pyACL is not "
-                                  "importable); use audit(sim=True) for the simulator") from exc
-    session = Session(protocol, options, stack_depth)
-    session.start(module, fresh)
-    _current.append(session)
-    try:
-        yield session
-    finally:
-        if session in _current:
-            _current.remove(session)
-        session.stop()
-        if installed and sim_mod is not None:
-            sim_mod.uninstall()

@@ -3,6 +3,7 @@
 import struct
 
 from . import _core as C
+from . import _memory as Mem
 from ._core import S, SimError, fail, lookup, need_ctx, stream_of
 from ._errors import (
     INVALID_PARAM,
@@ -25,7 +26,7 @@ def _alloc(kind, device_of, size, api):
         size = C.int_arg(size, "size")
         if size <= 0:
             raise SimError(INVALID_PARAM, "size must be > 0")
-        r = C.alloc_region(kind, size, dev, True, api, ("device", dev), RT_MEMORY_ALLOCATION)
+        r = Mem.alloc_region(kind, size, dev, True, api, ("device", dev), RT_MEMORY_ALLOCATION)
     except SimError as e:
         return 0, fail(e.code, "%s: %s" % (api, e))
     return r.base, 0
@@ -354,7 +355,7 @@ def _image_bytes(data, size, api):
     size = C.int_arg(size, "size")
     if not data or size <= 0:
         raise SimError(INVALID_PARAM, "%s: null data or size <= 0" % api)
-    return C.read_for(data, size, api)
+    return Mem.read_for(data, size, api)
 
 
 def _image_info(data, size, parse, what, api):
@@ -377,7 +378,7 @@ def dvpp_png_get_image_info(data, size):
 
 
 def yuv_size(width, height, fmt):
-    ws, hs = C.align(width, 128), C.align(height, 16)
+    ws, hs = Mem.align(width, 128), Mem.align(height, 16)
     if fmt in (3, 4):  # YUV422 semi-planar
         return ws * hs * 2
     if fmt in (5, 6):  # YUV444 semi-planar
@@ -392,7 +393,7 @@ def dvpp_jpeg_predict_dec_size(data, size, output_pixel_format):
 
 def png_out_size(width, height, fmt):
     bpp = 4 if fmt in (14, 15, 16, 17) else 3  # ARGB/ABGR/RGBA/BGRA_8888, else 3 bytes
-    return C.align(width * bpp, 128) * C.align(height, 16)
+    return Mem.align(width * bpp, 128) * Mem.align(height, 16)
 
 
 def dvpp_png_predict_dec_size(data, size, output_pixel_format):
@@ -407,11 +408,11 @@ def dvpp_jpeg_predict_enc_size(input_desc, jpege_config):
         _obj(jpege_config, JpegeConfig, api)
     except SimError as e:
         return 0, fail(e.code, str(e))
-    ws = p.width_stride or C.align(p.width, 16)
-    hs = p.height_stride or C.align(p.height, 2)
+    ws = p.width_stride or Mem.align(p.width, 16)
+    hs = p.height_stride or Mem.align(p.height, 2)
     if ws <= 0 or hs <= 0:
         return 0, fail(INVALID_PARAM, "%s: the pic desc has no width/height" % api)
-    return C.align(ws * hs * 3 // 2 + 1024, 128), 0
+    return Mem.align(ws * hs * 3 // 2 + 1024, 128), 0
 
 
 # --------------------------------------------------------------------------
@@ -421,7 +422,7 @@ def _dvpp_mem(addr, size, what, api):
     if not addr:
         raise SimError(INVALID_PARAM, "%s: %s has no memory" % (api, what))
     try:
-        r, off = C.resolve(addr, size)
+        r, off = Mem.resolve(addr, size)
     except SimError as e:
         raise SimError(e.code, "%s: %s: %s" % (api, what, e))
     if S.cfg.strict_memory_sides and (r is None or r.alloc not in ("dvpp", "himpi")):
@@ -453,7 +454,7 @@ def _live_channel(d, api):
 
 def _fill_out(pout, r, off, tag, src):
     digest = C.digest_of([tag.encode(), src, struct.pack("<II", pout.width, pout.height)])
-    C.write_region(r, off, C.fill_bytes(digest, 0, 4, pout.size))
+    Mem.write_region(r, off, C.fill_bytes(digest, 0, 4, pout.size))
     pout.ret_code = 0
 
 
@@ -461,7 +462,7 @@ def _vpc_task(chan, pin, pout, api):
     _live_channel(chan, api)
     ri, oi = _pic_mem(pin, "input pic desc", api)
     ro, oo = _pic_mem(pout, "output pic desc", api)
-    _fill_out(pout, ro, oo, api, C.read_region(ri, oi, pin.size))
+    _fill_out(pout, ro, oo, api, Mem.read_region(ri, oi, pin.size))
     return 0
 
 
@@ -506,7 +507,7 @@ def dvpp_vpc_convert_color_async(channel_desc, input_desc, output_desc, stream):
 def _decode_task(chan, data, size, pout, api, info_fn, size_fn):
     _live_channel(chan, api)
     ri, oi = _dvpp_mem(data, size, "input data", api)
-    src = C.read_region(ri, oi, size)
+    src = Mem.read_region(ri, oi, size)
     info = info_fn(src)
     if info is None:
         pout.ret_code = INVALID_PARAM
@@ -553,15 +554,15 @@ def dvpp_png_decode_async(channel_desc, data, size, output_desc, stream):
 def _encode_task(chan, pin, out, out_size_ptr, api):
     _live_channel(chan, api)
     ri, oi = _pic_mem(pin, "input pic desc", api)
-    src = C.read_region(ri, oi, pin.size)
-    cap = struct.unpack("<I", C.read(out_size_ptr, 4))[0]
+    src = Mem.read_region(ri, oi, pin.size)
+    cap = struct.unpack("<I", Mem.read(out_size_ptr, 4))[0]
     payload = C.fill_bytes(C.digest_of([api.encode(), src]), 0, 4, 64)
     jpg = make_jpeg(pin.width, pin.height, payload)
     if len(jpg) > cap:
         raise SimError(INVALID_PARAM, "%s: output capacity %d < %d" % (api, cap, len(jpg)))
     ro, oo = _dvpp_mem(out, len(jpg), "output buffer", api)
-    C.write_region(ro, oo, jpg)
-    C.write(out_size_ptr, struct.pack("<I", len(jpg)))
+    Mem.write_region(ro, oo, jpg)
+    Mem.write(out_size_ptr, struct.pack("<I", len(jpg)))
     return 0
 
 
@@ -579,7 +580,7 @@ def dvpp_jpeg_encode_async(channel_desc, input_desc, data, size, config, stream)
         _dvpp_mem(data, 1, "output buffer", api)
         if not size:
             raise SimError(INVALID_PARAM, "%s: null size pointer" % api)
-        C.resolve(size, 4)
+        Mem.resolve(size, 4)
     except SimError as e:
         return fail(e.code, str(e))
     C.enqueue(s, _encode_task, (chan, pin, data, size, api), api)

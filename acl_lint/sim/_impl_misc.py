@@ -4,6 +4,7 @@ as create_stream, create_event_ex_with_flag as create_event_with_flag: priority 
 nothing the simulator models)."""
 
 from . import _core as C
+from . import _memory as Mem
 from . import _impl_acl as A
 from . import _impl_rt as R
 from ._core import fail
@@ -34,7 +35,7 @@ def set_tensor_const(desc, data_buffer, length):
         if n < 0:
             raise SimError(INVALID_PARAM, "%s: length must be >= 0" % api)
         if n:
-            C.read(data_buffer, n)
+            Mem.read(data_buffer, n)
     except SimError as e:
         return fail(e.code, str(e))
     return 0

@@ -16,6 +16,7 @@ directory that does not exist 100003 INVALID_FILE (as acl.init with a missing fi
 import os
 
 from . import _core as C
+from . import _memory as Mem
 from ._core import fail, need_ctx, stream_of
 from ._errors import INVALID_FILE, INVALID_PARAM, INVALID_RESOURCE_HANDLE, SimError
 from ._impl_acl import DataBuffer, TensorDesc
@@ -42,7 +43,7 @@ def _mem(buf, api, what):
     if not buf.alive:
         raise SimError(INVALID_RESOURCE_HANDLE, "%s: %s was destroyed before the task ran" % (api, what))
     try:
-        return C.resolve(buf.addr, buf.size)
+        return Mem.resolve(buf.addr, buf.size)
     except SimError as e:
         raise SimError(e.code, "%s: %s: %s" % (api, what, e))
 
@@ -52,11 +53,11 @@ def _run(api, op_type, ins, outs, out_descs):
     for k, b in enumerate(ins):
         if b.addr:
             r, off = _mem(b, api, "input buffer %d" % k)
-            blobs.append(C.read_region(r, off, b.size))
+            blobs.append(Mem.read_region(r, off, b.size))
     digest = C.digest_of(blobs)
     for k, (b, d) in enumerate(zip(outs, out_descs)):
         r, off = _mem(b, api, "output buffer %d" % k)
-        C.write_region(r, off, C.fill_bytes(digest, k, d.dtype, b.size))
+        Mem.write_region(r, off, C.fill_bytes(digest, k, d.dtype, b.size))
     return 0
 
 

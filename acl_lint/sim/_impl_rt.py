@@ -3,6 +3,7 @@
 import threading
 
 from . import _core as C
+from . import _memory as Mem
 from ._core import S, SimError, Stream, fail, lookup, need_ctx, stream_of
 from ._errors import (
     INVALID_PARAM,
@@ -412,7 +413,7 @@ def _malloc_device(size, api):
         return 0, fail(RT_CONTEXT_NULL, api + ": no current context")
     try:
         size = _size(size, api)
-        r = C.alloc_region("device", size, c.device, True, api,
+        r = Mem.alloc_region("device", size, c.device, True, api,
                            ("device", c.device), RT_MEMORY_ALLOCATION)
     except SimError as e:
         return 0, fail(e.code, str(e))
@@ -432,10 +433,10 @@ def malloc_host(size):
         size = _size(size, "acl.rt.malloc_host")
         if S.cfg.run_mode == 0:  # app runs on the device: "host" memory is device memory
             c = need_ctx()
-            r = C.alloc_region("host", size, c.device, True, "acl.rt.malloc_host",
+            r = Mem.alloc_region("host", size, c.device, True, "acl.rt.malloc_host",
                                ("device", c.device), RT_MEMORY_ALLOCATION)
         else:
-            r = C.alloc_region("host", size, None, False, "acl.rt.malloc_host",
+            r = Mem.alloc_region("host", size, None, False, "acl.rt.malloc_host",
                                ("host", None), RT_MEMORY_ALLOCATION)
     except SimError as e:
         return 0, fail(e.code, str(e))
@@ -445,7 +446,7 @@ def malloc_host(size):
 def free_by(ptr, alloc, api):
     r = S.regions.get(ptr)
     if r is not None and r.alloc == alloc:
-        C.free_region(r)
+        Mem.free_region(r)
         return 0
     if not ptr:
         return fail(INVALID_PARAM, api + ": null pointer")
@@ -460,7 +461,7 @@ def free_by(ptr, alloc, api):
     t = S.freed.get(a)
     if t is not None and t[0] == alloc:
         return fail(RT_MEMORY_FREE, "%s: double free of %#x (%s)" % (api, a, t[2]))
-    return fail(RT_MEMORY_FREE, "%s: %s" % (api, C.describe_addr(a)))
+    return fail(RT_MEMORY_FREE, "%s: %s" % (api, Mem.describe_addr(a)))
 
 
 def free(dev_ptr):
@@ -478,7 +479,7 @@ _KIND_NAMES = {0: "HOST_TO_HOST", 1: "HOST_TO_DEVICE", 2: "DEVICE_TO_HOST",
 
 
 def _side(r):
-    return "device" if C.is_device_side(r) else "host"
+    return "device" if Mem.is_device_side(r) else "host"
 
 
 def check_copy(dst, dest_max, src, count, kind, api):
@@ -494,10 +495,10 @@ def check_copy(dst, dest_max, src, count, kind, api):
         raise SimError(INVALID_PARAM, "invalid memcpy kind %r" % (kind,))
     if not dst or not src:
         raise SimError(INVALID_PARAM, "null %s pointer" % ("destination" if not dst else "source"))
-    rd, od = C.resolve(dst, count)
-    rs, osrc = C.resolve(src, count)
-    dd = C.is_device_side(rd)
-    sd = C.is_device_side(rs)
+    rd, od = Mem.resolve(dst, count)
+    rs, osrc = Mem.resolve(src, count)
+    dd = Mem.is_device_side(rd)
+    sd = Mem.is_device_side(rs)
     if (dd or sd) and C.cur_ctx() is None:
         raise SimError(RT_CONTEXT_NULL, "no current context for a copy involving device memory")
     if kind != 4 and S.cfg.strict_memory_sides and S.cfg.run_mode == 1:
@@ -511,14 +512,14 @@ def check_copy(dst, dest_max, src, count, kind, api):
 def memcpy(dst, dest_max, src, count, kind):
     try:
         n, rd, od, rs, osrc = check_copy(dst, dest_max, src, count, kind, "acl.rt.memcpy")
-        C.copy_regions(rd, od, rs, osrc, n)
+        Mem.copy_regions(rd, od, rs, osrc, n)
     except SimError as e:
         return fail(e.code, "acl.rt.memcpy: %s" % e)
     return 0
 
 
 def _async_copy(dst, src, n):
-    C.copy(dst, src, n)
+    Mem.copy(dst, src, n)
     return 0
 
 
@@ -544,13 +545,13 @@ def _check_set(dev_ptr, max_count, value, count):
         raise SimError(INVALID_PARAM, "count %d exceeds max %d" % (count, max_count))
     if not dev_ptr:
         raise SimError(INVALID_PARAM, "null pointer")
-    C.resolve(dev_ptr, count)
+    Mem.resolve(dev_ptr, count)
     return count, value & 0xFF
 
 
 def _do_set(dev_ptr, value, count):
-    r, off = C.resolve(dev_ptr, count)
-    C.write_region(r, off, bytes((value,)) * count)
+    r, off = Mem.resolve(dev_ptr, count)
+    Mem.write_region(r, off, bytes((value,)) * count)
     return 0
 
 

@@ -5,6 +5,7 @@ import sys
 import threading
 
 from . import _core as C
+from . import _memory as Mem
 from ._core import S, SimError, fail, lookup
 from ._errors import (
     INVALID_PARAM,
@@ -64,7 +65,7 @@ def _sweep():
     for key, r in list(S.bridges.items()):
         if r.alive and sys.getrefcount(r.keep) <= 2:
             S.bridges.pop(key, None)
-            C.free_region(r)
+            Mem.free_region(r)
 
 
 def _bridge(obj, addr, n, origin):
@@ -80,7 +81,7 @@ def _bridge(obj, addr, n, origin):
     else:
         mv = memoryview(bytearray(obj)).cast("B") if n else memoryview(bytearray(0))
     try:
-        r = C.alloc_region("bridge", n, None, S.cfg.run_mode == 0, origin, store=mv, keep=obj)
+        r = Mem.alloc_region("bridge", n, None, S.cfg.run_mode == 0, origin, store=mv, keep=obj)
     except SimError as e:
         raise SimFault(e.code, "%s: %s" % (origin, e))
     S.bridges[id(obj)] = r
@@ -93,7 +94,7 @@ def bytes_to_ptr(data):
     if isinstance(data, bytes):
         n = len(data)
         if n < 2:  # b'' and one-byte objects are interpreter-wide singletons: never alias
-            r = C.alloc_region("bridge", n, None, S.cfg.run_mode == 0, "acl.util.bytes_to_ptr",
+            r = Mem.alloc_region("bridge", n, None, S.cfg.run_mode == 0, "acl.util.bytes_to_ptr",
                                store=bytearray(data), keep=data)
             return r.base
         addr = ctypes.cast(ctypes.c_char_p(data), ctypes.c_void_p).value
@@ -131,7 +132,7 @@ def ptr_to_bytes(ptr, size):
         n = C.int_arg(size, "size")
         if n < 0:
             raise SimError(INVALID_PARAM, "negative size")
-        return C.read(ptr, n)
+        return Mem.read(ptr, n)
     except SimError as e:
         fail(e.code, "acl.util.ptr_to_bytes: %s" % e)
         raise SimFault(e.code, "acl.util.ptr_to_bytes: %s" % e)
@@ -148,7 +149,7 @@ def ptr_to_numpy(ptr, shape, np_type):
         count *= x
     n = count * dt.itemsize
     try:
-        r, off = C.resolve(ptr, n)
+        r, off = Mem.resolve(ptr, n)
     except SimError as e:
         fail(e.code, "acl.util.ptr_to_numpy: %s" % e)
         raise SimFault(e.code, "acl.util.ptr_to_numpy: %s" % e)

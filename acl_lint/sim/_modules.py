@@ -6,6 +6,8 @@ from ..ruledata import load_toml, rules_dir
 from . import _impl_acl as A
 from . import _impl_codec as V
 from . import _impl_mdl as M
+from . import _impl_mdl_dynamic as MD
+from . import _impl_mdl_load as ML
 from . import _impl_media as D
 from . import _impl_misc as X
 from . import _impl_op as O
@@ -66,7 +68,7 @@ RT_CONSTANTS = {
 }
 
 MDL_FUNCS = {
-    name: getattr(M, name) for name in (
+    name: getattr(M, name, None) or getattr(ML, name, None) or getattr(MD, name) for name in (
         "load_from_file", "load_from_mem", "load_from_file_with_mem", "load_from_mem_with_mem",
         "query_size", "query_size_from_mem", "unload", "create_desc", "destroy_desc", "get_desc",
         "get_num_inputs", "get_num_outputs", "get_input_size_by_index",
@@ -88,8 +90,8 @@ MDL_CONSTANTS = {
     "ACL_MDL_STREAM_SYNC_TIMEOUT": 0, "ACL_MDL_EVENT_SYNC_TIMEOUT": 1,
     "ACL_MDL_WORK_ADDR_PTR": 2, "ACL_MDL_WORK_SIZET": 3, "ACL_MDL_MPAIMID_SIZET": 4,
     "ACL_MDL_AICQOS_SIZET": 5, "ACL_MDL_AICOST_SIZET": 6, "ACL_MDL_MEC_TIMETHR_SIZET": 7,
-    "ACL_DYNAMIC_TENSOR_NAME": M.DYNAMIC_TENSOR_NAME,
-    "ACL_DYNAMIC_AIPP_NAME": M.DYNAMIC_AIPP_NAME,
+    "ACL_DYNAMIC_TENSOR_NAME": ML.DYNAMIC_TENSOR_NAME,
+    "ACL_DYNAMIC_AIPP_NAME": ML.DYNAMIC_AIPP_NAME,
 }
 
 MEDIA_FUNCS = {
@@ -184,7 +186,7 @@ def make_module():
         "prof": _module("acl.prof", P.FUNCS, P.CONSTANTS, "Simulated acl.prof"),
     }
     missing = not_simulated()
-    families = {"mdl": ("set_aipp_", M.aipp_setter), "media": ("dvpp_set_", D.media_setter),
+    families = {"mdl": ("set_aipp_", MD.aipp_setter), "media": ("dvpp_set_", D.media_setter),
                 "op": ("set_attr_", U.attr_setter)}
     acl.__getattr__ = _fallback(acl, missing=missing)
     for k, m in subs.items():
