@@ -123,7 +123,7 @@ class SummaryCalls:
         for attr, kinds in summ.releases_attrs.items():
             key = bound_self + attr[4:] if attr.startswith("self") else attr
             root = self.owner_root(key)
-            if root is not None:  # released through self.<attr> by a helper method
+            if root is not None and not st.err:  # released through self.<attr> by a helper method
                 self.self_releases.setdefault(root, set()).update(k for k in kinds if k in self.p.kinds)
             v = st.env.get(key)
             rids = st.rids_of(v) if v is not None else self.external(st, key, None)[1]

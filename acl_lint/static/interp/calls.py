@@ -81,7 +81,11 @@ class Calls:
         if bound_self == "self" and target_fn is not None and not self.summary_mode:
             self.self_calls.append((target_fn.name, self.site(node)))
         if target_fn is not None:
+            if bound_self == "<new>" and target:
+                self.pending_new = (target, target_fn, self.site(node))
             return self.apply_summary(target_fn, bound_self, node, st, out, target)
+        if type(func) is cst.Attribute and self.constructed:
+            self.note_object_call(func, self.site(node))
         return self.plain_call(node, func, name, st, out)
 
     def undescribed_api(self, api_name: str, node: cst.Call, st: PState, out: Outcome):
@@ -326,7 +330,7 @@ class Calls:
             st.add_trace(site, f"{self.p.label(acquired.kind)} acquired by {api.qualname}", "acquire")
         if api.is_release:
             self.release_count += 1
-            for role in api.releases:
+            for role in (api.releases if not st.err else ()):  # error-path-only: no release method
                 if role.arg < len(exprs):
                     root = self.owner_root(dotted(exprs[role.arg]))
                     if root is not None:

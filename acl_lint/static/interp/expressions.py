@@ -69,6 +69,12 @@ class Expressions:
             self.capture(node, st)
             return UNKNOWN
         if t is cst.IfExp:
+            shape = self.tuple_test(node.test, st)
+            if shape is not None:
+                # `ret = r[1] if isinstance(r, tuple) else r`: the shape of `r` is known, so only
+                # one arm runs, and testing the shape is no check of the status
+                arm = node.body if shape else node.orelse
+                return self.peek(arm, st) if type(arm) is cst.Name else self.ev(arm, st, out, target)
             self.ev(node.test, st, out)
             a = self.ev(node.body, st, out)
             b = self.ev(node.orelse, st, out)
@@ -93,14 +99,20 @@ class Expressions:
                    for v, n in ((left, node.left), (right, node.right))):
                 return Num("arith")
             return UNKNOWN
-        # comparisons, operators, f-strings, ...: evaluate the parts (reads, calls)
+        # comparisons, operators, f-strings, ...: evaluate the parts (reads, calls); a status
+        # compared (`return acl.rt.synchronize_stream(s) == 0`) is looked at
+        compared = t is cst.Comparison
         for child in node.children:
             if isinstance(child, cst.BaseExpression):
-                self.ev(child, st, out)
+                v = self.ev(child, st, out)
+                if compared:
+                    self.mark_read(v, st)
             elif isinstance(child, (cst.ComparisonTarget, cst.FormattedStringExpression)):
                 for c in child.children:
                     if isinstance(c, cst.BaseExpression):
-                        self.ev(c, st, out)
+                        v = self.ev(c, st, out)
+                        if compared:
+                            self.mark_read(v, st)
         return UNKNOWN
 
     def ev_display(self, node, st: PState, out: Outcome):
@@ -118,7 +130,8 @@ class Expressions:
 
     def ev_subscript(self, node: cst.Subscript, st: PState, out: Outcome):
         self.lookup_domain(node, st)
-        base = self.ev(node.value, st, out)
+        # `r[1]` of a name reads that element only (the status in `r[0]` stays unread)
+        base = self.peek(node.value, st) if type(node.value) is cst.Name else self.ev(node.value, st, out)
         idx = None
         for el in node.slice:
             if isinstance(el.slice, cst.Index):
@@ -155,3 +168,33 @@ class Expressions:
         bid = ("dict" if isinstance(node, cst.DictComp) else "box", id(node))
         st.boxes[bid] = frozenset(rids)
         return Box(bid)
+
+    def tuple_test(self, test, st: PState):
+        """The truth of `isinstance(x, tuple)` (with `and len(x) > k`) when `x`'s shape is known."""
+        parts = [test]
+        while parts and isinstance(parts[0], cst.BooleanOperation) and isinstance(parts[0].operator, cst.And):
+            parts[:1] = [parts[0].left, parts[0].right]
+        first = parts[0]
+        if not (isinstance(first, cst.Call) and dotted(first.func) == "isinstance" and len(first.args) == 2
+                and dotted(first.args[1].value) == "tuple"):
+            return None
+        v = self.peek(first.args[0].value, st)
+        if v is None or v[0] not in ("t", "s", "r", "c", "n"):
+            return None
+        if v[0] != "t":
+            return False
+        return all(self.tuple_len_test(p, first.args[0].value, len(v[1])) for p in parts[1:]) or None
+
+    @staticmethod
+    def tuple_len_test(test, subject, n: int) -> bool:
+        """`len(x) > k` / `len(x) >= k` / `len(x) == k` holds for a tuple of length ``n``."""
+        if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1):
+            return False
+        left, comp = test.left, test.comparisons[0]
+        if not (isinstance(left, cst.Call) and dotted(left.func) == "len" and len(left.args) == 1
+                and left.args[0].value.deep_equals(subject) and isinstance(comp.comparator, cst.Integer)):
+            return False
+        k = int(comp.comparator.value)
+        op = type(comp.operator)
+        return {cst.GreaterThan: n > k, cst.GreaterThanEqual: n >= k, cst.Equal: n == k}.get(op, False)
+

@@ -11,6 +11,7 @@ from typing import Dict, Hashable, List, Optional, Set, Tuple
 
 from ...typestate import Res
 from ..positions import NodeSite
+from ..positions import cst_dotted as dotted
 from ..values import PState, ext_path
 
 
@@ -26,6 +27,11 @@ class OwnerFacts:
         self.self_links: Set[Tuple[str, str, str]] = set()  # (attr, link type, attr) between stored handles
         self.class_links: Dict[str, Tuple[Tuple[str, str], ...]] = {}  # attr -> ((link, attr), ...) from the class
         self.guarded_stores: Set[Hashable] = set()  # stores into self.x where the old value was null/released
+        # objects this function builds (`self.model = Model(p)`): key -> (Model.__init__, site), and the
+        # methods it then calls on them, in order: (construct site, __init__, method, call site)
+        self.constructed: Dict[str, Tuple[object, NodeSite]] = {}
+        self.pending_new: Optional[Tuple[str, object, NodeSite]] = None
+        self.object_calls: List[Tuple[NodeSite, object, object, NodeSite]] = []
 
     def owner_root(self, key: str) -> Optional[str]:
         """The attribute of self (or the module global) a root env key stands for."""
@@ -40,7 +46,9 @@ class OwnerFacts:
         return rest or None
 
     def collect_owner_facts(self, st: PState, cat: str) -> None:
-        for res in st.ts.res.values():
+        # a release made only on error paths (destroy, then raise) does not make this method a
+        # release method of the attribute: its normal paths leave the handle to the object
+        for res in (st.ts.res.values() if not st.err else ()):
             if res.external and not res.live:
                 names = [ext_path(res)] if ext_path(res) else []
                 if res.key is not None:
@@ -77,3 +85,22 @@ class OwnerFacts:
                     self.container_stores.add(res.site)
             elif owner_attr is not None:
                 self.self_stores[res.site] = (owner_attr, res, False, owner_attr)
+
+    def note_assigned(self, key: str) -> None:
+        """``key`` is rebound: to the object a constructor call just built, or to something else."""
+        pending, self.pending_new = self.pending_new, None
+        if pending is not None and pending[0] == key:
+            self.constructed[key] = (pending[1], pending[2])
+        elif self.constructed:
+            self.constructed.pop(key, None)
+
+    def note_object_call(self, func, site: NodeSite) -> None:
+        """``obj.method()`` on an object this function built: remembered for the owner pass
+        (running an initialiser that ``__init__`` already ran leaks what the first run stored)."""
+        built = self.constructed.get(dotted(func.value)) if self.constructed else None
+        if built is None or built[0].cls is None or self.summary_mode:
+            return
+        method = self.host.resolver.index.method(built[0].cls, func.attr.value)
+        if method is not None and all(c[3] != site for c in self.object_calls):
+            self.object_calls.append((built[1], built[0], method, site))
+

@@ -122,6 +122,8 @@ class OwnerPass:
                 overridden = [m for c in chain for n, m in c.methods.items() if methods.get(n) is not m]
                 self.check_owner(cls.name, methods, by_fn, out, findings, replaced, is_class=True,
                                  extra=overridden)
+            for fn in list(mod.functions.values()) + [m for c in mod.classes.values() for m in c.methods.values()]:
+                self.check_object_calls(by_fn.get(id(fn)), by_fn, out)
             module_fns = {f.name: f for f in mod.functions.values()}
             module_fns["<module>"] = None
             self.check_module(mod, module_fns, by_fn, interps, out)
@@ -140,6 +142,7 @@ class OwnerPass:
         releasing = {n for n, it in facts.items() if it is not None and it.self_releases} | {
             n for n in methods if _matches(n, RELEASE_PATTERNS)}
         reported: Set[object] = set()
+        unreleased_per_call: Dict[str, List[tuple]] = {}
         for name, it in facts.items():
             if it is None:
                 continue
@@ -159,6 +162,12 @@ class OwnerPass:
                 if direct:
                     if not self.covered(res.kind, kinds):
                         reported.add(site)
+                        if per_call and site not in it.container_stores and site not in it.guarded_stores \
+                                and (callers.get(name) or not name.startswith("_")):
+                            # (a private method no method calls is a callback or thread entry: once)
+                            # leaked per call AND never released: one finding, the per-call one
+                            unreleased_per_call.setdefault(attr, []).append((res, name, fn))
+                            continue
                         out.append(self.finding(res, dx.owner_never_releases(
                             self.subject(res), attr, owner, skipped_by=self.release_methods(methods, releasing)), fn))
                         continue
@@ -193,6 +202,55 @@ class OwnerPass:
                                 code=d.code, path=site.path, line=site.line, column=site.column,
                                 end_line=site.end_line, end_column=site.end_column, message=d.message,
                                 function=fn.qualname, resource=f"self.{callee}()", acquire_call=callee))
+
+        for attr, stores in unreleased_per_call.items():
+            res, name, fn = stores[0]
+            also = tuple((r.site, n) for r, n, _ in stores[1:])
+            out.append(self.finding(res, dx.handle_overwritten(
+                self.subject(res), attr=attr, method=name, never_released_by=owner, also=also,
+                skipped_by=self.release_methods(methods, releasing)), fn))
+
+    def check_object_calls(self, it, by_fn, out) -> None:
+        """``m = Model(p); m.init_resource()`` where ``Model.__init__`` already runs
+        ``init_resource()``, which stores handles on the object without releasing the old ones:
+        the first set is overwritten (ACL104 at the second call). A release method called on the
+        object in between (in the order the calls were met) makes the second run legitimate."""
+        if it is None or not it.object_calls:
+            return
+        done: Set[object] = set()
+        for built_site, init_fn, method, site in it.object_calls:
+            if built_site in done:
+                continue
+            m_it = by_fn.of(method)
+            if m_it is None or m_it.self_releases:
+                done.add(built_site)  # released (or unknown) before any re-run
+                continue
+            stored = sorted({"self." + attr for s, (attr, _r, direct, _o) in m_it.self_stores.items()
+                             if direct and s not in m_it.container_stores and s not in m_it.guarded_stores})
+            if not stored or method.name not in self.run_by(init_fn, by_fn):
+                continue
+            done.add(built_site)
+            cls = init_fn.cls.name
+            d = dx.handle_overwritten(method=it.fn.qualname, initialiser=f"{cls}.{method.name}", stored=stored,
+                                      built=(built_site, cls))
+            out.append(Finding(
+                code=d.code, path=site.path, line=site.line, column=site.column, end_line=site.end_line,
+                end_column=site.end_column, message=d.message,
+                related=tuple(Related(s.path, s.line, s.column, t, k) for s, t, k in d.related),
+                function=it.fn.qualname, resource=f"{cls}.{method.name}()", acquire_call=method.name))
+
+    def run_by(self, init_fn, by_fn) -> Set[str]:
+        """The methods ``init_fn`` runs through ``self.method()`` calls, transitively."""
+        seen: Set[str] = set()
+        todo = [init_fn]
+        while todo:
+            f_it = by_fn.of(todo.pop())
+            for callee, _site in (f_it.self_calls if f_it is not None else ()):
+                m = self.engine.index.method(init_fn.cls, callee)
+                if callee not in seen and m is not None:
+                    seen.add(callee)
+                    todo.append(m)
+        return seen
 
     def paired(self, name: str, attr: str, kind: str, facts, callers, seen: frozenset = frozenset()) -> bool:
         """Every caller of ``name`` releases ``self.attr`` (directly or through a drop method it
