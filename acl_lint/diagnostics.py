@@ -105,6 +105,17 @@ def _runtime_tail(leak: Leak) -> str:
     return f" ({leak.count} from this line)" if leak.count >= 2 else ""
 
 
+def taken_out(label: str, attr: str, name: str, site: Any) -> Subject:
+    """A handle taken out of a container on self (``h = self.pool.pop()``): this function holds it."""
+    named = f" `{name}`" if name and not name.endswith(".pop()") else ""
+    return Subject(f"{label}{named} taken out of `self.{attr}` by pop() (line {site.line})", label, name,
+                   "pop", site)
+
+
+def taken_step(attr: str, site: Any) -> Step:
+    return (site, f"taken out of `self.{attr}` here", "acquire")
+
+
 def resource_leak(leak: Leak) -> Diagnostic:
     """ACL101: not released on some normal path (static) / still live at the end (runtime)."""
     s = leak.subject

@@ -60,6 +60,9 @@ class Summary:
     #: parameters whose non-zero status makes the function return a truthy value, and a zero
     #: one a falsy value (a verdict helper: `if check_ret("malloc", ret): continue`)
     verdicts: Set[str] = field(default_factory=set)
+    #: parameters (lists the caller passes) the function appends fresh handles to: their kinds;
+    #: the handles are the caller's from then on (`def fill(out): out.append(acl.rt.malloc(...)[0])`)
+    fills: Dict[str, FrozenSet[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -198,6 +201,7 @@ class Summaries:
         for i, p in enumerate(params):
             if not (fn.is_method and i == 0):
                 self._summarise_param(summ, fn.params[i], p, interp, rets, out.exc)
+                self._summarise_fills(summ, fn.params[i], p, rets)
         if fn.is_method and rets:
             self._summarise_attrs(summ, rets)
         self._summarise_returns(summ, rets, interp)
@@ -239,6 +243,13 @@ class Summaries:
             if rets and all(key in s.ts.res and not s.ts.res[key].live for s in rets):
                 summ.releases_keyed[param] = kind
                 summ.release_sites[param] = rets[0].ts.res[key].release_site
+
+    def _summarise_fills(self, summ: Summary, param: str, p: str, rets: List[PState]) -> None:
+        """Fresh handles appended to the list passed as ``p`` (``interp.calls``: box ("param", p))."""
+        kinds = {r.kind for s in rets for r in (s.ts.res.get(m) for m in s.boxes.get(("param", p), ()))
+                 if r is not None and r.live and not r.external and r.kind in self.protocol.kinds}
+        if kinds:
+            summ.fills[param] = frozenset(kinds)
 
     def _return_shape(self, s: PState):
         """(items, length, boxes) of the fresh handles a path returns; None: none; False: not a shape."""

@@ -74,6 +74,8 @@ class SummaryCalls:
                 releases += self._released_through(summ.releases[pname], expr, v, st)
             elif pname in summ.escapes:
                 self.escape(v, st, f"kept by {fn.qualname}()")
+            if pname in summ.fills and v is not None and v[0] == "b":
+                self._filled(fn, summ.fills[pname], v[1], expr, st, site)
             if pname in summ.releases_keyed:
                 self._release_keyed(summ.releases_keyed[pname], expr, v, st, site, pseudo,
                                     summ.release_sites.get(pname, site))
@@ -220,6 +222,17 @@ class SummaryCalls:
         bid = ("retbox", id(node), None)
         st.boxes[bid] = frozenset(made)
         return Box(bid)
+
+    def _filled(self, fn, kinds, bid, expr, st: PState, site) -> None:
+        """The helper appended fresh handles to the caller's list: one handle per kind stands for
+        them, acquired here and held by that list."""
+        made = []
+        for kind in sorted(kinds):
+            rid = (id(site.node), ("filled", bid, kind))
+            self.machine.acquire(st.ts, rid, kind, f"{dotted(expr)}[...]", f"{fn.qualname}()", site)
+            st.add_trace(site, f"{self.p.label(kind)} acquired by {fn.qualname}()", "acquire")
+            made.append(rid)
+        st.boxes[bid] = st.boxes.get(bid, frozenset()) | frozenset(made)
 
     def _acquire_owned(self, node, n: int, rid, templates, st: PState) -> List:
         children = []

@@ -69,24 +69,7 @@ class Expressions:
             self.capture(node, st)
             return UNKNOWN
         if t is cst.IfExp:
-            shape = self.tuple_test(node.test, st)
-            if shape is not None:
-                # `ret = r[1] if isinstance(r, tuple) else r`: the shape of `r` is known, so only
-                # one arm runs, and testing the shape is no check of the status
-                arm = node.body if shape else node.orelse
-                return self.peek(arm, st) if type(arm) is cst.Name else self.ev(arm, st, out, target)
-            self.ev(node.test, st, out)
-            a = self.ev(node.body, st, out)
-            b = self.ev(node.orelse, st, out)
-            ra, rb = st.rids_of(a), st.rids_of(b)
-            if a is not None and b is not None and a[0] == "s" and b[0] == "s":
-                # `ret = acl.init(cfg) if cfg else acl.init()`: one of the two calls ran, and
-                # checking the name checks it (one status, not two unread ones)
-                st.status.pop(b[1], None)
-                return a
-            if ra or rb:
-                return Handles(ra | rb)
-            return a if a == b else UNKNOWN
+            return self.ev_ifexp(node, st, out, target)
         if t is cst.StarredElement:
             return self.ev(node.value, st, out)
         if t is cst.BinaryOperation:
@@ -99,9 +82,34 @@ class Expressions:
                    for v, n in ((left, node.left), (right, node.right))):
                 return Num("arith")
             return UNKNOWN
-        # comparisons, operators, f-strings, ...: evaluate the parts (reads, calls); a status
-        # compared (`return acl.rt.synchronize_stream(s) == 0`) is looked at
-        compared = t is cst.Comparison
+        self.ev_parts(node, st, out)
+        return UNKNOWN
+
+    def ev_ifexp(self, node: cst.IfExp, st: PState, out: Outcome, target: str):
+        """Both arms flow into the result, unless the test is known (a tuple-shape test)."""
+        shape = self.tuple_test(node.test, st)
+        if shape is not None:
+            # `ret = r[1] if isinstance(r, tuple) else r`: the shape of `r` is known, so only
+            # one arm runs, and testing the shape is no check of the status
+            arm = node.body if shape else node.orelse
+            return self.peek(arm, st) if type(arm) is cst.Name else self.ev(arm, st, out, target)
+        self.ev(node.test, st, out)
+        a = self.ev(node.body, st, out)
+        b = self.ev(node.orelse, st, out)
+        ra, rb = st.rids_of(a), st.rids_of(b)
+        if a is not None and b is not None and a[0] == "s" and b[0] == "s":
+            # `ret = acl.init(cfg) if cfg else acl.init()`: one of the two calls ran, and
+            # checking the name checks it (one status, not two unread ones)
+            st.status.pop(b[1], None)
+            return a
+        if ra or rb:
+            return Handles(ra | rb)
+        return a if a == b else UNKNOWN
+
+    def ev_parts(self, node, st: PState, out: Outcome) -> None:
+        """Comparisons, operators, f-strings, ...: evaluate the parts (reads, calls); a status
+        compared (`return acl.rt.synchronize_stream(s) == 0`) is looked at."""
+        compared = type(node) is cst.Comparison
         for child in node.children:
             if isinstance(child, cst.BaseExpression):
                 v = self.ev(child, st, out)
@@ -113,7 +121,6 @@ class Expressions:
                         v = self.ev(c, st, out)
                         if compared:
                             self.mark_read(v, st)
-        return UNKNOWN
 
     def ev_display(self, node, st: PState, out: Outcome):
         """A list / set / dict display: a new container of the handles in it."""

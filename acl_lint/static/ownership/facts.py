@@ -12,7 +12,13 @@ from typing import Dict, Hashable, List, Optional, Set, Tuple
 from ...typestate import Res
 from ..positions import NodeSite
 from ..positions import cst_dotted as dotted
-from ..values import PState, ext_path
+from ..values import Elem, PState, ext_id, ext_path
+
+
+def _is_taken(rid) -> bool:
+    """Is ``rid`` a handle taken out of a container by ``pop()`` (see ``taken_out``)?"""
+    return isinstance(rid, tuple) and len(rid) == 3 and rid[0] == "ext" and isinstance(rid[2], tuple) \
+        and rid[2][:1] == ("taken",)
 
 
 class OwnerFacts:
@@ -32,6 +38,9 @@ class OwnerFacts:
         self.constructed: Dict[str, Tuple[object, NodeSite]] = {}
         self.pending_new: Optional[Tuple[str, object, NodeSite]] = None
         self.object_calls: List[Tuple[NodeSite, object, object, NodeSite]] = []
+        # `h = self.pool.pop()`: pop site -> (attr, [(exit kind, exit site, error path)]) of the exits
+        # where the taken handle is neither released, put back, stored nor handed on
+        self.taken_live: Dict[Hashable, Tuple[str, Res, List[Tuple[str, object, bool]]]] = {}
 
     def owner_root(self, key: str) -> Optional[str]:
         """The attribute of self (or the module global) a root env key stands for."""
@@ -58,6 +67,7 @@ class OwnerFacts:
                     root = self.owner_root(n)
                     if root is not None:
                         self.self_releases.setdefault(root, set()).update(res.kind.split("|"))
+        self.note_taken_live(st, cat)
         if cat != "ret" or st.err:
             return
         by_rid: Dict[Hashable, str] = {}
@@ -103,4 +113,33 @@ class OwnerFacts:
         method = self.host.resolver.index.method(built[0].cls, func.attr.value)
         if method is not None and all(c[3] != site for c in self.object_calls):
             self.object_calls.append((built[1], built[0], method, site))
+
+    def taken_out(self, key: str, node, st: PState, target: str):
+        """``self.pool.pop()``: the element leaves the container; until it is released, put back
+        or handed on, this function holds it (a handle of the container's kind, if it holds any)."""
+        rid = ext_id(key + "[]", ("taken", id(node)))
+        st.ts.res[rid] = Res(rid=rid, kind="unknown", name=target or key + ".pop()", api="pop",
+                             site=self.site(node), external=True)
+        bid = ("taken", id(node))  # an element: `a, b = self.pairs.pop()` binds both to it
+        st.boxes[bid] = frozenset({rid})
+        return Elem(bid)
+
+    def note_taken_live(self, st: PState, cat: str) -> None:
+        taken = [r for r in st.ts.res.values() if r.external and r.live and not r.escaped and _is_taken(r.rid)]
+        if not taken or (self.process_exit(st, cat) and not self.options.get("report-process-exit-leaks")):
+            return
+        held: Set[Hashable] = set()
+        for key, v in st.env.items():
+            if v is not None and self.owner_root(key) is not None:
+                held |= st.rids_of(v)
+        for bid, rids in st.boxes.items():
+            if bid[0] != "taken":  # put into another list: let it go (it may be handed on)
+                held |= rids
+        held |= st.rids_of(st.returned)
+        for res in taken:
+            if res.rid in held:
+                continue
+            how = ("return" if st.exit_site is not None else "end") if cat == "ret" else "raise"
+            rec = self.taken_live.setdefault(res.site, (res.rid[1][5:-2], res, []))
+            rec[2].append((how, st.exit_site, st.err))
 

@@ -203,12 +203,47 @@ class OwnerPass:
                                 end_line=site.end_line, end_column=site.end_column, message=d.message,
                                 function=fn.qualname, resource=f"self.{callee}()", acquire_call=callee))
 
-        for attr, stores in unreleased_per_call.items():
+        self.check_taken(facts, methods, releasing, out)
+        self.per_call_unreleased(owner, unreleased_per_call, self.release_methods(methods, releasing), out)
+
+    def per_call_unreleased(self, owner, stores_by_attr, skipped_by, out) -> None:
+        """Stored per call and released by no method: one ACL104 per attribute (the per-call
+        leak grows with every call), the other per-call stores and the owner's release
+        methods as steps (issue 11 item 8)."""
+        for attr, stores in stores_by_attr.items():
             res, name, fn = stores[0]
             also = tuple((r.site, n) for r, n, _ in stores[1:])
             out.append(self.finding(res, dx.handle_overwritten(
                 self.subject(res), attr=attr, method=name, never_released_by=owner, also=also,
-                skipped_by=self.release_methods(methods, releasing)), fn))
+                skipped_by=skipped_by), fn))
+
+    def check_taken(self, facts, methods, releasing, out) -> None:
+        """``h = self.pool.pop()`` in a method that can return with ``h`` neither released, put
+        back, stored nor handed on: a leak there, of the kind the class keeps in ``self.pool``
+        (not on the error paths of a release method: a failed release is the news there)."""
+        kinds: Dict[str, Set[str]] = {}
+        for it in facts.values():
+            for site, (attr, res, _direct, _o) in (it.self_stores.items() if it is not None else ()):
+                if site in it.container_stores:
+                    kinds.setdefault(attr, set()).add(res.kind)
+        for name, it in facts.items():
+            for site, (attr, res, exits) in (it.taken_live.items() if it is not None else ()):
+                if len(kinds.get(attr, ())) != 1:
+                    continue  # not a container of handles of one kind: nothing to say
+                how, exit_site, _err = next((e for e in exits if not e[2]), exits[0])
+                error_only = all(e[2] for e in exits)
+                if error_only and name in releasing:
+                    continue
+                subj = dx.taken_out(self.p.label(next(iter(kinds[attr]))), attr, res.name, site)
+                leak = dx.Leak(subj, exit=how, exit_site=exit_site, error_only=error_only,
+                               end_site=NodeSite(methods[name].module.path, methods[name].node,
+                                                 methods[name].module.positions))
+                d = dx.leak_on_error_path(leak) if error_only else dx.resource_leak(leak)
+                out.append(Finding(
+                    code=d.code, message=d.message, path=site.path, line=site.line, column=site.column,
+                    end_line=site.end_line, end_column=site.end_column,
+                    related=tuple(Related(s.path, s.line, s.column, t, k) for s, t, k in (dx.taken_step(attr, site),) + d.related),
+                    function=methods[name].qualname, resource=res.name, acquire_call="pop"))
 
     def check_object_calls(self, it, by_fn, out) -> None:
         """``m = Model(p); m.init_resource()`` where ``Model.__init__`` already runs
