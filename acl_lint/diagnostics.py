@@ -112,6 +112,14 @@ def taken_out(label: str, attr: str, name: str, site: Any) -> Subject:
                    "pop", site)
 
 
+def field_left_live(leak: Leak, attr: str, method: str) -> Diagnostic:
+    """ACL101/ACL102: a per-call method that releases what it stored in ``self.attr`` at the end
+    of its normal path, but leaves by another exit with it live: the next call overwrites it."""
+    d = leak_on_error_path(leak) if leak.error_only else resource_leak(leak)
+    return Diagnostic(d.code, f"{d.message} — `{method}()` releases `self.{attr}` on its normal path, and "
+                              f"its next call overwrites it", d.related)
+
+
 def taken_step(attr: str, site: Any) -> Step:
     return (site, f"taken out of `self.{attr}` here", "acquire")
 

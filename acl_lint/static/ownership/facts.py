@@ -41,6 +41,9 @@ class OwnerFacts:
         # `h = self.pool.pop()`: pop site -> (attr, [(exit kind, exit site, error path)]) of the exits
         # where the taken handle is neither released, put back, stored nor handed on
         self.taken_live: Dict[Hashable, Tuple[str, Res, List[Tuple[str, object, bool]]]] = {}
+        # a fresh handle stored in `self.x` here: acquire site -> (x, res, [(still held by self.x at
+        # this exit, exit kind, exit site, error path)]) over the exits (the per-call temporary)
+        self.field_exits: Dict[Hashable, Tuple[str, Res, List[Tuple[bool, str, object, bool]]]] = {}
 
     def owner_root(self, key: str) -> Optional[str]:
         """The attribute of self (or the module global) a root env key stands for."""
@@ -68,8 +71,6 @@ class OwnerFacts:
                     if root is not None:
                         self.self_releases.setdefault(root, set()).update(res.kind.split("|"))
         self.note_taken_live(st, cat)
-        if cat != "ret" or st.err:
-            return
         by_rid: Dict[Hashable, str] = {}
         containers: Set[Hashable] = set()
         for key, v in st.env.items():
@@ -80,6 +81,9 @@ class OwnerFacts:
                 by_rid.setdefault(rid, root)
                 if key.endswith("[]") or v[0] in ("b", "e"):
                     containers.add(rid)
+        self.note_field_exits(st, cat, by_rid)
+        if cat != "ret" or st.err:
+            return
         for res in st.ts.res.values():
             if res.rid in by_rid and not res.external:
                 for typ, target in res.links:
@@ -142,4 +146,25 @@ class OwnerFacts:
             how = ("return" if st.exit_site is not None else "end") if cat == "ret" else "raise"
             rec = self.taken_live.setdefault(res.site, (res.rid[1][5:-2], res, []))
             rec[2].append((how, st.exit_site, st.err))
+
+    def note_field_exits(self, st: PState, cat: str, by_rid: Dict[Hashable, str]) -> None:
+        """Per exit: is each fresh handle this function stored in ``self.x`` released, or still
+        held there? (``self._tmp`` released at the end of the normal path, left live by an early
+        return.)"""
+        stored = [r for r in st.ts.res.values() if not r.external and r.name.startswith("self.")
+                  and r.kind in self.p.kinds and r.site is not None]
+        if not stored or self.summary_mode:
+            return
+        if self.process_exit(st, cat) and not self.options.get("report-process-exit-leaks"):
+            return
+        how = ("return" if st.exit_site is not None else "end") if cat == "ret" else "raise"
+        for res in stored:
+            attr = self.owner_root(res.name)
+            if attr is None:
+                continue
+            held = res.live and not res.escaped and by_rid.get(res.rid) == attr
+            if not held and res.live:
+                continue  # moved on (handed over, stored elsewhere): not this rule's business
+            rec = self.field_exits.setdefault(res.site, (attr, res, []))
+            rec[2].append((held, how, st.exit_site, st.err))
 

@@ -204,6 +204,7 @@ class OwnerPass:
                                 function=fn.qualname, resource=f"self.{callee}()", acquire_call=callee))
 
         self.check_taken(facts, methods, releasing, out)
+        self.check_field_exits(facts, methods, once, callers, out)
         self.per_call_unreleased(owner, unreleased_per_call, self.release_methods(methods, releasing), out)
 
     def per_call_unreleased(self, owner, stores_by_attr, skipped_by, out) -> None:
@@ -244,6 +245,27 @@ class OwnerPass:
                     end_line=site.end_line, end_column=site.end_column,
                     related=tuple(Related(s.path, s.line, s.column, t, k) for s, t, k in (dx.taken_step(attr, site),) + d.related),
                     function=methods[name].qualname, resource=res.name, acquire_call="pop"))
+
+    def check_field_exits(self, facts, methods, once, callers, out) -> None:
+        """A per-call method storing a fresh handle in ``self.x`` that it releases on a normal
+        path, but that another exit (an early return on an error) leaves live in ``self.x``: the
+        next call overwrites it (issue 11 item 5)."""
+        for name, it in facts.items():
+            if it is None or not it.field_exits or name in once or name.startswith("__") \
+                    or _matches(name, RELEASE_PATTERNS) or not (callers.get(name) or not name.startswith("_")):
+                continue
+            for site, (attr, res, exits) in it.field_exits.items():
+                # left live only on error paths, released on a normal one (else it is a field the
+                # object keeps, judged by the other rules)
+                left = [e for e in exits if e[0]]
+                if not left or any(not e[3] for e in left) or site in it.guarded_stores \
+                        or not any(not e[0] and not e[3] for e in exits):
+                    continue
+                _held, how, exit_site, _err = left[0]
+                leak = dx.Leak(dx.subject(self.p, res), exit=how, exit_site=exit_site, error_only=True,
+                               end_site=NodeSite(methods[name].module.path, methods[name].node,
+                                                 methods[name].module.positions))
+                out.append(self.finding(res, dx.field_left_live(leak, attr, name), methods[name]))
 
     def check_object_calls(self, it, by_fn, out) -> None:
         """``m = Model(p); m.init_resource()`` where ``Model.__init__`` already runs
