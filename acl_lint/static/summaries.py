@@ -19,7 +19,7 @@ import libcst as cst
 from ..protocol import Api
 from .index import FunctionInfo, _blocks
 from .positions import cst_dotted as dotted
-from .values import NULLV, PState, Status, StatusRec, ext_id, ext_path
+from .values import NULLV, PState, Status, StatusRec, ext_id, ext_path, is_null
 
 
 class OwnedTemplate(NamedTuple):
@@ -63,6 +63,9 @@ class Summary:
     #: parameters (lists the caller passes) the function appends fresh handles to: their kinds;
     #: the handles are the caller's from then on (`def fill(out): out.append(acl.rt.malloc(...)[0])`)
     fills: Dict[str, FrozenSet[str]] = field(default_factory=dict)
+    #: a helper whose paths return different shapes (`return ptr` / `return ptr, buf`): the shape
+    #: per tuple length (0: a single handle), chosen at the call by how its result is unpacked
+    returns_by_arity: Dict[int, Tuple[Any, int, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -275,8 +278,9 @@ class Summaries:
             kinds = frozenset(r.kind for r in (s.ts.res.get(m) for m in s.boxes.get(v[1], ()))
                               if r is not None and r.live and not r.external and r.kind in self.protocol.kinds)
             return ("list", kinds) if kinds else None
-        if v not in (NULLV, None) and not (v[0] == "t" and all(x in (NULLV, None) or x[0] == "s" for x in v[1])):
-            return False
+        if v is not None and not is_null(v) and not (
+                v[0] == "t" and all(x is None or is_null(x) or x[0] == "s" for x in v[1])):
+            return False  # (`return 0, ret` on a failure is a null handle and a status: no handles)
         return None
 
     def _summarise_returns(self, summ: Summary, rets: List[PState], interp) -> None:
@@ -295,6 +299,11 @@ class Summaries:
         elif len(shapes) == 1 and all_have:
             summ.returns, summ.returns_len, summ.returns_boxes = next(iter(shapes))
             self._owned_templates(summ, rets, interp)
+        elif all_have and all(sh[0] != "list" for sh in shapes):
+            by_arity = {}
+            for sh in shapes:
+                by_arity.setdefault(sh[1], set()).add(sh)
+            summ.returns_by_arity = {n: next(iter(v)) for n, v in by_arity.items() if len(v) == 1}
 
     def _owned_templates(self, summ: Summary, rets: List[PState], interp) -> None:
         """Record what each returned handle owns on a success path (a dataset's buffers and memory)."""

@@ -5,6 +5,7 @@ returns happens at the call, on the caller's path state.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, FrozenSet, List, Optional, Tuple
 
 import libcst as cst
@@ -47,11 +48,33 @@ class SummaryCalls:
             st.exit_site = site
             out.exc.append(st.copy())
             st.dead = True
+        if summ.returns is None and summ.returns_by_arity:
+            shape = summ.returns_by_arity.get(self.unpacked_arity(node))
+            if shape is not None:  # the shape this call's unpacking expects (issue 11 item 5)
+                items, length, boxes = shape
+                summ = replace(summ, returns=items, returns_len=length, returns_boxes=boxes, returns_owned={})
         if summ.returns is not None:
             return self._summary_returns(fn, summ, node, st, site, target)
         if summ.returns_list:
             return self._summary_returned_list(fn, summ, node, st, site, target)
         return UNKNOWN
+
+    def unpacked_arity(self, node: cst.Call) -> Optional[int]:
+        """How the statement being run unpacks this call's result: ``a, b = f()`` 2, ``a = f()`` 0."""
+        stmt = self.cur_stmt
+        if not (isinstance(stmt, cst.Assign) and stmt.value is node and len(stmt.targets) == 1):
+            return None
+        t = stmt.targets[0].target
+        return len(t.elements) if isinstance(t, (cst.Tuple, cst.List)) else 0
+
+    def unpacked_name(self, node: cst.Call, index: int, target: str) -> str:
+        """The name item ``index`` of this call's result is unpacked into (`ptr, buf = f()`: buf)."""
+        stmt = self.cur_stmt
+        if isinstance(stmt, cst.Assign) and stmt.value is node and isinstance(stmt.targets[0].target, cst.Tuple):
+            elems = stmt.targets[0].target.elements
+            if index < len(elems) and dotted(elems[index].value):
+                return dotted(elems[index].value)
+        return f"{target}[{index}]"
 
     def _summary_args(self, fn, summ: Summary, bound_self, exprs, vals, st: PState, out: Outcome, site,
                       pseudo) -> List[Tuple[Any, FrozenSet[str], bool]]:
@@ -187,7 +210,7 @@ class SummaryCalls:
         children = []
         for n, (index, kind) in enumerate(summ.returns):
             rid = self.new_rid(node, st, target) if n == 0 else (id(node), ("ret", n))
-            name = target if index is None or n == 0 else f"{target}[{index}]"
+            name = target if index is None or n == 0 else self.unpacked_name(node, index, target)
             self.machine.acquire(st.ts, rid, kind, name, f"{fn.qualname}()", site)
             st.add_trace(site, f"{self.p.label(kind)} acquired by {fn.qualname}()", "acquire")
             children += self._acquire_owned(node, n, rid, summ.returns_owned.get(n, ()), st)
