@@ -198,10 +198,7 @@ class OwnerPass:
                         if stored and not it.self_releases:
                             d = dx.handle_overwritten(method=name, initialiser=callee, stored=sorted(
                                 {"self." + x[0] for x in stored.values()}))
-                            out.append(Finding(
-                                code=d.code, path=site.path, line=site.line, column=site.column,
-                                end_line=site.end_line, end_column=site.end_column, message=d.message,
-                                function=fn.qualname, resource=f"self.{callee}()", acquire_call=callee))
+                            out.append(self.finding_at(site, d, fn.qualname, f"self.{callee}()", callee))
 
         self.check_taken(facts, methods, releasing, out)
         self.check_field_exits(facts, methods, once, callers, out)
@@ -240,11 +237,8 @@ class OwnerPass:
                                end_site=NodeSite(methods[name].module.path, methods[name].node,
                                                  methods[name].module.positions))
                 d = dx.leak_on_error_path(leak) if error_only else dx.resource_leak(leak)
-                out.append(Finding(
-                    code=d.code, message=d.message, path=site.path, line=site.line, column=site.column,
-                    end_line=site.end_line, end_column=site.end_column,
-                    related=tuple(Related(s.path, s.line, s.column, t, k) for s, t, k in (dx.taken_step(attr, site),) + d.related),
-                    function=methods[name].qualname, resource=res.name, acquire_call="pop"))
+                d = d._replace(related=(dx.taken_step(attr, site),) + d.related)
+                out.append(self.finding_at(site, d, methods[name].qualname, res.name, "pop"))
 
     def check_field_exits(self, facts, methods, once, callers, out) -> None:
         """A per-call method storing a fresh handle in ``self.x`` that it releases on a normal
@@ -290,11 +284,15 @@ class OwnerPass:
             cls = init_fn.cls.name
             d = dx.handle_overwritten(method=it.fn.qualname, initialiser=f"{cls}.{method.name}", stored=stored,
                                       built=(built_site, cls))
-            out.append(Finding(
-                code=d.code, path=site.path, line=site.line, column=site.column, end_line=site.end_line,
-                end_column=site.end_column, message=d.message,
-                related=tuple(Related(s.path, s.line, s.column, t, k) for s, t, k in d.related),
-                function=it.fn.qualname, resource=f"{cls}.{method.name}()", acquire_call=method.name))
+            out.append(self.finding_at(site, d, it.fn.qualname, f"{cls}.{method.name}()", method.name))
+
+    @staticmethod
+    def finding_at(site, d: "dx.Diagnostic", function: str, resource: str, acquire_call: str) -> Finding:
+        """A finding located at ``site`` (a call), with the diagnostic's steps as related."""
+        return Finding(code=d.code, message=d.message, path=site.path, line=site.line, column=site.column,
+                       end_line=site.end_line, end_column=site.end_column,
+                       related=tuple(Related(s.path, s.line, s.column, t, k) for s, t, k in d.related),
+                       function=function, resource=resource, acquire_call=acquire_call)
 
     def run_by(self, init_fn, by_fn) -> Set[str]:
         """The methods ``init_fn`` runs through ``self.method()`` calls, transitively."""
