@@ -105,6 +105,25 @@ def _runtime_tail(leak: Leak) -> str:
     return f" ({leak.count} from this line)" if leak.count >= 2 else ""
 
 
+def taken_out(label: str, attr: str, name: str, site: Any) -> Subject:
+    """A handle taken out of a container on self (``h = self.pool.pop()``): this function holds it."""
+    named = f" `{name}`" if name and not name.endswith(".pop()") else ""
+    return Subject(f"{label}{named} taken out of `self.{attr}` by pop() (line {site.line})", label, name,
+                   "pop", site)
+
+
+def field_left_live(leak: Leak, attr: str, method: str) -> Diagnostic:
+    """ACL101/ACL102: a per-call method that releases what it stored in ``self.attr`` at the end
+    of its normal path, but leaves by another exit with it live: the next call overwrites it."""
+    d = leak_on_error_path(leak) if leak.error_only else resource_leak(leak)
+    return Diagnostic(d.code, f"{d.message} — `{method}()` releases `self.{attr}` on its normal path, and "
+                              f"its next call overwrites it", d.related)
+
+
+def taken_step(attr: str, site: Any) -> Step:
+    return (site, f"taken out of `self.{attr}` here", "acquire")
+
+
 def resource_leak(leak: Leak) -> Diagnostic:
     """ACL101: not released on some normal path (static) / still live at the end (runtime)."""
     s = leak.subject
@@ -134,16 +153,30 @@ def leak_per_iteration(leak: Optional[Leak], per_call_of: str = "", base: str = 
 
 
 def handle_overwritten(s: Optional[Subject] = None, at=None, attr: str = "", method: str = "",
-                       initialiser: str = "", stored: Sequence[str] = ()) -> Diagnostic:
+                       initialiser: str = "", stored: Sequence[str] = (), never_released_by: str = "",
+                       also: Sequence[Tuple[Any, str]] = (), skipped_by: Sequence[Tuple[Any, str]] = (),
+                       built: Optional[Tuple[Any, str]] = None) -> Diagnostic:
     """ACL104: a live handle reassigned (``at``), stored over by a per-call ``method``, or an
-    ``initialiser`` run again by ``method`` (over the attributes ``stored``)."""
+    ``initialiser`` run again by ``method`` (over the attributes ``stored``). ``never_released_by``:
+    the owner, when no method of it releases the attribute either (one finding, the per-call one);
+    ``also``: (site, method) of the other per-call stores into the same attribute; ``built``:
+    (site, class) of the constructor call whose ``__init__`` already ran the initialiser."""
+    if initialiser and built is not None:
+        site, cls = built
+        return Diagnostic("ACL104", f"`{method}()` runs the initialiser `{initialiser}()` again, after `{cls}()` "
+                                    f"(line {site.line}) already ran it: the handles it stores on the object "
+                                    f"({', '.join(stored)}) are overwritten without release",
+                          ((site, f"`{cls}()` runs `{initialiser}()` a first time here", "acquire"),))
     if initialiser:
         return Diagnostic("ACL104", f"`{method}()` runs the initialiser `{initialiser}()` again: the handles it "
                                     f"stores on self ({', '.join(stored)}) are overwritten without release", ())
     if method:
+        last = f", and no method of `{never_released_by}` releases the last one" if never_released_by else ""
+        steps = tuple((site, f"also stored in `self.{attr}` per call by `{m}()`", "step") for site, m in also)
+        steps += _skipped_steps(attr, skipped_by)
         return Diagnostic("ACL104", f"{s.text} is stored in `self.{attr}` by `{method}()`, which runs per "
-                                    f"call: the handle stored by the previous call is overwritten without release",
-                          ())
+                                    f"call: the handle stored by the previous call is overwritten without "
+                                    f"release{last}", steps)
     return Diagnostic("ACL104", f"{s.text} is lost: `{s.name}` is reassigned at line {at.line} before it is "
                                 f"released", ((at, "reassigned here", "exit"),))
 
@@ -158,8 +191,11 @@ def owner_never_releases(s: Subject, attr: str, owner: str, module: bool = False
         return _owned_inside("ACL105", s, attr, owner)
     else:
         msg = f"{s.text} is stored in `self.{attr}` but no method of `{owner}` releases it"
-    steps = tuple((site, f"`{name}()` does not release `self.{attr}`", "step") for site, name in skipped_by)
-    return Diagnostic("ACL105", msg, steps)
+    return Diagnostic("ACL105", msg, _skipped_steps(attr, skipped_by))
+
+
+def _skipped_steps(attr: str, skipped_by: Sequence[Tuple[Any, str]]) -> Tuple[Step, ...]:
+    return tuple((site, f"`{name}()` does not release `self.{attr}`", "step") for site, name in skipped_by)
 
 
 def _owned_inside(code: str, s: Subject, attr: str, owner: str) -> Diagnostic:

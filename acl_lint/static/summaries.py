@@ -19,7 +19,7 @@ import libcst as cst
 from ..protocol import Api
 from .index import FunctionInfo, _blocks
 from .positions import cst_dotted as dotted
-from .values import NULLV, PState, Status, StatusRec, ext_id, ext_path
+from .values import NULLV, PState, Status, StatusRec, ext_id, ext_path, is_null
 
 
 class OwnedTemplate(NamedTuple):
@@ -60,6 +60,12 @@ class Summary:
     #: parameters whose non-zero status makes the function return a truthy value, and a zero
     #: one a falsy value (a verdict helper: `if check_ret("malloc", ret): continue`)
     verdicts: Set[str] = field(default_factory=set)
+    #: parameters (lists the caller passes) the function appends fresh handles to: their kinds;
+    #: the handles are the caller's from then on (`def fill(out): out.append(acl.rt.malloc(...)[0])`)
+    fills: Dict[str, FrozenSet[str]] = field(default_factory=dict)
+    #: a helper whose paths return different shapes (`return ptr` / `return ptr, buf`): the shape
+    #: per tuple length (0: a single handle), chosen at the call by how its result is unpacked
+    returns_by_arity: Dict[int, Tuple[Any, int, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -198,6 +204,7 @@ class Summaries:
         for i, p in enumerate(params):
             if not (fn.is_method and i == 0):
                 self._summarise_param(summ, fn.params[i], p, interp, rets, out.exc)
+                self._summarise_fills(summ, fn.params[i], p, rets)
         if fn.is_method and rets:
             self._summarise_attrs(summ, rets)
         self._summarise_returns(summ, rets, interp)
@@ -240,6 +247,13 @@ class Summaries:
                 summ.releases_keyed[param] = kind
                 summ.release_sites[param] = rets[0].ts.res[key].release_site
 
+    def _summarise_fills(self, summ: Summary, param: str, p: str, rets: List[PState]) -> None:
+        """Fresh handles appended to the list passed as ``p`` (``interp.calls``: box ("param", p))."""
+        kinds = {r.kind for s in rets for r in (s.ts.res.get(m) for m in s.boxes.get(("param", p), ()))
+                 if r is not None and r.live and not r.external and r.kind in self.protocol.kinds}
+        if kinds:
+            summ.fills[param] = frozenset(kinds)
+
     def _return_shape(self, s: PState):
         """(items, length, boxes) of the fresh handles a path returns; None: none; False: not a shape."""
         v = s.returned
@@ -264,8 +278,9 @@ class Summaries:
             kinds = frozenset(r.kind for r in (s.ts.res.get(m) for m in s.boxes.get(v[1], ()))
                               if r is not None and r.live and not r.external and r.kind in self.protocol.kinds)
             return ("list", kinds) if kinds else None
-        if v not in (NULLV, None) and not (v[0] == "t" and all(x in (NULLV, None) or x[0] == "s" for x in v[1])):
-            return False
+        if v is not None and not is_null(v) and not (
+                v[0] == "t" and all(x is None or is_null(x) or x[0] == "s" for x in v[1])):
+            return False  # (`return 0, ret` on a failure is a null handle and a status: no handles)
         return None
 
     def _summarise_returns(self, summ: Summary, rets: List[PState], interp) -> None:
@@ -284,6 +299,11 @@ class Summaries:
         elif len(shapes) == 1 and all_have:
             summ.returns, summ.returns_len, summ.returns_boxes = next(iter(shapes))
             self._owned_templates(summ, rets, interp)
+        elif all_have and all(sh[0] != "list" for sh in shapes):
+            by_arity = {}
+            for sh in shapes:
+                by_arity.setdefault(sh[1], set()).add(sh)
+            summ.returns_by_arity = {n: next(iter(v)) for n, v in by_arity.items() if len(v) == 1}
 
     def _owned_templates(self, summ: Summary, rets: List[PState], interp) -> None:
         """Record what each returned handle owns on a success path (a dataset's buffers and memory)."""

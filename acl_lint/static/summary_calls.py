@@ -5,6 +5,7 @@ returns happens at the call, on the caller's path state.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, FrozenSet, List, Optional, Tuple
 
 import libcst as cst
@@ -47,11 +48,33 @@ class SummaryCalls:
             st.exit_site = site
             out.exc.append(st.copy())
             st.dead = True
+        if summ.returns is None and summ.returns_by_arity:
+            shape = summ.returns_by_arity.get(self.unpacked_arity(node))
+            if shape is not None:  # the shape this call's unpacking expects (issue 11 item 5)
+                items, length, boxes = shape
+                summ = replace(summ, returns=items, returns_len=length, returns_boxes=boxes, returns_owned={})
         if summ.returns is not None:
             return self._summary_returns(fn, summ, node, st, site, target)
         if summ.returns_list:
             return self._summary_returned_list(fn, summ, node, st, site, target)
         return UNKNOWN
+
+    def unpacked_arity(self, node: cst.Call) -> Optional[int]:
+        """How the statement being run unpacks this call's result: ``a, b = f()`` 2, ``a = f()`` 0."""
+        stmt = self.cur_stmt
+        if not (isinstance(stmt, cst.Assign) and stmt.value is node and len(stmt.targets) == 1):
+            return None
+        t = stmt.targets[0].target
+        return len(t.elements) if isinstance(t, (cst.Tuple, cst.List)) else 0
+
+    def unpacked_name(self, node: cst.Call, index: int, target: str) -> str:
+        """The name item ``index`` of this call's result is unpacked into (`ptr, buf = f()`: buf)."""
+        stmt = self.cur_stmt
+        if isinstance(stmt, cst.Assign) and stmt.value is node and isinstance(stmt.targets[0].target, cst.Tuple):
+            elems = stmt.targets[0].target.elements
+            if index < len(elems) and dotted(elems[index].value):
+                return dotted(elems[index].value)
+        return f"{target}[{index}]"
 
     def _summary_args(self, fn, summ: Summary, bound_self, exprs, vals, st: PState, out: Outcome, site,
                       pseudo) -> List[Tuple[Any, FrozenSet[str], bool]]:
@@ -74,6 +97,8 @@ class SummaryCalls:
                 releases += self._released_through(summ.releases[pname], expr, v, st)
             elif pname in summ.escapes:
                 self.escape(v, st, f"kept by {fn.qualname}()")
+            if pname in summ.fills and v is not None and v[0] == "b":
+                self._filled(fn, summ.fills[pname], v[1], expr, st, site)
             if pname in summ.releases_keyed:
                 self._release_keyed(summ.releases_keyed[pname], expr, v, st, site, pseudo,
                                     summ.release_sites.get(pname, site))
@@ -123,7 +148,7 @@ class SummaryCalls:
         for attr, kinds in summ.releases_attrs.items():
             key = bound_self + attr[4:] if attr.startswith("self") else attr
             root = self.owner_root(key)
-            if root is not None:  # released through self.<attr> by a helper method
+            if root is not None and not st.err:  # released through self.<attr> by a helper method
                 self.self_releases.setdefault(root, set()).update(k for k in kinds if k in self.p.kinds)
             v = st.env.get(key)
             rids = st.rids_of(v) if v is not None else self.external(st, key, None)[1]
@@ -185,7 +210,7 @@ class SummaryCalls:
         children = []
         for n, (index, kind) in enumerate(summ.returns):
             rid = self.new_rid(node, st, target) if n == 0 else (id(node), ("ret", n))
-            name = target if index is None or n == 0 else f"{target}[{index}]"
+            name = target if index is None or n == 0 else self.unpacked_name(node, index, target)
             self.machine.acquire(st.ts, rid, kind, name, f"{fn.qualname}()", site)
             st.add_trace(site, f"{self.p.label(kind)} acquired by {fn.qualname}()", "acquire")
             children += self._acquire_owned(node, n, rid, summ.returns_owned.get(n, ()), st)
@@ -220,6 +245,17 @@ class SummaryCalls:
         bid = ("retbox", id(node), None)
         st.boxes[bid] = frozenset(made)
         return Box(bid)
+
+    def _filled(self, fn, kinds, bid, expr, st: PState, site) -> None:
+        """The helper appended fresh handles to the caller's list: one handle per kind stands for
+        them, acquired here and held by that list."""
+        made = []
+        for kind in sorted(kinds):
+            rid = (id(site.node), ("filled", bid, kind))
+            self.machine.acquire(st.ts, rid, kind, f"{dotted(expr)}[...]", f"{fn.qualname}()", site)
+            st.add_trace(site, f"{self.p.label(kind)} acquired by {fn.qualname}()", "acquire")
+            made.append(rid)
+        st.boxes[bid] = st.boxes.get(bid, frozenset()) | frozenset(made)
 
     def _acquire_owned(self, node, n: int, rid, templates, st: PState) -> List:
         children = []

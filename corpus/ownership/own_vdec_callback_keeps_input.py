@@ -1,9 +1,11 @@
-"""VDEC: a callback that destroys only the picture description (firing: ACL105).
+"""VDEC: a callback that destroys only the picture description (firing: ACL104).
 
 The look-alike of own_vdec_callback_releases.py: the registered callback
 destroys its output picture description but not its input stream
 description, and no method destroys self.stream_desc: every description made
-by send_frame() is lost. (main() only builds and closes the decoder.)
+by send_frame() is lost, one per call (the per-call code, ACL104, which says
+that no method releases the last one either; not a second ACL105). (main()
+only builds and closes the decoder.)
 """
 
 import acl
@@ -35,7 +37,7 @@ class Decoder(object):
             acl.media.dvpp_destroy_pic_desc(output_pic_desc)
 
     def send_frame(self, frame_ptr, frame_size, out_ptr, out_size):
-        self.stream_desc = acl.media.dvpp_create_stream_desc()  # expect[static]: ACL105
+        self.stream_desc = acl.media.dvpp_create_stream_desc()  # expect[static]: ACL104
         acl.media.dvpp_set_stream_desc_data(self.stream_desc, frame_ptr)
         acl.media.dvpp_set_stream_desc_size(self.stream_desc, frame_size)
         self.pic_desc = acl.media.dvpp_create_pic_desc()

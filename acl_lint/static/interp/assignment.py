@@ -44,6 +44,7 @@ class Assignment:
                 st.ts.res.pop(ext_id(name), None)  # a new element each iteration
             if st.assume:
                 st.assume.pop(("dom", name), None)  # a new value: no longer one of a known set
+            self.note_assigned(name)
             self.overwrite(name, v, st, stmt, loop_bind)
             st.env[name] = v
             if name in self.global_names:
@@ -52,6 +53,7 @@ class Assignment:
         if type(t) is cst.Attribute:
             key = dotted(t)
             if key:
+                self.note_assigned(key)
                 if key.startswith("self.") and not self.summary_mode:
                     old = st.env.get(key)
                     if old is not None and (is_null(old) or (old[0] == "r" and all(

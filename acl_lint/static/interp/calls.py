@@ -32,6 +32,7 @@ NO_ESCAPE_METHODS = frozenset({
 CONTAINER_ADD = frozenset({"append", "add", "insert", "extend", "appendleft", "setdefault", "update", "put"})
 CONTAINER_GET = frozenset({"pop", "popleft", "get", "popitem", "values", "items", "copy", "keys"})
 CONTAINER_METHODS = CONTAINER_ADD | CONTAINER_GET
+CONTAINER_TAKE = frozenset({"pop", "popleft"})  # what they return is no longer the container's
 
 
 class Released(str):
@@ -74,14 +75,18 @@ class Calls:
             st.dead = True  # the current path ends here too
             return UNKNOWN
         if type(func) is cst.Attribute and func.attr.value in CONTAINER_METHODS:
-            return self.container_call(node, func, st, out)
+            return self.container_call(node, func, st, out, target)
         # project functions and methods
         target_fn, bound_self = self.host.resolver.resolve_call(self.mod, self.fn, func, name,
                                                                 self.statusish(node, st))
         if bound_self == "self" and target_fn is not None and not self.summary_mode:
             self.self_calls.append((target_fn.name, self.site(node)))
         if target_fn is not None:
+            if bound_self == "<new>" and target:
+                self.pending_new = (target, target_fn, self.site(node))
             return self.apply_summary(target_fn, bound_self, node, st, out, target)
+        if type(func) is cst.Attribute and self.constructed:
+            self.note_object_call(func, self.site(node))
         return self.plain_call(node, func, name, st, out)
 
     def undescribed_api(self, api_name: str, node: cst.Call, st: PState, out: Outcome):
@@ -111,7 +116,7 @@ class Calls:
         if not self.assume_zero(expr, v, st, True, False):
             st.dead = True
 
-    def container_call(self, node: cst.Call, func: cst.Attribute, st: PState, out: Outcome):
+    def container_call(self, node: cst.Call, func: cst.Attribute, st: PState, out: Outcome, target: str = ""):
         """``list.append(h)``, ``self.bufs.append(h)``, ``d.pop(k)``...: containers of handles."""
         meth = func.attr.value
         base = self.ev(func.value, st, out)
@@ -132,6 +137,8 @@ class Calls:
             return UNKNOWN
         if meth in CONTAINER_GET and key and key + "[]" in st.env:
             return st.env[key + "[]"]
+        if meth in CONTAINER_TAKE and key and key.startswith("self.") and not self.summary_mode:
+            return self.taken_out(key, node, st, target)
         if meth in CONTAINER_GET and key and (key.startswith("self.") or key in self.global_names):
             # the elements of a container kept on self: handles from outside
             crid = ext_id(key + "[]")
@@ -142,6 +149,9 @@ class Calls:
             st.boxes[bid] = frozenset({crid})
             return Elem(bid)
         if meth in CONTAINER_ADD:
+            if key in self.fn_params:  # the caller's list: what goes in is the caller's (a summary's fills)
+                bid = ("param", key)
+                st.boxes[bid] = st.boxes.get(bid, frozenset()) | frozenset().union(*[st.rids_of(a) for a in args])
             for a in args:
                 self.escape(a, st, f"added to {key or 'a container'}")
                 self.mark_read(a, st)
@@ -326,7 +336,7 @@ class Calls:
             st.add_trace(site, f"{self.p.label(acquired.kind)} acquired by {api.qualname}", "acquire")
         if api.is_release:
             self.release_count += 1
-            for role in api.releases:
+            for role in (api.releases if not st.err else ()):  # error-path-only: no release method
                 if role.arg < len(exprs):
                     root = self.owner_root(dotted(exprs[role.arg]))
                     if root is not None:

@@ -69,18 +69,7 @@ class Expressions:
             self.capture(node, st)
             return UNKNOWN
         if t is cst.IfExp:
-            self.ev(node.test, st, out)
-            a = self.ev(node.body, st, out)
-            b = self.ev(node.orelse, st, out)
-            ra, rb = st.rids_of(a), st.rids_of(b)
-            if a is not None and b is not None and a[0] == "s" and b[0] == "s":
-                # `ret = acl.init(cfg) if cfg else acl.init()`: one of the two calls ran, and
-                # checking the name checks it (one status, not two unread ones)
-                st.status.pop(b[1], None)
-                return a
-            if ra or rb:
-                return Handles(ra | rb)
-            return a if a == b else UNKNOWN
+            return self.ev_ifexp(node, st, out, target)
         if t is cst.StarredElement:
             return self.ev(node.value, st, out)
         if t is cst.BinaryOperation:
@@ -93,15 +82,45 @@ class Expressions:
                    for v, n in ((left, node.left), (right, node.right))):
                 return Num("arith")
             return UNKNOWN
-        # comparisons, operators, f-strings, ...: evaluate the parts (reads, calls)
+        self.ev_parts(node, st, out)
+        return UNKNOWN
+
+    def ev_ifexp(self, node: cst.IfExp, st: PState, out: Outcome, target: str):
+        """Both arms flow into the result, unless the test is known (a tuple-shape test)."""
+        shape = self.tuple_test(node.test, st)
+        if shape is not None:
+            # `ret = r[1] if isinstance(r, tuple) else r`: the shape of `r` is known, so only
+            # one arm runs, and testing the shape is no check of the status
+            arm = node.body if shape else node.orelse
+            return self.peek(arm, st) if type(arm) is cst.Name else self.ev(arm, st, out, target)
+        self.ev(node.test, st, out)
+        a = self.ev(node.body, st, out)
+        b = self.ev(node.orelse, st, out)
+        ra, rb = st.rids_of(a), st.rids_of(b)
+        if a is not None and b is not None and a[0] == "s" and b[0] == "s":
+            # `ret = acl.init(cfg) if cfg else acl.init()`: one of the two calls ran, and
+            # checking the name checks it (one status, not two unread ones)
+            st.status.pop(b[1], None)
+            return a
+        if ra or rb:
+            return Handles(ra | rb)
+        return a if a == b else UNKNOWN
+
+    def ev_parts(self, node, st: PState, out: Outcome) -> None:
+        """Comparisons, operators, f-strings, ...: evaluate the parts (reads, calls); a status
+        compared (`return acl.rt.synchronize_stream(s) == 0`) is looked at."""
+        compared = type(node) is cst.Comparison
         for child in node.children:
             if isinstance(child, cst.BaseExpression):
-                self.ev(child, st, out)
+                v = self.ev(child, st, out)
+                if compared:
+                    self.mark_read(v, st)
             elif isinstance(child, (cst.ComparisonTarget, cst.FormattedStringExpression)):
                 for c in child.children:
                     if isinstance(c, cst.BaseExpression):
-                        self.ev(c, st, out)
-        return UNKNOWN
+                        v = self.ev(c, st, out)
+                        if compared:
+                            self.mark_read(v, st)
 
     def ev_display(self, node, st: PState, out: Outcome):
         """A list / set / dict display: a new container of the handles in it."""
@@ -118,7 +137,8 @@ class Expressions:
 
     def ev_subscript(self, node: cst.Subscript, st: PState, out: Outcome):
         self.lookup_domain(node, st)
-        base = self.ev(node.value, st, out)
+        # `r[1]` of a name reads that element only (the status in `r[0]` stays unread)
+        base = self.peek(node.value, st) if type(node.value) is cst.Name else self.ev(node.value, st, out)
         idx = None
         for el in node.slice:
             if isinstance(el.slice, cst.Index):
@@ -155,3 +175,33 @@ class Expressions:
         bid = ("dict" if isinstance(node, cst.DictComp) else "box", id(node))
         st.boxes[bid] = frozenset(rids)
         return Box(bid)
+
+    def tuple_test(self, test, st: PState):
+        """The truth of `isinstance(x, tuple)` (with `and len(x) > k`) when `x`'s shape is known."""
+        parts = [test]
+        while parts and isinstance(parts[0], cst.BooleanOperation) and isinstance(parts[0].operator, cst.And):
+            parts[:1] = [parts[0].left, parts[0].right]
+        first = parts[0]
+        if not (isinstance(first, cst.Call) and dotted(first.func) == "isinstance" and len(first.args) == 2
+                and dotted(first.args[1].value) == "tuple"):
+            return None
+        v = self.peek(first.args[0].value, st)
+        if v is None or v[0] not in ("t", "s", "r", "c", "n"):
+            return None
+        if v[0] != "t":
+            return False
+        return all(self.tuple_len_test(p, first.args[0].value, len(v[1])) for p in parts[1:]) or None
+
+    @staticmethod
+    def tuple_len_test(test, subject, n: int) -> bool:
+        """`len(x) > k` / `len(x) >= k` / `len(x) == k` holds for a tuple of length ``n``."""
+        if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1):
+            return False
+        left, comp = test.left, test.comparisons[0]
+        if not (isinstance(left, cst.Call) and dotted(left.func) == "len" and len(left.args) == 1
+                and left.args[0].value.deep_equals(subject) and isinstance(comp.comparator, cst.Integer)):
+            return False
+        k = int(comp.comparator.value)
+        op = type(comp.operator)
+        return {cst.GreaterThan: n > k, cst.GreaterThanEqual: n >= k, cst.Equal: n == k}.get(op, False)
+

@@ -11,7 +11,14 @@ from typing import Dict, Hashable, List, Optional, Set, Tuple
 
 from ...typestate import Res
 from ..positions import NodeSite
-from ..values import PState, ext_path
+from ..positions import cst_dotted as dotted
+from ..values import Elem, PState, ext_id, ext_path
+
+
+def _is_taken(rid) -> bool:
+    """Is ``rid`` a handle taken out of a container by ``pop()`` (see ``taken_out``)?"""
+    return isinstance(rid, tuple) and len(rid) == 3 and rid[0] == "ext" and isinstance(rid[2], tuple) \
+        and rid[2][:1] == ("taken",)
 
 
 class OwnerFacts:
@@ -26,6 +33,17 @@ class OwnerFacts:
         self.self_links: Set[Tuple[str, str, str]] = set()  # (attr, link type, attr) between stored handles
         self.class_links: Dict[str, Tuple[Tuple[str, str], ...]] = {}  # attr -> ((link, attr), ...) from the class
         self.guarded_stores: Set[Hashable] = set()  # stores into self.x where the old value was null/released
+        # objects this function builds (`self.model = Model(p)`): key -> (Model.__init__, site), and the
+        # methods it then calls on them, in order: (construct site, __init__, method, call site)
+        self.constructed: Dict[str, Tuple[object, NodeSite]] = {}
+        self.pending_new: Optional[Tuple[str, object, NodeSite]] = None
+        self.object_calls: List[Tuple[NodeSite, object, object, NodeSite]] = []
+        # `h = self.pool.pop()`: pop site -> (attr, [(exit kind, exit site, error path)]) of the exits
+        # where the taken handle is neither released, put back, stored nor handed on
+        self.taken_live: Dict[Hashable, Tuple[str, Res, List[Tuple[str, object, bool]]]] = {}
+        # a fresh handle stored in `self.x` here: acquire site -> (x, res, [(still held by self.x at
+        # this exit, exit kind, exit site, error path)]) over the exits (the per-call temporary)
+        self.field_exits: Dict[Hashable, Tuple[str, Res, List[Tuple[bool, str, object, bool]]]] = {}
 
     def owner_root(self, key: str) -> Optional[str]:
         """The attribute of self (or the module global) a root env key stands for."""
@@ -40,7 +58,9 @@ class OwnerFacts:
         return rest or None
 
     def collect_owner_facts(self, st: PState, cat: str) -> None:
-        for res in st.ts.res.values():
+        # a release made only on error paths (destroy, then raise) does not make this method a
+        # release method of the attribute: its normal paths leave the handle to the object
+        for res in (st.ts.res.values() if not st.err else ()):
             if res.external and not res.live:
                 names = [ext_path(res)] if ext_path(res) else []
                 if res.key is not None:
@@ -50,8 +70,7 @@ class OwnerFacts:
                     root = self.owner_root(n)
                     if root is not None:
                         self.self_releases.setdefault(root, set()).update(res.kind.split("|"))
-        if cat != "ret" or st.err:
-            return
+        self.note_taken_live(st, cat)
         by_rid: Dict[Hashable, str] = {}
         containers: Set[Hashable] = set()
         for key, v in st.env.items():
@@ -62,6 +81,9 @@ class OwnerFacts:
                 by_rid.setdefault(rid, root)
                 if key.endswith("[]") or v[0] in ("b", "e"):
                     containers.add(rid)
+        self.note_field_exits(st, cat, by_rid)
+        if cat != "ret" or st.err:
+            return
         for res in st.ts.res.values():
             if res.rid in by_rid and not res.external:
                 for typ, target in res.links:
@@ -77,3 +99,72 @@ class OwnerFacts:
                     self.container_stores.add(res.site)
             elif owner_attr is not None:
                 self.self_stores[res.site] = (owner_attr, res, False, owner_attr)
+
+    def note_assigned(self, key: str) -> None:
+        """``key`` is rebound: to the object a constructor call just built, or to something else."""
+        pending, self.pending_new = self.pending_new, None
+        if pending is not None and pending[0] == key:
+            self.constructed[key] = (pending[1], pending[2])
+        elif self.constructed:
+            self.constructed.pop(key, None)
+
+    def note_object_call(self, func, site: NodeSite) -> None:
+        """``obj.method()`` on an object this function built: remembered for the owner pass
+        (running an initialiser that ``__init__`` already ran leaks what the first run stored)."""
+        built = self.constructed.get(dotted(func.value)) if self.constructed else None
+        if built is None or built[0].cls is None or self.summary_mode:
+            return
+        method = self.host.resolver.index.method(built[0].cls, func.attr.value)
+        if method is not None and all(c[3] != site for c in self.object_calls):
+            self.object_calls.append((built[1], built[0], method, site))
+
+    def taken_out(self, key: str, node, st: PState, target: str):
+        """``self.pool.pop()``: the element leaves the container; until it is released, put back
+        or handed on, this function holds it (a handle of the container's kind, if it holds any)."""
+        rid = ext_id(key + "[]", ("taken", id(node)))
+        st.ts.res[rid] = Res(rid=rid, kind="unknown", name=target or key + ".pop()", api="pop",
+                             site=self.site(node), external=True)
+        bid = ("taken", id(node))  # an element: `a, b = self.pairs.pop()` binds both to it
+        st.boxes[bid] = frozenset({rid})
+        return Elem(bid)
+
+    def note_taken_live(self, st: PState, cat: str) -> None:
+        taken = [r for r in st.ts.res.values() if r.external and r.live and not r.escaped and _is_taken(r.rid)]
+        if not taken or (self.process_exit(st, cat) and not self.options.get("report-process-exit-leaks")):
+            return
+        held: Set[Hashable] = set()
+        for key, v in st.env.items():
+            if v is not None and self.owner_root(key) is not None:
+                held |= st.rids_of(v)
+        for bid, rids in st.boxes.items():
+            if bid[0] != "taken":  # put into another list: let it go (it may be handed on)
+                held |= rids
+        held |= st.rids_of(st.returned)
+        for res in taken:
+            if res.rid in held:
+                continue
+            how = ("return" if st.exit_site is not None else "end") if cat == "ret" else "raise"
+            rec = self.taken_live.setdefault(res.site, (res.rid[1][5:-2], res, []))
+            rec[2].append((how, st.exit_site, st.err))
+
+    def note_field_exits(self, st: PState, cat: str, by_rid: Dict[Hashable, str]) -> None:
+        """Per exit: is each fresh handle this function stored in ``self.x`` released, or still
+        held there? (``self._tmp`` released at the end of the normal path, left live by an early
+        return.)"""
+        stored = [r for r in st.ts.res.values() if not r.external and r.name.startswith("self.")
+                  and r.kind in self.p.kinds and r.site is not None]
+        if not stored or self.summary_mode:
+            return
+        if self.process_exit(st, cat) and not self.options.get("report-process-exit-leaks"):
+            return
+        how = ("return" if st.exit_site is not None else "end") if cat == "ret" else "raise"
+        for res in stored:
+            attr = self.owner_root(res.name)
+            if attr is None:
+                continue
+            held = res.live and not res.escaped and by_rid.get(res.rid) == attr
+            if not held and res.live:
+                continue  # moved on (handed over, stored elsewhere): not this rule's business
+            rec = self.field_exits.setdefault(res.site, (attr, res, []))
+            rec[2].append((held, how, st.exit_site, st.err))
+

@@ -122,6 +122,8 @@ class OwnerPass:
                 overridden = [m for c in chain for n, m in c.methods.items() if methods.get(n) is not m]
                 self.check_owner(cls.name, methods, by_fn, out, findings, replaced, is_class=True,
                                  extra=overridden)
+            for fn in list(mod.functions.values()) + [m for c in mod.classes.values() for m in c.methods.values()]:
+                self.check_object_calls(by_fn.get(id(fn)), by_fn, out)
             module_fns = {f.name: f for f in mod.functions.values()}
             module_fns["<module>"] = None
             self.check_module(mod, module_fns, by_fn, interps, out)
@@ -140,6 +142,7 @@ class OwnerPass:
         releasing = {n for n, it in facts.items() if it is not None and it.self_releases} | {
             n for n in methods if _matches(n, RELEASE_PATTERNS)}
         reported: Set[object] = set()
+        unreleased_per_call: Dict[str, List[tuple]] = {}
         for name, it in facts.items():
             if it is None:
                 continue
@@ -159,6 +162,12 @@ class OwnerPass:
                 if direct:
                     if not self.covered(res.kind, kinds):
                         reported.add(site)
+                        if per_call and site not in it.container_stores and site not in it.guarded_stores \
+                                and (callers.get(name) or not name.startswith("_")):
+                            # (a private method no method calls is a callback or thread entry: once)
+                            # leaked per call AND never released: one finding, the per-call one
+                            unreleased_per_call.setdefault(attr, []).append((res, name, fn))
+                            continue
                         out.append(self.finding(res, dx.owner_never_releases(
                             self.subject(res), attr, owner, skipped_by=self.release_methods(methods, releasing)), fn))
                         continue
@@ -189,10 +198,114 @@ class OwnerPass:
                         if stored and not it.self_releases:
                             d = dx.handle_overwritten(method=name, initialiser=callee, stored=sorted(
                                 {"self." + x[0] for x in stored.values()}))
-                            out.append(Finding(
-                                code=d.code, path=site.path, line=site.line, column=site.column,
-                                end_line=site.end_line, end_column=site.end_column, message=d.message,
-                                function=fn.qualname, resource=f"self.{callee}()", acquire_call=callee))
+                            out.append(self.finding_at(site, d, fn.qualname, f"self.{callee}()", callee))
+
+        self.check_taken(facts, methods, releasing, out)
+        self.check_field_exits(facts, methods, once, callers, out)
+        self.per_call_unreleased(owner, unreleased_per_call, self.release_methods(methods, releasing), out)
+
+    def per_call_unreleased(self, owner, stores_by_attr, skipped_by, out) -> None:
+        """Stored per call and released by no method: one ACL104 per attribute (the per-call
+        leak grows with every call), the other per-call stores and the owner's release
+        methods as steps (issue 11 item 8)."""
+        for attr, stores in stores_by_attr.items():
+            res, name, fn = stores[0]
+            also = tuple((r.site, n) for r, n, _ in stores[1:])
+            out.append(self.finding(res, dx.handle_overwritten(
+                self.subject(res), attr=attr, method=name, never_released_by=owner, also=also,
+                skipped_by=skipped_by), fn))
+
+    def check_taken(self, facts, methods, releasing, out) -> None:
+        """``h = self.pool.pop()`` in a method that can return with ``h`` neither released, put
+        back, stored nor handed on: a leak there, of the kind the class keeps in ``self.pool``
+        (not on the error paths of a release method: a failed release is the news there)."""
+        kinds: Dict[str, Set[str]] = {}
+        for it in facts.values():
+            for site, (attr, res, _direct, _o) in (it.self_stores.items() if it is not None else ()):
+                if site in it.container_stores:
+                    kinds.setdefault(attr, set()).add(res.kind)
+        for name, it in facts.items():
+            for site, (attr, res, exits) in (it.taken_live.items() if it is not None else ()):
+                if len(kinds.get(attr, ())) != 1:
+                    continue  # not a container of handles of one kind: nothing to say
+                how, exit_site, _err = next((e for e in exits if not e[2]), exits[0])
+                error_only = all(e[2] for e in exits)
+                if error_only and name in releasing:
+                    continue
+                subj = dx.taken_out(self.p.label(next(iter(kinds[attr]))), attr, res.name, site)
+                leak = dx.Leak(subj, exit=how, exit_site=exit_site, error_only=error_only,
+                               end_site=NodeSite(methods[name].module.path, methods[name].node,
+                                                 methods[name].module.positions))
+                d = dx.leak_on_error_path(leak) if error_only else dx.resource_leak(leak)
+                d = d._replace(related=(dx.taken_step(attr, site),) + d.related)
+                out.append(self.finding_at(site, d, methods[name].qualname, res.name, "pop"))
+
+    def check_field_exits(self, facts, methods, once, callers, out) -> None:
+        """A per-call method storing a fresh handle in ``self.x`` that it releases on a normal
+        path, but that another exit (an early return on an error) leaves live in ``self.x``: the
+        next call overwrites it (issue 11 item 5)."""
+        for name, it in facts.items():
+            if it is None or not it.field_exits or name in once or name.startswith("__") \
+                    or _matches(name, RELEASE_PATTERNS) or not (callers.get(name) or not name.startswith("_")):
+                continue
+            for site, (attr, res, exits) in it.field_exits.items():
+                # left live only on error paths, released on a normal one (else it is a field the
+                # object keeps, judged by the other rules)
+                left = [e for e in exits if e[0]]
+                if not left or any(not e[3] for e in left) or site in it.guarded_stores \
+                        or not any(not e[0] and not e[3] for e in exits):
+                    continue
+                _held, how, exit_site, _err = left[0]
+                leak = dx.Leak(dx.subject(self.p, res), exit=how, exit_site=exit_site, error_only=True,
+                               end_site=NodeSite(methods[name].module.path, methods[name].node,
+                                                 methods[name].module.positions))
+                out.append(self.finding(res, dx.field_left_live(leak, attr, name), methods[name]))
+
+    def check_object_calls(self, it, by_fn, out) -> None:
+        """``m = Model(p); m.init_resource()`` where ``Model.__init__`` already runs
+        ``init_resource()``, which stores handles on the object without releasing the old ones:
+        the first set is overwritten (ACL104 at the second call). A release method called on the
+        object in between (in the order the calls were met) makes the second run legitimate."""
+        if it is None or not it.object_calls:
+            return
+        done: Set[object] = set()
+        for built_site, init_fn, method, site in it.object_calls:
+            if built_site in done:
+                continue
+            m_it = by_fn.of(method)
+            if m_it is None or m_it.self_releases:
+                done.add(built_site)  # released (or unknown) before any re-run
+                continue
+            stored = sorted({"self." + attr for s, (attr, _r, direct, _o) in m_it.self_stores.items()
+                             if direct and s not in m_it.container_stores and s not in m_it.guarded_stores})
+            if not stored or method.name not in self.run_by(init_fn, by_fn):
+                continue
+            done.add(built_site)
+            cls = init_fn.cls.name
+            d = dx.handle_overwritten(method=it.fn.qualname, initialiser=f"{cls}.{method.name}", stored=stored,
+                                      built=(built_site, cls))
+            out.append(self.finding_at(site, d, it.fn.qualname, f"{cls}.{method.name}()", method.name))
+
+    @staticmethod
+    def finding_at(site, d: "dx.Diagnostic", function: str, resource: str, acquire_call: str) -> Finding:
+        """A finding located at ``site`` (a call), with the diagnostic's steps as related."""
+        return Finding(code=d.code, message=d.message, path=site.path, line=site.line, column=site.column,
+                       end_line=site.end_line, end_column=site.end_column,
+                       related=tuple(Related(s.path, s.line, s.column, t, k) for s, t, k in d.related),
+                       function=function, resource=resource, acquire_call=acquire_call)
+
+    def run_by(self, init_fn, by_fn) -> Set[str]:
+        """The methods ``init_fn`` runs through ``self.method()`` calls, transitively."""
+        seen: Set[str] = set()
+        todo = [init_fn]
+        while todo:
+            f_it = by_fn.of(todo.pop())
+            for callee, _site in (f_it.self_calls if f_it is not None else ()):
+                m = self.engine.index.method(init_fn.cls, callee)
+                if callee not in seen and m is not None:
+                    seen.add(callee)
+                    todo.append(m)
+        return seen
 
     def paired(self, name: str, attr: str, kind: str, facts, callers, seen: frozenset = frozenset()) -> bool:
         """Every caller of ``name`` releases ``self.attr`` (directly or through a drop method it

@@ -1,0 +1,47 @@
+"""A per-call scratch buffer kept in a field, freed on every exit (clean).
+
+The look-alike of own_per_call_tmp_early_return.py: resize() frees
+self._scratch before the early return too, so no call leaves it live.
+"""
+
+import acl
+
+ACL_SUCCESS = 0
+ACL_MEMCPY_HOST_TO_DEVICE = 1
+
+
+class Resizer(object):
+    def __init__(self, size):
+        self.size = size
+        self._scratch = None
+
+    def resize(self, frame):
+        self._scratch, ret = acl.media.dvpp_malloc(self.size)
+        if ret != ACL_SUCCESS:
+            return False
+        ret = acl.rt.memcpy(self._scratch, self.size, acl.util.bytes_to_ptr(frame), len(frame),
+                            ACL_MEMCPY_HOST_TO_DEVICE)
+        if ret != ACL_SUCCESS:
+            acl.media.dvpp_free(self._scratch)
+            self._scratch = None
+            return False
+        acl.media.dvpp_free(self._scratch)
+        self._scratch = None
+        return True
+
+
+def main():
+    ret = acl.init()
+    if ret != ACL_SUCCESS:
+        return
+    ret = acl.rt.set_device(0)
+    if ret == ACL_SUCCESS:
+        resizer = Resizer(256)
+        for i in range(3):
+            print("resized:", resizer.resize(bytes([i]) * 256))
+        acl.rt.reset_device(0)
+    acl.finalize()
+
+
+if __name__ == "__main__":
+    main()
