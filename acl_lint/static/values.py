@@ -288,12 +288,23 @@ def dedupe(states: List[PState], cuts: Optional[List[int]] = None) -> List[PStat
             old = seen[k]
             if old.err and not s.err:
                 seen[k] = s
+            elif old.err == s.err and old.trace != s.trace:
+                old.trace = common_branches(old.trace, s.trace)
     out = list(seen.values())
     if len(out) > MAX_STATES:
         from .joins import over_budget
 
         out = over_budget(out, cuts)
     return out
+
+
+def common_branches(kept: Tuple, other: Tuple) -> Tuple:
+    """``kept`` without the branches ``other`` did not take: two paths that reach the same state
+    through different sides of a test show that the test decided nothing (explanations are true)."""
+    taken = {(id(getattr(t, "node", None)), getattr(t, "truth", None)) for _s, t, k in other if k == "branch"}
+    out = tuple(step for step in kept if step[2] != "branch"
+                or (id(getattr(step[1], "node", None)), getattr(step[1], "truth", None)) in taken)
+    return out if len(out) != len(kept) else kept
 
 
 @dataclass
