@@ -16,7 +16,7 @@ from typing import Dict, FrozenSet, NamedTuple, Optional, Sequence
 
 import libcst as cst
 
-from .positions import cst_walk
+from .positions import cst_children, cst_walk
 
 _SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 _DYNAMIC = frozenset({"locals", "vars", "eval", "exec", "globals"})
@@ -53,23 +53,46 @@ class Liveness:
     """``after[id(stmt)]``: the names live after each statement of a function's blocks;
     ``always``: names never pruned. ``ok`` is False where liveness cannot be trusted."""
 
-    def __init__(self, body: Sequence[cst.CSTNode], always: FrozenSet[str] = _EMPTY):
+    def __init__(self, body: Sequence[cst.CSTNode], always: FrozenSet[str] = _EMPTY,
+                 known_scopes: FrozenSet[int] = frozenset()):
+        """``known_scopes``: ids of definitions whose names ``always`` already holds (a
+        module's top-level functions: their names are its ``global_refs``); not walked."""
+        self._names: Dict[int, FrozenSet[str]] = {}
         self.after: Dict[int, FrozenSet[str]] = {}
         self.head: Dict[int, FrozenSet[str]] = {}  # loop node -> names live at its head
-        closure = set(always)
+        self._closure = set(always)
+        self._known = known_scopes
         self.ok = True
-        for stmt in body:
-            for n in cst_walk(stmt):
-                t = type(n)
-                if t in (cst.Global, cst.Nonlocal):
-                    closure.update(x.name.value for x in n.names)
-                elif t in _SCOPES:
-                    closure |= names_in(n)
-                elif t is cst.Call and type(n.func) is cst.Name and n.func.value in _DYNAMIC:
-                    self.ok = False
-        self.always = frozenset(closure)
-        if self.ok:
-            self.block(body, _EMPTY, _Ctx(_EMPTY, _EMPTY, _EMPTY, _EMPTY))
+        self.block(body, _EMPTY, _Ctx(_EMPTY, _EMPTY, _EMPTY, _EMPTY))
+        self.always = frozenset(self._closure)
+
+    def names(self, node: cst.CSTNode) -> FrozenSet[str]:
+        """The identifiers below ``node``, once per node (loops are walked until their fixed
+        point); on the way, closures and ``global`` names join :attr:`always`, and a dynamic
+        scope (``locals()``...) turns liveness off. Every node of the body is walked once."""
+        got = self._names.get(id(node))
+        if got is not None:
+            return got
+        out = set()
+        todo = [node]
+        while todo:
+            n = todo.pop()
+            t = type(n)
+            if t is cst.Name:
+                out.add(n.value)
+                continue
+            if t in _SCOPES:
+                inner = names_in(n)
+                out |= inner
+                self._closure |= inner
+                continue
+            if t is cst.Global or t is cst.Nonlocal:
+                self._closure.update(x.name.value for x in n.names)
+            elif t is cst.Call and type(n.func) is cst.Name and n.func.value in _DYNAMIC:
+                self.ok = False
+            todo.extend(cst_children(n))
+        got = self._names[id(node)] = frozenset(out)
+        return got
 
     def live_after(self, stmt: cst.CSTNode) -> Optional[FrozenSet[str]]:
         return self.after.get(id(stmt)) if self.ok else None
@@ -100,46 +123,48 @@ class Liveness:
                 els = self.stmt(orelse, out, ctx)
             else:
                 els = self.block(_body(orelse), out, ctx)
-            return names_in(s.test) | self.block(_body(s), out, ctx) | els
+            return self.names(s.test) | self.block(_body(s), out, ctx) | els
         if t in (cst.For, cst.While):
             return self.loop(s, out, ctx)
         if t in (cst.Try, cst.TryStar):
             return self.try_(s, out, ctx)
         if t is cst.With:
-            uses = frozenset().union(*(names_in(item) for item in s.items))
+            uses = frozenset().union(*(self.names(item) for item in s.items))
             return uses | self.block(_body(s), out, ctx)
         if isinstance(s, cst.BaseSmallStatement):  # in a one-line suite (`if x: return`)
             return self.small(s, out, ctx)
-        return out | names_in(s)  # match, nested defs, anything else: read all, kill nothing
+        if id(s) in self._known:
+            return out
+        return out | self.names(s)  # match, nested defs, anything else: read all, kill nothing
 
     def small(self, s: cst.CSTNode, out: FrozenSet[str], ctx: _Ctx) -> FrozenSet[str]:
         t = type(s)
         if t is cst.Return:
-            return ctx.ret | (names_in(s.value) if s.value is not None else _EMPTY)
+            return ctx.ret | (self.names(s.value) if s.value is not None else _EMPTY)
         if t is cst.Raise:
-            return ctx.exc | names_in(s)
+            return ctx.exc | self.names(s)
         if t is cst.Break:
             return ctx.brk
         if t is cst.Continue:
             return ctx.cont
         if t is cst.Assign:
             kills: FrozenSet[str] = _EMPTY
-            uses = names_in(s.value)
+            uses = self.names(s.value)
             for target in s.targets:
                 d = _defs(target.target)
                 kills |= d
-                uses |= names_in(target.target) - d
+                uses |= self.names(target.target) - d
             return (out - kills) | uses
         if t is cst.AnnAssign and s.value is not None:
             d = _defs(s.target)
-            return (out - d) | names_in(s.value) | (names_in(s.target) - d)
-        return out | names_in(s)
+            return (out - d) | self.names(s.value) | (self.names(s.target) - d)
+        return out | self.names(s)
 
     def loop(self, s, out: FrozenSet[str], ctx: _Ctx) -> FrozenSet[str]:
         normal_out = self.block(_body(s.orelse), out, ctx) if s.orelse is not None else out
         is_for = type(s) is cst.For
         kills = _defs(s.target) if is_for else _EMPTY
-        extra = (names_in(s.target) - kills) if is_for else names_in(s.test)
+        extra = (self.names(s.target) - kills) if is_for else self.names(s.test)
         head = normal_out | extra
         while True:
             body_in = self.block(_body(s), head, _Ctx(out, head, ctx.ret, ctx.exc))
@@ -148,7 +173,7 @@ class Liveness:
                 break
             head = new
         self.head[id(s)] = head | kills
-        return head | (names_in(s.iter) if is_for else _EMPTY)
+        return head | (self.names(s.iter) if is_for else _EMPTY)
 
     def try_(self, s, out: FrozenSet[str], ctx: _Ctx) -> FrozenSet[str]:
         if s.finalbody is not None:
@@ -157,7 +182,7 @@ class Liveness:
             out = fin
         handlers = ctx.exc
         for h in s.handlers:
-            uses = names_in(h.type) if h.type is not None else _EMPTY
+            uses = self.names(h.type) if h.type is not None else _EMPTY
             handlers |= uses | self.block(_body(h), out, ctx)
         els = self.block(_body(s.orelse), out, ctx) if s.orelse is not None else out
         body_ctx = _Ctx(ctx.brk, ctx.cont, ctx.ret, handlers)

@@ -92,8 +92,12 @@ class Statements:
             lv = cache.get(id(node))
             if lv is None:
                 body = self.body_of(node) if self.fn is not None else node.body
-                always = frozenset(self.mod.global_refs) if self.fn is None else frozenset()
-                lv = cache[id(node)] = Liveness(body, always)
+                if self.fn is None:  # module level: what its functions read is always live
+                    known = frozenset(id(s) for s in body if type(s) in (cst.FunctionDef, cst.ClassDef))
+                    lv = Liveness(body, frozenset(self.mod.global_refs), known)
+                else:
+                    lv = Liveness(body)
+                cache[id(node)] = lv
             self._liveness = lv
         return lv
 
