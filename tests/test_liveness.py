@@ -70,3 +70,18 @@ def test_a_handle_only_a_dead_name_holds_is_still_lost_at_its_overwrite():
            "        if ret != 0:\n            return\n    return 0\n")
     result = lint_sources([("run.py", src)])
     assert ("ACL103", 10) in [(f.code, f.line) for f in result.findings]
+
+
+def test_released_handles_nothing_reaches_are_forgotten_and_the_others_kept():
+    from acl_lint.static.joins import forget_released
+    from acl_lint.static.values import Handles, PState
+    from acl_lint.typestate import Res
+
+    st = PState()
+    for rid, live, external in ((("a", 0), False, False), (("b", 0), False, False), (("c", 0), True, False),
+                                (("ext", "p"), False, True)):
+        st.ts.res[rid] = Res(rid=rid, kind="device_memory", name=rid[0], api="acl.rt.malloc", site=None,
+                             live=live, external=external)
+    st.env["held"] = Handles(frozenset({("b", 0)}))  # a later use of it is ACL302: kept
+    forget_released(st)
+    assert set(st.ts.res) == {("b", 0), ("c", 0), ("ext", "p")}

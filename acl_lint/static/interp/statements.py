@@ -13,7 +13,7 @@ from typing import Callable, List, Optional, Sequence
 
 import libcst as cst
 
-from ..joins import widen
+from ..joins import forget_released, widen
 from ..liveness import Liveness, prune_dead
 from ..values import Elem, Handles, LOOP_UNROLL, NULLV, Outcome, PState, Tup, UNKNOWN, dedupe
 
@@ -105,6 +105,8 @@ class Statements:
         """Bindings no later statement reads dropped (``liveness.prune_dead``): equal paths merge."""
         if live is not None:
             prune_dead(states, live, self.liveness().always | self.global_names)
+            for st in states:
+                forget_released(st)
 
     def join(self, states: List[PState]) -> List[PState]:
         """Equal states merged; a cut over the path budget is remembered (ACL003, never silent)."""
