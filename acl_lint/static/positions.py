@@ -54,6 +54,11 @@ _SKIP_TYPES = (cst.BaseParenthesizableWhitespace, cst.Comma, cst.Dot, cst.BaseAu
                cst.EmptyLine, cst.TrailingWhitespace)
 
 
+#: fields that only ever hold whitespace or punctuation (the types of _SKIP_TYPES): not read
+_PUNCTUATION_FIELDS = frozenset({
+    "lpar", "rpar", "leading_lines", "lines_after_decorators", "comma", "semicolon", "header", "footer",
+    "colon", "equal", "dot", "first_colon", "second_colon", "newline", "trailing_whitespace", "empty_lines",
+    "lbrace", "rbrace", "lbracket", "rbracket", "leading_whitespace", "trailing_comma"})
 #: per value type: 0 not a child, 1 a child node, 2 a sequence of possible children
 _VALUE_KIND: Dict[type, int] = {}
 
@@ -75,7 +80,9 @@ def cst_children(node: cst.CSTNode) -> List[cst.CSTNode]:
     on big modules. Types are classified once (``isinstance`` on libcst's ABCs is slow)."""
     names = _CHILD_FIELDS.get(type(node))
     if names is None:
-        names = _CHILD_FIELDS[type(node)] = tuple(f.name for f in dataclasses.fields(node))
+        names = _CHILD_FIELDS[type(node)] = tuple(
+            f.name for f in dataclasses.fields(node)
+            if not f.name.startswith("whitespace") and f.name not in _PUNCTUATION_FIELDS)
     kind_of = _VALUE_KIND.get
     out: List[cst.CSTNode] = []
     for name in names:
