@@ -26,6 +26,7 @@ def replace(obj, **changes):
     return _dc_replace(obj, **changes)
 
 
+_EMPTY: FrozenSet = frozenset()
 #: marker for an argument that is a literal 0 / None (a null handle)
 NULL = "<null>"
 #: the stream key used for the default stream (a literal 0)
@@ -147,13 +148,14 @@ class TState:
 
     def key(self) -> Tuple:
         """Hashable identity, for merging equal states at join points."""
+        empty = _EMPTY
         return (
             frozenset(self.res.items()),
             self.ctx,
-            frozenset(self.pending.items()),
-            frozenset(self.recorded.items()),
-            frozenset(self.keyed.items()),
-            frozenset(self.released_then.items()),
+            frozenset(self.pending.items()) if self.pending else empty,
+            frozenset(self.recorded.items()) if self.recorded else empty,
+            frozenset(self.keyed.items()) if self.keyed else empty,
+            frozenset(self.released_then.items()) if self.released_then else empty,
         )
 
     def live(self) -> Iterable[Res]:

@@ -73,3 +73,44 @@ def _drop_subsumed(states: List[PState]) -> List[PState]:
 def _distance_from_success(st: PState) -> int:
     """How far a path is from the success path: raised, plus failed checks assumed on it."""
     return (2 if st.err else 0) + sum(1 for v in st.assume.values() if v == "failed")
+
+
+def forget_released(st: PState) -> None:
+    """Drop the records of this function's handles that were released and that nothing on the
+    path can reach any more (no binding, container, link, queued work, key or unread status
+    names them): no later event can touch them, so paths that differ only in them are one."""
+    res = st.ts.res
+    gone = [rid for rid, r in res.items() if not r.live and not r.external]
+    if not gone:
+        return
+    reach = set()
+    for v in st.env.values():
+        if v is not None:
+            reach |= st.rids_of(v)
+    for rids in st.boxes.values():
+        reach |= rids
+    for r in res.values():
+        for _t, target in r.links:
+            reach.add(target)
+    ts = st.ts
+    for target, sources in ts.linked.items():
+        reach.add(target)
+        reach.update(sources)
+    for k, v in ts.pending.items():
+        reach.add(k)
+        reach |= v
+    reach.update(ts.keyed.values())
+    for k, (stream, touched) in ts.recorded.items():
+        reach.add(k)
+        reach.add(stream)
+        reach |= touched
+    refs = st.status_refs()
+    for sid, rec in st.status.items():
+        if not rec.read or sid in refs:  # a status read and held by no name is never consulted
+            reach |= rec.rids
+    if st.returned is not None:
+        reach |= st.rids_of(st.returned)
+    reach.add(ts.ctx)
+    for rid in gone:
+        if rid not in reach:
+            del res[rid]

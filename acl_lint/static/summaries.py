@@ -18,6 +18,7 @@ import libcst as cst
 
 from ..protocol import Api
 from .index import FunctionInfo, _blocks
+from .liveness import names_in
 from .positions import cst_dotted as dotted
 from .values import NULLV, PState, Status, StatusRec, ext_id, ext_path, is_null
 
@@ -210,7 +211,8 @@ class Summaries:
         self._summarise_returns(summ, rets, interp)
         raising = fn.name in self.engine.extra_check_helpers or (
             _RAISES.search(fn.module.text) and may_raise(fn.node))
-        if raising or returns_constant(fn.node):
+        if (raising or returns_constant(fn.node)) and (
+                _may_test(fn, params) or fn.name in self.engine.extra_check_helpers):
             self._summarise_checks(fn, summ, params, bool(raising))
         return summ
 
@@ -416,6 +418,13 @@ class Summaries:
             summ.checks.add(fn.params[i])
         if summ.checks:
             summ.always_raises = False
+
+
+def _may_test(fn: FunctionInfo, params: List[str]) -> bool:
+    """Whether the body mentions a parameter that could be a status it checks (no such
+    parameter: the second run of :meth:`Summaries._summarise_checks` would learn nothing)."""
+    candidates = set(params[1:] if fn.is_method else params)
+    return bool(candidates) and bool(candidates & names_in(fn.node.body))
 
 
 def _truth(v) -> Optional[bool]:

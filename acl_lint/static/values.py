@@ -28,6 +28,7 @@ from ..typestate import Res, TState, replace
 from .positions import NodeSite
 
 MAX_STATES = 64  # path states kept per program point
+_NONE: FrozenSet = frozenset()
 LOOP_UNROLL = 2
 
 class Value(tuple):
@@ -171,15 +172,28 @@ class PState:
 
     def key(self):
         """Identity for merging equal paths: unknown bindings, and statuses already read that
-        no variable holds any more, are left out (no rule can tell such paths apart)."""
-        refs = self.status_refs()
+        no variable holds any more, are left out (no rule can tell such paths apart). One pass
+        over the bindings (the statuses they hold, as :meth:`status_refs`); empty parts shared."""
+        env_items = []
+        refs = set()
+        for kv in self.env.items():
+            v = kv[1]
+            if v is None:
+                continue
+            env_items.append(kv)
+            tag = v[0]
+            if tag == "s":
+                refs.add(v[1])
+            elif tag == "t" or tag == "z":
+                refs.update(x[1] for x in v[1] if x is not None and x[0] == "s")
+        status, assume = self.status, self.assume
         return (
-            frozenset(kv for kv in self.env.items() if kv[1] is not None),
+            frozenset(env_items),
             self.ts.key(),
-            frozenset(self.boxes.items()),
-            frozenset((k, v.read, v.rids) for k, v in self.status.items() if not v.read or k in refs),
+            frozenset(self.boxes.items()) if self.boxes else _NONE,
+            frozenset((k, v.read, v.rids) for k, v in status.items() if not v.read or k in refs) if status else _NONE,
             self.err,
-            frozenset(kv for kv in self.assume.items() if kv[0] in refs),
+            frozenset(kv for kv in assume.items() if kv[0] in refs) if assume and refs else _NONE,
             self.dead,
             self.returned,
         )
@@ -288,12 +302,23 @@ def dedupe(states: List[PState], cuts: Optional[List[int]] = None) -> List[PStat
             old = seen[k]
             if old.err and not s.err:
                 seen[k] = s
+            elif old.err == s.err and old.trace != s.trace:
+                old.trace = common_branches(old.trace, s.trace)
     out = list(seen.values())
     if len(out) > MAX_STATES:
         from .joins import over_budget
 
         out = over_budget(out, cuts)
     return out
+
+
+def common_branches(kept: Tuple, other: Tuple) -> Tuple:
+    """``kept`` without the branches ``other`` did not take: two paths that reach the same state
+    through different sides of a test show that the test decided nothing (explanations are true)."""
+    taken = {(id(getattr(t, "node", None)), getattr(t, "truth", None)) for _s, t, k in other if k == "branch"}
+    out = tuple(step for step in kept if step[2] != "branch"
+                or (id(getattr(step[1], "node", None)), getattr(step[1], "truth", None)) in taken)
+    return out if len(out) != len(kept) else kept
 
 
 @dataclass

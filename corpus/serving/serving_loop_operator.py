@@ -3,8 +3,8 @@ every failed status), serves batches in an endless `while True: try:` loop with 
 preprocessing and a catch-all except, and tears down after it, in the wrong order.
 
 Written for acl-lint's corpus in the shape of real serving code (issue: such a method
-hung the analysis). Its analysis must stay bounded: more distinct paths than the path
-budget is said (ACL003), never a hang and never a silent clean."""
+hung the analysis). Its analysis is bounded and complete: paths that differ only in values
+no later statement reads are one path, so it is checked within the path budget (no ACL003)."""
 import logging
 import queue
 
@@ -28,7 +28,7 @@ class ServingOperator:
         self.requests = queue.Queue()
         self.running = True
 
-    def serve(self):  # expect[static]: ACL003
+    def serve(self):
         ret = acl.init()
         if ret != ACL_SUCCESS:
             raise RuntimeError(f"acl.init failed: {ret}")

@@ -13,7 +13,8 @@ from typing import Callable, List, Optional, Sequence
 
 import libcst as cst
 
-from ..joins import widen
+from ..joins import forget_released, widen
+from ..liveness import Liveness, prune_dead
 from ..values import Elem, Handles, LOOP_UNROLL, NULLV, Outcome, PState, Tup, UNKNOWN, dedupe
 
 #: compound statements interpreted over the whole set of path states at once
@@ -50,7 +51,11 @@ class Statements:
                 # a path that ended inside the statement (sys.exit, a check that must fail) stops here
                 nxt.extend(x for x in o.normal if not x.dead)
                 out.extend(o, normal=False)
-            cur = self.join(nxt) if len(nxt) > 1 else nxt
+            if len(nxt) > 1:
+                self.prune(nxt, self.liveness().live_after(stmt))
+                cur = self.join(nxt)
+            else:
+                cur = nxt
         out.normal.extend(cur)
         return out
 
@@ -77,6 +82,31 @@ class Statements:
             self.eval_children(stmt, st)
             return Outcome(normal=[st])
         return handler(stmt, st)
+
+    def liveness(self) -> Liveness:
+        """The function's :class:`Liveness` (computed once per function, shared by its runs)."""
+        lv = self.__dict__.get("_liveness")
+        if lv is None:
+            cache = self.host.__dict__.setdefault("_liveness", {})
+            node = self.fn.node if self.fn is not None else self.mod.tree
+            lv = cache.get(id(node))
+            if lv is None:
+                body = self.body_of(node) if self.fn is not None else node.body
+                if self.fn is None:  # module level: what its functions read is always live
+                    known = frozenset(id(s) for s in body if type(s) in (cst.FunctionDef, cst.ClassDef))
+                    lv = Liveness(body, frozenset(self.mod.global_refs), known)
+                else:
+                    lv = Liveness(body)
+                cache[id(node)] = lv
+            self._liveness = lv
+        return lv
+
+    def prune(self, states: List[PState], live) -> None:
+        """Bindings no later statement reads dropped (``liveness.prune_dead``): equal paths merge."""
+        if live is not None:
+            prune_dead(states, live, self.liveness().always | self.global_names)
+            for st in states:
+                forget_released(st)
 
     def join(self, states: List[PState]) -> List[PState]:
         """Equal states merged; a cut over the path budget is remembered (ACL003, never silent)."""
@@ -243,6 +273,8 @@ class Statements:
         exits: List[PState] = []
         cur = states
         zero_trip: List[PState] = []
+        head_live = self.liveness().head.get(id(node)) if self.liveness().ok else None
+        self.prune(cur, head_live)
         if not at_least_once and not infinite:
             zero_trip = [s.copy() for s in cur]
         seen = {s.head_key() for s in cur}
@@ -263,7 +295,9 @@ class Statements:
                 out.ret.extend(o.ret)
                 out.exc.extend(o.exc)
                 out.brk.extend(o.brk)
-                cur = self.join(o.normal + o.cont)
+                cur = o.normal + o.cont
+                self.prune(cur, head_live)
+                cur = self.join(cur)
                 if not infinite:
                     exits.extend(s.copy() for s in cur)
                 cur = _fresh(cur, seen)
