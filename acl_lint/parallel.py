@@ -20,7 +20,6 @@ import multiprocessing
 import os
 import re
 import sys
-import threading
 import warnings
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple
@@ -63,7 +62,7 @@ def worth_a_pool(files: Sequence[Tuple[str, str]], jobs: int) -> bool:
 _IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import\b|import[ \t]+([\w.]+))", re.M)
 
 
-def _groups(files: Sequence[Tuple[str, str]]) -> List[List[int]]:
+def groups(files: Sequence[Tuple[str, str]]) -> List[List[int]]:
     """Files that belong together: one folder, and modules that import each other
     (a cheap look at the import lines), so that a chunk rarely parses another chunk's
     modules again to resolve its calls."""
@@ -120,7 +119,7 @@ def plan_chunks(files: Sequence[Tuple[str, str]], jobs: int, target: Optional[in
     chunks: List[List[int]] = []
     current: List[int] = []
     size = 0
-    for members in _groups(files):
+    for members in groups(files):
         group_size = sum(sizes[i] for i in members)
         if current and size + group_size > target:
             chunks.append(current)
@@ -158,6 +157,13 @@ def _work(indices: List[int]) -> Batch:
     return _timed_work(analyse, files)
 
 
+def _work_big(indices: List[int]) -> Batch:
+    """Big files (in a child of their own, which ends after them): one engine for those that
+    import each other, so that a big module is parsed once, not once per importer."""
+    files = [_STATE["files"][i] for i in indices]
+    return _STATE["isolated"](files, dict(_STATE["options"]), _STATE["project"], _read)
+
+
 def _timed_work(analyse: Analyse, files: List[Tuple[str, str]]):
     """--timings: the batch, plus each file's times (acl_lint.timings) and the batch's wall and CPU."""
     from .timings import recording
@@ -168,11 +174,9 @@ def _timed_work(analyse: Analyse, files: List[Tuple[str, str]]):
 
 
 def _collect_between_chunks() -> None:
-    """A worker collects young objects rarely (the raised thresholds) and, before each chunk
-    after its first, the previous chunk's engine: trees and states held in reference cycles,
-    which the raised thresholds never reach. The parent froze what the workers inherit (imports,
-    texts) before forking, so this walks only what the worker made: no copy-on-write of the
-    parent's pages, and no walk over millions of objects that stay alive anyway."""
+    """A pool worker (where chunks are not forked one by one) collects young objects rarely (the
+    raised thresholds) and, before each chunk after its first, the previous chunk's engine: trees
+    and states held in reference cycles, which the raised thresholds never reach."""
     if _STATE.get("worked"):
         gc.collect()
     else:
@@ -203,12 +207,25 @@ def analyse_isolated(files: Sequence[Tuple[str, str]], options: Mapping[str, Any
     file that kills it is lost (reported as an internal error naming how it died), or that
     runs out of time (ACL003)."""
     from . import isolate
-    from .budget import incomplete_whole_file, time_limit
     from .lint import guarded_reader
 
+    args = (list(files), dict(options), list(project), guarded_reader(texts))
+    status, value = isolate.run(analyse, args, _timeout(options, len(files)))
+    return _outcome(status, value, files, options, project, texts, analyse)
+
+
+def _timeout(options: Mapping[str, Any], n_files: int) -> Optional[float]:
+    from .budget import time_limit
+
     limit = time_limit(options)
-    timeout = limit * len(files) if limit else None  # the parse included
-    status, value = isolate.run(analyse, (list(files), dict(options), list(project), guarded_reader(texts)), timeout)
+    return limit * n_files if limit else None  # the parse included
+
+
+def _outcome(status: str, value: Any, files: Sequence[Tuple[str, str]], options: Mapping[str, Any],
+             project: Sequence[str], texts: Mapping[str, str], analyse: Analyse) -> Batch:
+    """The batch of a child's outcome (see :func:`analyse_isolated`)."""
+    from .budget import incomplete_whole_file, time_limit
+
     if status == "ok":
         return value
     if len(files) > 1:
@@ -216,14 +233,14 @@ def analyse_isolated(files: Sequence[Tuple[str, str]], options: Mapping[str, Any
         errors: List[FileError] = []
         deps: Dict[str, Set[str]] = {}
         for item in files:
-            f, e, d = analyse_isolated([item], options, project, texts, analyse)
+            f, e, d = analyse_isolated([item], options, project, texts, analyse)[:3]
             findings += f
             errors += e
             deps.update(d)
         return findings, errors, deps
     path = files[0][0]
     if status == "timeout":
-        return [], [incomplete_whole_file(path, limit)], {}
+        return [], [incomplete_whole_file(path, time_limit(options))], {}
     why = f"the analysis process {value}" if status == "crash" else str(value)
     return [], [FileError(path, f"internal error: {why} while analysing this file; it was not checked")], {}
 
@@ -239,51 +256,38 @@ def analyse_in_pool(
     fork_lock: Optional[Any] = None,
     gc_threshold: Tuple[int, int, int] = (700, 10, 10),
     timings: Any = None,
+    isolated: Sequence[Tuple[str, str]] = (),
+    isolated_analyse: Optional[Analyse] = None,
 ) -> Batch:
     """Run ``analyse`` over chunks of ``files`` in ``jobs`` processes; merge as one run would.
-    ``timings``: a --timings report (``add_batch(times, wall, cpu)``) that each chunk's times go to."""
+    ``timings``: a --timings report (``add_batch(times, wall, cpu)``) that each chunk's times go to.
+    ``isolated``: big files for ``isolated_analyse`` in children with the time limit (Linux),
+    started first, beside the chunks, at most ``jobs - 1`` at once (their memory)."""
     chunks = plan_chunks(files, jobs)
+    n_small = len(chunks)
+    chunks += [[len(files) + i for i in group] for group in groups(isolated)]
+    files = list(files) + list(isolated)
     opts = {k: v for k, v in options.items() if k != "progress" and not callable(v)}
-    state = {"files": list(files), "options": opts, "project": list(project), "texts": dict(texts),
-             "analyse": analyse, "gc_threshold": gc_threshold, "timings": timings is not None}
-    ctx = _context()
-    results: Dict[int, Batch] = {}
-    done_files = 0
-    total = len(files)
-    workers = max(1, min(jobs, len(chunks)))
-    lock = fork_lock if fork_lock is not None else threading.Lock()
+    state = {"files": files, "options": opts, "project": list(project), "texts": dict(texts),
+             "analyse": analyse, "gc_threshold": gc_threshold, "timings": timings is not None,
+             "isolated": isolated_analyse or analyse}
+    # the big files, then the biggest chunks first: the pool finishes together
+    order = list(range(n_small, len(chunks))) + sorted(
+        range(n_small), key=lambda k: -sum(files[i][1].count("\n") for i in chunks[k]))
+    counted = _Counted(progress, len(files))
     _STATE.clear()
     _STATE.update(state)
-    frozen = ctx.get_start_method() == "fork" and freeze_inherited()
+    forked = _context().get_start_method() == "fork"
+    frozen = forked and freeze_inherited()
     try:
-        if ctx.get_start_method() == "fork":
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)  # forks at the first submit
+        if forked:
+            results = _forked(chunks, order, n_small, jobs, counted, fork_lock)
         else:
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                                       initargs=(state,))
-        failed: List[int] = []
-        with pool:
-            # biggest chunks first: the pool finishes together
-            order = sorted(range(len(chunks)), key=lambda k: -sum(files[i][1].count("\n") for i in chunks[k]))
-            with lock, warnings.catch_warnings():
-                # Python 3.12+ warns about forking a multi-threaded process: the only other
-                # thread is the progress line's, and it is parked on ``lock``
-                warnings.simplefilter("ignore", DeprecationWarning)
-                futures: Dict[Future, int] = {pool.submit(_work, chunks[k]): k for k in order}
-            pending = set(futures)
-            while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    k = futures[fut]
-                    try:
-                        results[k] = fut.result()
-                    except Exception:  # noqa: BLE001 - a dead worker: redo that chunk here
-                        failed.append(k)
-                    done_files += len(chunks[k])
-                    if progress is not None:
-                        progress(done_files, total)
-        for k in failed:  # a worker died: redo its chunk (and the ones lost with it) in isolation
-            results[k] = analyse_isolated([files[i] for i in chunks[k]], opts, project, texts, analyse)
+            results = _pooled(chunks, order, jobs, state, counted)
+        for k, outcome in results.items():
+            if outcome[0] != "ok":  # a worker died: redo its chunk in isolation, file by file
+                results[k] = ("ok", _outcome(*outcome, [files[i] for i in chunks[k]], opts, project, texts,
+                                             state["analyse"] if k < n_small else state["isolated"]))
     finally:
         _STATE.clear()
         if frozen:
@@ -292,10 +296,66 @@ def analyse_in_pool(
     errors: List[FileError] = []
     deps: Dict[str, Set[str]] = {}
     for k in range(len(chunks)):
-        f, e, d = results[k][:3]
-        if timings is not None and len(results[k]) > 3:
-            timings.add_batch(*results[k][3])
-        findings.extend(f)
-        errors.extend(e)
-        deps.update(d)
+        batch = results[k][1]
+        if timings is not None and len(batch) > 3:
+            timings.add_batch(*batch[3])
+        findings.extend(batch[0])
+        errors.extend(batch[1])
+        deps.update(batch[2])
     return findings, errors, deps
+
+
+class _Counted:
+    """The progress callback, counting the files of the chunks done."""
+
+    def __init__(self, progress: Optional[Callable[[int, int], None]], total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+
+    def __call__(self, n_files: int) -> None:
+        self.done += n_files
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
+WORKER_NAME = "acl-lint-worker"
+
+
+def _forked(chunks: List[List[int]], order: List[int], n_small: int, jobs: int, counted: _Counted,
+            fork_lock: Any) -> Dict[int, Tuple[str, Any]]:
+    """Linux: every chunk in a child forked for it (the parent's imports and texts shared, no
+    collection between chunks, nothing freed piece by piece: the child just ends)."""
+    from . import isolate
+
+    opts = _STATE["options"]
+    calls = [isolate.Call(_work, (chunks[k],), name=WORKER_NAME) if k < n_small else
+             isolate.Call(_work_big, (chunks[k],), _timeout(opts, len(chunks[k])), heavy=True)
+             for k in order]
+    with warnings.catch_warnings():
+        # Python 3.12+ warns about forking a multi-threaded process: the only other thread is
+        # the progress line's, and it is parked on ``fork_lock`` while a child is forked
+        warnings.simplefilter("ignore", DeprecationWarning)
+        outcomes = isolate.run_many(calls, jobs, lambda j, _out: counted(len(chunks[order[j]])),
+                                    max_heavy=max(1, jobs - 1), fork_lock=fork_lock)
+    return {k: outcomes[j] for j, k in enumerate(order)}
+
+
+def _pooled(chunks: List[List[int]], order: List[int], jobs: int, state: Dict[str, Any], counted: _Counted
+            ) -> Dict[int, Tuple[str, Any]]:
+    """Elsewhere (spawn): a process pool whose workers receive the texts once each."""
+    ctx = _context()
+    results: Dict[int, Tuple[str, Any]] = {}
+    workers = max(1, min(jobs, len(chunks)))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                             initargs=(state,)) as pool:
+        futures: Dict[Future, int] = {pool.submit(_work, chunks[k]): k for k in order}
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                k = futures[fut]
+                try:
+                    results[k] = ("ok", fut.result())
+                except Exception as exc:  # noqa: BLE001 - a dead worker: redone in isolation
+                    results[k] = ("error", str(exc))
+                counted(len(chunks[k]))
+    return results
