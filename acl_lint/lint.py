@@ -318,7 +318,7 @@ def _analyse_todo(todo: List[Tuple[str, str]], options: Dict[str, Any], project:
 
     big = [item for item in todo if len(item[1]) >= isolate.ISOLATE_BYTES] if isolate.available() else []
     if big:
-        todo = [item for item in todo if len(item[1]) < isolate.ISOLATE_BYTES]
+        big, todo = parallel.with_companions(big, [item for item in todo if len(item[1]) < isolate.ISOLATE_BYTES])
     report = stats.get("timings")
     isolated = partial(_isolated_batch, report is not None)
     findings: List[Finding] = []

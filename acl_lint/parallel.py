@@ -108,6 +108,22 @@ def groups(files: Sequence[Tuple[str, str]]) -> List[List[int]]:
     return list(comps.values())
 
 
+def with_companions(big: Sequence[Tuple[str, str]], small: Sequence[Tuple[str, str]]
+                    ) -> Tuple[List[Tuple[str, str]], List[Tuple[str, str]]]:
+    """(big files and the small files of their groups, the other small files): a small file beside
+    a big one, or importing it, is analysed with it, so that the big module is parsed once (a
+    chunk resolving a call into it would parse it again, and hold its tree too)."""
+    if not big:
+        return list(big), list(small)
+    files = list(big) + list(small)
+    joined: Set[int] = set()
+    for members in groups(files):
+        if any(i < len(big) for i in members):
+            joined.update(i for i in members if i >= len(big))
+    return list(big) + [files[i] for i in sorted(joined)], [f for i, f in enumerate(files) if i >= len(big)
+                                                           and i not in joined]
+
+
 def plan_chunks(files: Sequence[Tuple[str, str]], jobs: int, target: Optional[int] = None) -> List[List[int]]:
     """Indices of ``files`` in chunks of about equal line counts (``target`` lines, by default
     enough chunks for ``jobs`` processes); files that belong together (a folder, modules that

@@ -259,3 +259,12 @@ def test_big_files_run_beside_the_chunks_with_their_times(monkeypatch, tmp_path)
     big = [p for p in (REPO / "corpus").rglob("*.py") if len(p.read_text()) >= sizes[-3]]
     timed = {os.path.normpath(p) for p in stats["timings"].files}
     assert len(big) >= 3 and all(os.path.normpath(str(p.relative_to(REPO))) in timed for p in big)
+
+
+def test_small_files_beside_or_importing_a_big_one_go_with_it():
+    big = [("pkg/huge.py", "import acl\n" * 50)]
+    small = [("pkg/util.py", "x = 1\n"), ("app/main.py", "from pkg import huge\n"), ("other/a.py", "y = 2\n")]
+    together, rest = parallel.with_companions(big, small)
+    assert [p for p, _ in together] == ["pkg/huge.py", "pkg/util.py", "app/main.py"]
+    assert rest == [("other/a.py", "y = 2\n")]
+    assert parallel.with_companions([], small) == ([], small)
