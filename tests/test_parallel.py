@@ -263,7 +263,7 @@ def test_big_files_run_beside_the_chunks_with_their_times(monkeypatch, tmp_path)
 
 def test_small_files_beside_or_importing_a_big_one_go_with_it():
     big = [("pkg/huge.py", "import acl\n" * 50)]
-    small = [("pkg/util.py", "x = 1\n"), ("app/main.py", "from pkg import huge\n"), ("other/a.py", "y = 2\n")]
+    small = [("pkg/util.py", "x = 1\n"), ("app/main.py", "from pkg.huge import run\n"), ("other/a.py", "y = 2\n")]
     together, rest = parallel.with_companions(big, small)
     assert [p for p, _ in together] == ["pkg/huge.py", "pkg/util.py", "app/main.py"]
     assert rest == [("other/a.py", "y = 2\n")]
