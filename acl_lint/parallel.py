@@ -29,12 +29,14 @@ from .findings import FileError, Finding
 
 MIN_FILES = 8  # fewer files than this: in-process
 MIN_LINES = 3000  # fewer lines than this: in-process (the break-even measured on 2 cores)
-CHUNKS_PER_JOB = 3
-MIN_CHUNK_LINES = 400
+#: chunks per process: the last ones to finish leave a core idle for at most a small chunk's time
+#: (on the real-world corpus 6 gave the same CPU seconds as 3, with chunks of 1-3 s instead of 2-4 s)
+CHUNKS_PER_JOB = 6
+MIN_CHUNK_LINES = 600  # smaller: a fork and a warm start per few hundred lines
 #: a chunk's engine lives (trees, states) until the chunk is done: bigger trees get more chunks,
-#: not bigger ones, so that a worker's peak memory does not grow with the tree. Not smaller:
-#: each chunk re-parses the project modules it loads lazily (on the real-world corpus 6 000
-#: lines cost 5 % more CPU than the ~15 000-line chunks that 91 kLOC on 2 cores gets anyway)
+#: not bigger ones, so that a worker's peak memory does not grow with the tree (the cost of more
+#: chunks: each parses again the project modules it loads lazily, rare since a folder and the
+#: modules it imports stay together, and big files take their neighbours along)
 MAX_CHUNK_LINES = 15000
 
 Batch = Tuple[List[Finding], List[FileError], Dict[str, Set[str]]]
@@ -301,9 +303,11 @@ def analyse_in_pool(
         else:
             results = _pooled(chunks, order, jobs, state, counted)
         for k, outcome in results.items():
-            if outcome[0] != "ok":  # a worker died: redo its chunk in isolation, file by file
-                results[k] = ("ok", _outcome(*outcome, [files[i] for i in chunks[k]], opts, project, texts,
-                                             state["analyse"] if k < n_small else state["isolated"]))
+            chunk = [files[i] for i in chunks[k]]
+            if outcome[0] != "ok" and k < n_small:  # a worker died: its chunk again, isolated
+                results[k] = ("ok", analyse_isolated(chunk, opts, project, texts, analyse))
+            elif outcome[0] != "ok":  # big files, isolated already: one by one, then named
+                results[k] = ("ok", _outcome(*outcome, chunk, opts, project, texts, state["isolated"]))
     finally:
         _STATE.clear()
         if frozen:
