@@ -334,15 +334,8 @@ def _analyse_todo(todo: List[Tuple[str, str]], options: Dict[str, Any], project:
             isolated=big, isolated_analyse=isolated,
         )
         return findings, errors, deps
-    if todo:
-        opts = dict(options)
-        if progress is not None:
-            opts["progress"] = progress
-        with _gc_for_analysis():
-            try:
-                findings, errors, deps = _in_chunks(report, todo, opts, project, guarded_reader(by_path))
-            finally:
-                budget_stop()
+    # the big files first, in a child forked while this process is still small (forked after the
+    # in-process chunks, it would add this process's grown heap to its own)
     plain = {k: v for k, v in options.items() if not callable(v)}
     if big:
         from .static import engine  # noqa: F401,F811 - imported once, before forking
@@ -353,6 +346,18 @@ def _analyse_todo(todo: List[Tuple[str, str]], options: Dict[str, Any], project:
         deps.update(batch[2])
         if report is not None and len(batch) > 3:
             report.add_batch(*batch[3])
+    if todo:
+        opts = dict(options)
+        if progress is not None:
+            opts["progress"] = progress
+        with _gc_for_analysis():
+            try:
+                f, e, d = _in_chunks(report, todo, opts, project, guarded_reader(by_path))
+            finally:
+                budget_stop()
+        findings += f
+        errors += e
+        deps.update(d)
     return findings, errors, deps
 
 
