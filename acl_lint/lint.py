@@ -277,35 +277,6 @@ def _guarded_batch(files: Sequence[Tuple[str, str]], options: Dict, project: Seq
     return rejected + findings, errors, deps
 
 
-def _isolated_batch(timed: bool, files: Sequence[Tuple[str, str]], options: Dict, project: Sequence[str],
-                    read: Callable[[str], Optional[str]]) -> Tuple:
-    """:func:`_guarded_batch` for a big file in its own child process (which ends after it, so
-    the raised gc thresholds need no restoring); ``timed``: with its --timings times (4th)."""
-    import multiprocessing
-
-    from . import isolate
-
-    if multiprocessing.current_process().name == isolate.CHILD_NAME:
-        gc.set_threshold(*GC_THRESHOLD)
-    if not timed:
-        return _guarded_batch(files, options, project, read)
-    from .timings import recording
-
-    with recording() as rec:
-        out = _guarded_batch(files, options, project, read)
-    return tuple(out) + ((rec.files, rec.wall, rec.cpu),)
-
-
-def _warm_up(options: Dict[str, Any]) -> None:
-    """What every engine loads first (the protocol, the fix tables), loaded once before forking
-    instead of once per child."""
-    from .fixes.table import fixable_codes
-    from .static import engine
-
-    engine.Engine(options)
-    fixable_codes()
-
-
 def _analyse_todo(todo: List[Tuple[str, str]], options: Dict[str, Any], project: List[str],
                   by_path: Dict[str, str], progress: Optional[Progress], total: int, jobs: int,
                   stats: Dict[str, Any]) -> Tuple[List[Finding], List[FileError], Dict[str, Set[str]]]:
@@ -320,12 +291,12 @@ def _analyse_todo(todo: List[Tuple[str, str]], options: Dict[str, Any], project:
     if big:
         big, todo = parallel.with_companions(big, [item for item in todo if len(item[1]) < isolate.ISOLATE_BYTES])
     report = stats.get("timings")
-    isolated = partial(_isolated_batch, report is not None)
+    isolated = partial(parallel.isolated_batch, _guarded_batch, GC_THRESHOLD, report is not None)
     findings: List[Finding] = []
     errors: List[FileError] = []
     deps: Dict[str, Set[str]] = {}
     if jobs > 1 and (big or parallel.worth_a_pool(todo, jobs)):
-        _warm_up(options)
+        parallel.warm_up(options)
         stats["workers"] = min(jobs, len(parallel.plan_chunks(todo, jobs)) + len(parallel.groups(big)))
         findings, errors, deps = parallel.analyse_in_pool(
             todo, options, project, by_path, _analyze_batch, jobs,

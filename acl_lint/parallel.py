@@ -183,12 +183,41 @@ def _work_big(indices: List[int]) -> Batch:
 
 
 def _timed_work(analyse: Analyse, files: List[Tuple[str, str]]):
+    return timed_batch(analyse, files, dict(_STATE["options"]), _STATE["project"], _read)
+
+
+def timed_batch(analyse: Analyse, files: Sequence[Tuple[str, str]], options: Dict[str, Any],
+                project: Sequence[str], read: Callable[[str], Optional[str]]) -> Tuple:
     """--timings: the batch, plus each file's times (acl_lint.timings) and the batch's wall and CPU."""
     from .timings import recording
 
     with recording() as rec:
-        batch = analyse(files, dict(_STATE["options"]), _STATE["project"], _read)
+        batch = analyse(files, options, project, read)
     return tuple(batch) + ((rec.files, rec.wall, rec.cpu),)
+
+
+def isolated_batch(analyse: Analyse, gc_threshold: Tuple[int, int, int], timed: bool,
+                   files: Sequence[Tuple[str, str]], options: Dict[str, Any], project: Sequence[str],
+                   read: Callable[[str], Optional[str]]) -> Tuple:
+    """``analyse`` for big files in a child process of their own (which ends after it, so the
+    raised gc thresholds need no restoring); ``timed``: with its --timings times (4th)."""
+    from . import isolate
+
+    if multiprocessing.current_process().name == isolate.CHILD_NAME:
+        gc.set_threshold(*gc_threshold)
+    if not timed:
+        return analyse(files, options, project, read)
+    return timed_batch(analyse, files, options, project, read)
+
+
+def warm_up(options: Mapping[str, Any]) -> None:
+    """What every engine loads first (the protocol, the fix tables), loaded once before forking
+    instead of once per child."""
+    from .fixes.table import fixable_codes
+    from .static import engine
+
+    engine.Engine(options)
+    fixable_codes()
 
 
 def _collect_between_chunks() -> None:
