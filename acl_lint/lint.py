@@ -281,39 +281,51 @@ def _analyse_todo(todo: List[Tuple[str, str]], options: Dict[str, Any], project:
                   by_path: Dict[str, str], progress: Optional[Progress], total: int, jobs: int,
                   stats: Dict[str, Any]) -> Tuple[List[Finding], List[FileError], Dict[str, Set[str]]]:
     """Analyse the files: in a pool or in-process; a file too big to bound in-process (its parse
-    cannot be interrupted) in a child process that is stopped at the time limit."""
+    cannot be interrupted) in a child process that is stopped at the time limit (with a pool:
+    first, beside the chunks); big files that import each other in one child, one engine."""
+    from functools import partial
+
     from . import isolate, parallel
 
     big = [item for item in todo if len(item[1]) >= isolate.ISOLATE_BYTES] if isolate.available() else []
     if big:
-        todo = [item for item in todo if len(item[1]) < isolate.ISOLATE_BYTES]
+        big, todo = parallel.with_companions(big, [item for item in todo if len(item[1]) < isolate.ISOLATE_BYTES])
+    report = stats.get("timings")
+    isolated = partial(parallel.isolated_batch, _guarded_batch, GC_THRESHOLD, report is not None)
     findings: List[Finding] = []
     errors: List[FileError] = []
     deps: Dict[str, Set[str]] = {}
-    if parallel.worth_a_pool(todo, jobs):
-        from .static import engine  # noqa: F401 - imported once, before forking
-
-        stats["workers"] = min(jobs, len(parallel.plan_chunks(todo, jobs)))
+    if jobs > 1 and (big or parallel.worth_a_pool(todo, jobs)):
+        parallel.warm_up(options)
+        stats["workers"] = min(jobs, len(parallel.plan_chunks(todo, jobs)) + len(parallel.groups(big)))
         findings, errors, deps = parallel.analyse_in_pool(
             todo, options, project, by_path, _analyze_batch, jobs,
             progress=(lambda done, _n: progress(total - len(todo) - len(big) + done, total)) if progress else None,
-            fork_lock=getattr(progress, "_lock", None), gc_threshold=GC_THRESHOLD, timings=stats.get("timings"),
+            fork_lock=getattr(progress, "_lock", None), gc_threshold=GC_THRESHOLD, timings=report,
+            isolated=big, isolated_analyse=isolated,
         )
-    elif todo:
+        return findings, errors, deps
+    # the big files first, in a child forked while this process is still small (forked after the
+    # in-process chunks, it would add this process's grown heap to its own)
+    plain = {k: v for k, v in options.items() if not callable(v)}
+    if big:
+        from .static import engine  # noqa: F401,F811 - imported once, before forking
+    for group in parallel.groups(big):  # those that import each other: one engine, each parsed once
+        batch = parallel.analyse_isolated([big[i] for i in group], plain, project, by_path, isolated)
+        findings += batch[0]
+        errors += batch[1]
+        deps.update(batch[2])
+        if report is not None and len(batch) > 3:
+            report.add_batch(*batch[3])
+    if todo:
         opts = dict(options)
         if progress is not None:
             opts["progress"] = progress
         with _gc_for_analysis():
             try:
-                findings, errors, deps = _in_chunks(stats.get("timings"), todo, opts, project,
-                                                    guarded_reader(by_path))
+                f, e, d = _in_chunks(report, todo, opts, project, guarded_reader(by_path))
             finally:
                 budget_stop()
-    plain = {k: v for k, v in options.items() if not callable(v)}
-    if big:
-        from .static import engine  # noqa: F401,F811 - imported once, before forking
-    for item in big:
-        f, e, d = parallel.analyse_isolated([item], plain, project, by_path, _guarded_batch)
         findings += f
         errors += e
         deps.update(d)

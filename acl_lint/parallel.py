@@ -20,7 +20,6 @@ import multiprocessing
 import os
 import re
 import sys
-import threading
 import warnings
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple
@@ -30,12 +29,14 @@ from .findings import FileError, Finding
 
 MIN_FILES = 8  # fewer files than this: in-process
 MIN_LINES = 3000  # fewer lines than this: in-process (the break-even measured on 2 cores)
-CHUNKS_PER_JOB = 3
-MIN_CHUNK_LINES = 400
+#: chunks per process: the last ones to finish leave a core idle for at most a small chunk's time
+#: (on the real-world corpus 6 gave the same CPU seconds as 3, with chunks of 1-3 s instead of 2-4 s)
+CHUNKS_PER_JOB = 6
+MIN_CHUNK_LINES = 600  # smaller: a fork and a warm start per few hundred lines
 #: a chunk's engine lives (trees, states) until the chunk is done: bigger trees get more chunks,
-#: not bigger ones, so that a worker's peak memory does not grow with the tree. Not smaller:
-#: each chunk re-parses the project modules it loads lazily (on the real-world corpus 6 000
-#: lines cost 5 % more CPU than the ~15 000-line chunks that 91 kLOC on 2 cores gets anyway)
+#: not bigger ones, so that a worker's peak memory does not grow with the tree (the cost of more
+#: chunks: each parses again the project modules it loads lazily, rare since a folder and the
+#: modules it imports stay together, and big files take their neighbours along)
 MAX_CHUNK_LINES = 15000
 
 Batch = Tuple[List[Finding], List[FileError], Dict[str, Set[str]]]
@@ -63,7 +64,7 @@ def worth_a_pool(files: Sequence[Tuple[str, str]], jobs: int) -> bool:
 _IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import\b|import[ \t]+([\w.]+))", re.M)
 
 
-def _groups(files: Sequence[Tuple[str, str]]) -> List[List[int]]:
+def groups(files: Sequence[Tuple[str, str]]) -> List[List[int]]:
     """Files that belong together: one folder, and modules that import each other
     (a cheap look at the import lines), so that a chunk rarely parses another chunk's
     modules again to resolve its calls."""
@@ -109,6 +110,22 @@ def _groups(files: Sequence[Tuple[str, str]]) -> List[List[int]]:
     return list(comps.values())
 
 
+def with_companions(big: Sequence[Tuple[str, str]], small: Sequence[Tuple[str, str]]
+                    ) -> Tuple[List[Tuple[str, str]], List[Tuple[str, str]]]:
+    """(big files and the small files of their groups, the other small files): a small file beside
+    a big one, or importing it, is analysed with it, so that the big module is parsed once (a
+    chunk resolving a call into it would parse it again, and hold its tree too)."""
+    if not big:
+        return list(big), list(small)
+    files = list(big) + list(small)
+    joined: Set[int] = set()
+    for members in groups(files):
+        if any(i < len(big) for i in members):
+            joined.update(i for i in members if i >= len(big))
+    return list(big) + [files[i] for i in sorted(joined)], [f for i, f in enumerate(files) if i >= len(big)
+                                                           and i not in joined]
+
+
 def plan_chunks(files: Sequence[Tuple[str, str]], jobs: int, target: Optional[int] = None) -> List[List[int]]:
     """Indices of ``files`` in chunks of about equal line counts (``target`` lines, by default
     enough chunks for ``jobs`` processes); files that belong together (a folder, modules that
@@ -120,7 +137,7 @@ def plan_chunks(files: Sequence[Tuple[str, str]], jobs: int, target: Optional[in
     chunks: List[List[int]] = []
     current: List[int] = []
     size = 0
-    for members in _groups(files):
+    for members in groups(files):
         group_size = sum(sizes[i] for i in members)
         if current and size + group_size > target:
             chunks.append(current)
@@ -158,21 +175,55 @@ def _work(indices: List[int]) -> Batch:
     return _timed_work(analyse, files)
 
 
+def _work_big(indices: List[int]) -> Batch:
+    """Big files (in a child of their own, which ends after them): one engine for those that
+    import each other, so that a big module is parsed once, not once per importer."""
+    files = [_STATE["files"][i] for i in indices]
+    return _STATE["isolated"](files, dict(_STATE["options"]), _STATE["project"], _read)
+
+
 def _timed_work(analyse: Analyse, files: List[Tuple[str, str]]):
+    return timed_batch(analyse, files, dict(_STATE["options"]), _STATE["project"], _read)
+
+
+def timed_batch(analyse: Analyse, files: Sequence[Tuple[str, str]], options: Dict[str, Any],
+                project: Sequence[str], read: Callable[[str], Optional[str]]) -> Tuple:
     """--timings: the batch, plus each file's times (acl_lint.timings) and the batch's wall and CPU."""
     from .timings import recording
 
     with recording() as rec:
-        batch = analyse(files, dict(_STATE["options"]), _STATE["project"], _read)
+        batch = analyse(files, options, project, read)
     return tuple(batch) + ((rec.files, rec.wall, rec.cpu),)
 
 
+def isolated_batch(analyse: Analyse, gc_threshold: Tuple[int, int, int], timed: bool,
+                   files: Sequence[Tuple[str, str]], options: Dict[str, Any], project: Sequence[str],
+                   read: Callable[[str], Optional[str]]) -> Tuple:
+    """``analyse`` for big files in a child process of their own (which ends after it, so the
+    raised gc thresholds need no restoring); ``timed``: with its --timings times (4th)."""
+    from . import isolate
+
+    if multiprocessing.current_process().name == isolate.CHILD_NAME:
+        gc.set_threshold(*gc_threshold)
+    if not timed:
+        return analyse(files, options, project, read)
+    return timed_batch(analyse, files, options, project, read)
+
+
+def warm_up(options: Mapping[str, Any]) -> None:
+    """What every engine loads first (the protocol, the fix tables), loaded once before forking
+    instead of once per child."""
+    from .fixes.table import fixable_codes
+    from .static import engine
+
+    engine.Engine(options)
+    fixable_codes()
+
+
 def _collect_between_chunks() -> None:
-    """A worker collects young objects rarely (the raised thresholds) and, before each chunk
-    after its first, the previous chunk's engine: trees and states held in reference cycles,
-    which the raised thresholds never reach. The parent froze what the workers inherit (imports,
-    texts) before forking, so this walks only what the worker made: no copy-on-write of the
-    parent's pages, and no walk over millions of objects that stay alive anyway."""
+    """A pool worker (where chunks are not forked one by one) collects young objects rarely (the
+    raised thresholds) and, before each chunk after its first, the previous chunk's engine: trees
+    and states held in reference cycles, which the raised thresholds never reach."""
     if _STATE.get("worked"):
         gc.collect()
     else:
@@ -203,12 +254,25 @@ def analyse_isolated(files: Sequence[Tuple[str, str]], options: Mapping[str, Any
     file that kills it is lost (reported as an internal error naming how it died), or that
     runs out of time (ACL003)."""
     from . import isolate
-    from .budget import incomplete_whole_file, time_limit
     from .lint import guarded_reader
 
+    args = (list(files), dict(options), list(project), guarded_reader(texts))
+    status, value = isolate.run(analyse, args, _timeout(options, len(files)))
+    return _outcome(status, value, files, options, project, texts, analyse)
+
+
+def _timeout(options: Mapping[str, Any], n_files: int) -> Optional[float]:
+    from .budget import time_limit
+
     limit = time_limit(options)
-    timeout = limit * len(files) if limit else None  # the parse included
-    status, value = isolate.run(analyse, (list(files), dict(options), list(project), guarded_reader(texts)), timeout)
+    return limit * n_files if limit else None  # the parse included
+
+
+def _outcome(status: str, value: Any, files: Sequence[Tuple[str, str]], options: Mapping[str, Any],
+             project: Sequence[str], texts: Mapping[str, str], analyse: Analyse) -> Batch:
+    """The batch of a child's outcome (see :func:`analyse_isolated`)."""
+    from .budget import incomplete_whole_file, time_limit
+
     if status == "ok":
         return value
     if len(files) > 1:
@@ -216,14 +280,14 @@ def analyse_isolated(files: Sequence[Tuple[str, str]], options: Mapping[str, Any
         errors: List[FileError] = []
         deps: Dict[str, Set[str]] = {}
         for item in files:
-            f, e, d = analyse_isolated([item], options, project, texts, analyse)
+            f, e, d = analyse_isolated([item], options, project, texts, analyse)[:3]
             findings += f
             errors += e
             deps.update(d)
         return findings, errors, deps
     path = files[0][0]
     if status == "timeout":
-        return [], [incomplete_whole_file(path, limit)], {}
+        return [], [incomplete_whole_file(path, time_limit(options))], {}
     why = f"the analysis process {value}" if status == "crash" else str(value)
     return [], [FileError(path, f"internal error: {why} while analysing this file; it was not checked")], {}
 
@@ -239,51 +303,40 @@ def analyse_in_pool(
     fork_lock: Optional[Any] = None,
     gc_threshold: Tuple[int, int, int] = (700, 10, 10),
     timings: Any = None,
+    isolated: Sequence[Tuple[str, str]] = (),
+    isolated_analyse: Optional[Analyse] = None,
 ) -> Batch:
     """Run ``analyse`` over chunks of ``files`` in ``jobs`` processes; merge as one run would.
-    ``timings``: a --timings report (``add_batch(times, wall, cpu)``) that each chunk's times go to."""
+    ``timings``: a --timings report (``add_batch(times, wall, cpu)``) that each chunk's times go to.
+    ``isolated``: big files for ``isolated_analyse`` in children with the time limit (Linux),
+    started first, beside the chunks, at most ``jobs - 1`` at once (their memory)."""
     chunks = plan_chunks(files, jobs)
+    n_small = len(chunks)
+    chunks += [[len(files) + i for i in group] for group in groups(isolated)]
+    files = list(files) + list(isolated)
     opts = {k: v for k, v in options.items() if k != "progress" and not callable(v)}
-    state = {"files": list(files), "options": opts, "project": list(project), "texts": dict(texts),
-             "analyse": analyse, "gc_threshold": gc_threshold, "timings": timings is not None}
-    ctx = _context()
-    results: Dict[int, Batch] = {}
-    done_files = 0
-    total = len(files)
-    workers = max(1, min(jobs, len(chunks)))
-    lock = fork_lock if fork_lock is not None else threading.Lock()
+    state = {"files": files, "options": opts, "project": list(project), "texts": dict(texts),
+             "analyse": analyse, "gc_threshold": gc_threshold, "timings": timings is not None,
+             "isolated": isolated_analyse or analyse}
+    # the big files, then the biggest chunks first: the pool finishes together
+    order = list(range(n_small, len(chunks))) + sorted(
+        range(n_small), key=lambda k: -sum(files[i][1].count("\n") for i in chunks[k]))
+    counted = _Counted(progress, len(files))
     _STATE.clear()
     _STATE.update(state)
-    frozen = ctx.get_start_method() == "fork" and freeze_inherited()
+    forked = _context().get_start_method() == "fork"
+    frozen = forked and freeze_inherited()
     try:
-        if ctx.get_start_method() == "fork":
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)  # forks at the first submit
+        if forked:
+            results = _forked(chunks, order, n_small, jobs, counted, fork_lock)
         else:
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                                       initargs=(state,))
-        failed: List[int] = []
-        with pool:
-            # biggest chunks first: the pool finishes together
-            order = sorted(range(len(chunks)), key=lambda k: -sum(files[i][1].count("\n") for i in chunks[k]))
-            with lock, warnings.catch_warnings():
-                # Python 3.12+ warns about forking a multi-threaded process: the only other
-                # thread is the progress line's, and it is parked on ``lock``
-                warnings.simplefilter("ignore", DeprecationWarning)
-                futures: Dict[Future, int] = {pool.submit(_work, chunks[k]): k for k in order}
-            pending = set(futures)
-            while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    k = futures[fut]
-                    try:
-                        results[k] = fut.result()
-                    except Exception:  # noqa: BLE001 - a dead worker: redo that chunk here
-                        failed.append(k)
-                    done_files += len(chunks[k])
-                    if progress is not None:
-                        progress(done_files, total)
-        for k in failed:  # a worker died: redo its chunk (and the ones lost with it) in isolation
-            results[k] = analyse_isolated([files[i] for i in chunks[k]], opts, project, texts, analyse)
+            results = _pooled(chunks, order, jobs, state, counted)
+        for k, outcome in results.items():
+            chunk = [files[i] for i in chunks[k]]
+            if outcome[0] != "ok" and k < n_small:  # a worker died: its chunk again, isolated
+                results[k] = ("ok", analyse_isolated(chunk, opts, project, texts, analyse))
+            elif outcome[0] != "ok":  # big files, isolated already: one by one, then named
+                results[k] = ("ok", _outcome(*outcome, chunk, opts, project, texts, state["isolated"]))
     finally:
         _STATE.clear()
         if frozen:
@@ -292,10 +345,66 @@ def analyse_in_pool(
     errors: List[FileError] = []
     deps: Dict[str, Set[str]] = {}
     for k in range(len(chunks)):
-        f, e, d = results[k][:3]
-        if timings is not None and len(results[k]) > 3:
-            timings.add_batch(*results[k][3])
-        findings.extend(f)
-        errors.extend(e)
-        deps.update(d)
+        batch = results[k][1]
+        if timings is not None and len(batch) > 3:
+            timings.add_batch(*batch[3])
+        findings.extend(batch[0])
+        errors.extend(batch[1])
+        deps.update(batch[2])
     return findings, errors, deps
+
+
+class _Counted:
+    """The progress callback, counting the files of the chunks done."""
+
+    def __init__(self, progress: Optional[Callable[[int, int], None]], total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+
+    def __call__(self, n_files: int) -> None:
+        self.done += n_files
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
+WORKER_NAME = "acl-lint-worker"
+
+
+def _forked(chunks: List[List[int]], order: List[int], n_small: int, jobs: int, counted: _Counted,
+            fork_lock: Any) -> Dict[int, Tuple[str, Any]]:
+    """Linux: every chunk in a child forked for it (the parent's imports and texts shared, no
+    collection between chunks, nothing freed piece by piece: the child just ends)."""
+    from . import isolate
+
+    opts = _STATE["options"]
+    calls = [isolate.Call(_work, (chunks[k],), name=WORKER_NAME) if k < n_small else
+             isolate.Call(_work_big, (chunks[k],), _timeout(opts, len(chunks[k])), heavy=True)
+             for k in order]
+    with warnings.catch_warnings():
+        # Python 3.12+ warns about forking a multi-threaded process: the only other thread is
+        # the progress line's, and it is parked on ``fork_lock`` while a child is forked
+        warnings.simplefilter("ignore", DeprecationWarning)
+        outcomes = isolate.run_many(calls, jobs, lambda j, _out: counted(len(chunks[order[j]])),
+                                    max_heavy=max(1, jobs - 1), fork_lock=fork_lock)
+    return {k: outcomes[j] for j, k in enumerate(order)}
+
+
+def _pooled(chunks: List[List[int]], order: List[int], jobs: int, state: Dict[str, Any], counted: _Counted
+            ) -> Dict[int, Tuple[str, Any]]:
+    """Elsewhere (spawn): a process pool whose workers receive the texts once each."""
+    ctx = _context()
+    results: Dict[int, Tuple[str, Any]] = {}
+    workers = max(1, min(jobs, len(chunks)))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                             initargs=(state,)) as pool:
+        futures: Dict[Future, int] = {pool.submit(_work, chunks[k]): k for k in order}
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                k = futures[fut]
+                try:
+                    results[k] = ("ok", fut.result())
+                except Exception as exc:  # noqa: BLE001 - a dead worker: redone in isolation
+                    results[k] = ("error", str(exc))
+                counted(len(chunks[k]))
+    return results

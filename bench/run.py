@@ -1,7 +1,7 @@
 """Benchmark acl-lint against its peers on the same files, run by run.
 
-    python bench/run.py                      # real-world corpus + generated tree, 3 runs each
-    python bench/run.py --scale 4            # also: peak memory with the real-world corpus copied 4x
+    python bench/run.py                      # real-world corpus (and 4 copies of it: peak memory)
+                                             # + generated tree, 3 runs each; --scale 0: no copies
     python bench/run.py --quick              # smoke: a small generated tree, one run (< 60 s)
     python bench/run.py --update-readme      # also writes the results into bench/README.md
 
@@ -492,7 +492,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--realworld", metavar="DIR", help=f"the real-world corpus (default {DEFAULT_REALWORLD})")
     ap.add_argument("--kloc", type=float, help="size of the generated tree (default 60; --quick: 3)")
     ap.add_argument("--mixed", action="store_true", help="also the standard library with pyACL code inside")
-    ap.add_argument("--scale", type=int, metavar="N", help="also peak memory on N copies of the real-world corpus")
+    ap.add_argument("--scale", type=int, metavar="N",
+                    help="also peak memory on N copies of the real-world corpus (default 4; --quick or 0: not)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="acl-lint --jobs of the cold row")
     ap.add_argument("--runs", type=int, help="runs of every tool, alternating (default 3; --quick 1)")
     ap.add_argument("--timeout", type=float, help="per command, seconds (default 900; --quick: 60)")
@@ -501,6 +502,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = ap.parse_args(argv)
     timeout = args.timeout or (60.0 if args.quick else 900.0)
     runs = args.runs or (1 if args.quick else 3)
+    if args.scale is None:
+        args.scale = 0 if args.quick else 4
 
     def log(msg: str) -> None:
         sys.stderr.write(msg + "\n")

@@ -281,3 +281,33 @@ def test_wrong_argument_fix_passes_the_handle_meant(here, capsys):
     assert f["fix"]["applicability"] == "unsafe" and f["fix"]["message"] == "Pass `buf` instead of `dataset`"
     assert [e["content"] for e in f["fix"]["edits"]] == ["buf"]
     assert [x["code"] for x in data["findings"]] == ["ACL303"]
+
+
+def test_a_method_is_fixed_from_its_own_lines_as_from_the_whole_class():
+    """attach_fixes parses only the function holding a finding (an indented method parses
+    behind an ``if 1:``): the fix is the one the whole file gives, at the file's positions,
+    also with a string and a comment at column 0 inside the method."""
+    from acl_lint.fixes.codemods import SourceIndex, fixer_for
+
+    text = textwrap.dedent('''\
+        import acl
+
+
+        class Holder:
+            doc = 1
+
+            @staticmethod
+            def close(model_id):
+                note = """
+        text at column 0
+        """
+        # a comment at column 0
+                acl.mdl.destroy_model(model_id)
+                return note
+    ''')
+    finding = Finding("ACL502", "unknown API", "m.py", 13, 9, 13, 43, function="Holder.close")
+    (fixed,) = attach_fixes([finding], {"m.py": text})
+    whole = fixer_for("ACL502")(SourceIndex(text), finding)
+    assert fixed.fix == whole and fixed.fix is not None
+    new, _ = apply_fixes(text, [fixed.fix])
+    assert "        acl.mdl.unload(model_id)\n" in new

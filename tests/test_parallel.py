@@ -208,3 +208,63 @@ def test_in_process_chunks_give_the_one_call_report_and_free_each_engine(monkeyp
     monkeypatch.setattr(lint_mod, "_incremental_engine", lambda: False)  # the classic call, every file at once
     classic = render(lint_mod.lint_paths(["corpus"], Settings(), jobs=1), "json")
     assert chunked == classic
+
+
+def _sleep_then(seconds, value):
+    import time as _time
+
+    _time.sleep(seconds)
+    if value == "die":
+        os._exit(5)
+    return value, os.getpid()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="fork start method")
+def test_run_many_forks_a_child_per_call_a_few_at_once():
+    """The pool on Linux: one child per call, at most ``jobs`` at once and one heavy one; outcomes in
+    the order of the calls, a child that dies or runs out of time named as such."""
+    import time
+
+    from acl_lint import isolate
+
+    calls = [isolate.Call(_sleep_then, (0.4, "big1"), heavy=True), isolate.Call(_sleep_then, (0.4, "big2"), heavy=True),
+             isolate.Call(_sleep_then, (0.1, "a")), isolate.Call(_sleep_then, (0.1, "die")),
+             isolate.Call(_sleep_then, (5, "slow"), timeout=0.3)]
+    ended = []
+    t0 = time.monotonic()
+    out = isolate.run_many(calls, 2, lambda k, outcome: ended.append(k), max_heavy=1)
+    assert time.monotonic() - t0 < 3
+    assert [o[0] for o in out] == ["ok", "ok", "ok", "crash", "timeout"]
+    assert out[0][1][0] == "big1" and out[2][1][0] == "a" and "exited with status 5" in out[3][1]
+    assert len({o[1][1] for o in out[:3]} | {os.getpid()}) == 4  # each in a child of its own
+    assert ended.index(2) < ended.index(1)  # big2 waited for big1; the small one ran beside it
+
+
+def test_big_files_run_beside_the_chunks_with_their_times(monkeypatch, tmp_path):
+    """Files too big to analyse in-process run in children of their own, beside the pool's
+    chunks, those that import each other in one engine: the same findings as in-process, and
+    --timings shows them."""
+    from acl_lint import isolate
+    from acl_lint.timings import Report
+
+    if not isolate.available():
+        pytest.skip("fork")
+    monkeypatch.chdir(REPO)
+    serial = render(lint_mod.lint_paths(["corpus"], Settings(), jobs=1), "json")
+    sizes = sorted(len(p.read_text()) for p in (REPO / "corpus").rglob("*.py"))
+    monkeypatch.setattr(isolate, "ISOLATE_BYTES", sizes[-3])  # the three biggest files are "big"
+    stats = {"timings": Report(top=500)}
+    pooled = render(lint_mod.lint_paths(["corpus"], Settings(), jobs=2, stats=stats), "json")
+    assert pooled == serial
+    big = [p for p in (REPO / "corpus").rglob("*.py") if len(p.read_text()) >= sizes[-3]]
+    timed = {os.path.normpath(p) for p in stats["timings"].files}
+    assert len(big) >= 3 and all(os.path.normpath(str(p.relative_to(REPO))) in timed for p in big)
+
+
+def test_small_files_beside_or_importing_a_big_one_go_with_it():
+    big = [("pkg/huge.py", "import acl\n" * 50)]
+    small = [("pkg/util.py", "x = 1\n"), ("app/main.py", "from pkg.huge import run\n"), ("other/a.py", "y = 2\n")]
+    together, rest = parallel.with_companions(big, small)
+    assert [p for p, _ in together] == ["pkg/huge.py", "pkg/util.py", "app/main.py"]
+    assert rest == [("other/a.py", "y = 2\n")]
+    assert parallel.with_companions([], small) == ([], small)

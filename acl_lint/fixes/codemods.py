@@ -50,16 +50,18 @@ class SourceIndex:
 
     Only that statement is parsed: libcst's metadata costs about a tenth of a
     second per module, and a fix never reaches outside the statement. A
-    top-level statement starts at column 0, so its lines parse on their own;
-    positions are shifted back to the file's lines.
+    top-level statement starts at column 0, so its lines parse on their own; a ``nested``
+    function (indented) parses as the body of an ``if 1:`` put before it, so that its
+    columns stay the file's. Positions are shifted back to the file's lines.
     """
 
-    def __init__(self, text: str, first: int = 1, last: int = 0) -> None:
+    def __init__(self, text: str, first: int = 1, last: int = 0, nested: bool = False) -> None:
         self.text = text
         lines = text.splitlines()
         last = last or len(lines)
-        self.offset = first - 1
-        self.module = cst.parse_module("\n".join(lines[first - 1: last]) + "\n")
+        self.offset = first - 1 - nested
+        head = "if 1:\n" if nested else ""
+        self.module = cst.parse_module(head + "\n".join(lines[first - 1: last]) + "\n")
         wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
         # one batched traversal for the parents and contexts (a third faster than three)
         meta = wrapper.resolve_many([PositionProvider, ParentNodeProvider, ExpressionContextProvider])
@@ -70,7 +72,7 @@ class SourceIndex:
         for node, rng in self.pos.items():
             if isinstance(node, cst.Call):
                 self.calls.setdefault((rng.start.line + self.offset, rng.start.column + 1), []).append(node)
-        self.whole_file = first == 1 and last >= len(lines)
+        self.whole_file = first == 1 and last >= len(lines) and not nested
 
     def call_at(self, line: int, column: int, tail: str = "") -> Optional[cst.Call]:
         """The call starting at (line, 1-based column), whose callee ends with ``.tail``."""

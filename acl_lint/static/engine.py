@@ -22,6 +22,7 @@ from .. import budget, protocol as protocol_mod
 from ..findings import FileError, Finding
 from ..sources import mentions_acl  # noqa: F401 (also the prefilter of lint.py)
 from ..typestate import Res
+from .parse import parse_module
 from .index import FunctionInfo, ModuleInfo, ProjectIndex
 from .callers import CallGraph
 from .interp import Interpreter
@@ -65,7 +66,7 @@ class Engine:
             text = self._read(path)
             if text is None:
                 return None
-            tree = cst.parse_module(text)
+            tree = parse_module(text)
         except Exception:
             return None
         return self.index.add(path, tree, text)
@@ -124,7 +125,7 @@ class Engine:
     def add_file(self, path: str, text: str) -> Optional[Finding]:
         """Parse and index one file; a parse failure is returned as an ACL001 finding."""
         try:
-            tree = cst.parse_module(text)
+            tree = parse_module(text)
         except cst.ParserSyntaxError as exc:
             return _parse_error(path, text, exc)
         except (RecursionError, MemoryError) as exc:
