@@ -23,7 +23,7 @@ from .positions import cst_dotted as dotted
 
 _LOOPS = (cst.For, cst.While)
 _CALLED = re.compile(r"(\w+)\s*\(")
-_WORD = re.compile(r"\w+")
+_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import\b(.*)|import[ \t]+(.*))", re.M)
 _SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 
 
@@ -54,7 +54,7 @@ class CallGraph:
         self._fields: Dict[Tuple[int, str], object] = {}  # (class, attr) -> class of `self.attr = Cls(...)`
         self._done: Set[str] = set()  # paths whose calls are recorded
         self._names: Set[Tuple[str, str]] = set()  # (callee, its module) whose possible callers are loaded
-        self._words: Optional[Dict[str, Tuple[Set[str], Set[str]]]] = None  # path -> (names called, words)
+        self._words: Optional[Dict[str, Tuple[Set[str], Set[str]]]] = None  # path -> (names called, imported)
 
     # ------------------------------------------------------------------ building
 
@@ -77,6 +77,7 @@ class CallGraph:
         """The other project files that may call ``fn`` (they name its module and call its name;
         a constructor by its class): parsed now, so that a caller outside this run's files (a
         script that only imports the library) is seen, whatever files the run was given."""
+        self._add_module(fn.module)  # its own module's calls (also when it was loaded lazily)
         name = fn.cls.name if fn.name == "__init__" and fn.cls is not None else fn.name
         home = fn.module.name.rsplit(".", 1)[-1]
         if (name, home) in self._names:
@@ -89,9 +90,9 @@ class CallGraph:
                 mod = index.modules.get(path)
                 text = mod.text if mod is not None else self.engine._read(path)
                 if text:
-                    self._words[path] = (set(_CALLED.findall(text)), set(_WORD.findall(text)))
-        for path, (called, words) in self._words.items():
-            if path in self._done or name not in called or home not in words:
+                    self._words[path] = (set(_CALLED.findall(text)), _imported(text))
+        for path, (called, imported) in self._words.items():
+            if path in self._done or name not in called or home not in imported:
                 continue
             mod = index.modules.get(path) or self.engine._load_lazy(path)
             if mod is not None:
@@ -150,7 +151,13 @@ class CallGraph:
         try:
             target, bound = self.engine.resolver.resolve_call(mod, fn, func, name)
             if target is None and isinstance(func, cst.Name):
-                target, bound = self._star_imported(mod, func.value)
+                # a plain function or class of a module that never names acl (a script that
+                # only imports the library): the resolver leaves those to the caller
+                target, bound = self.engine.index.resolve_function(mod, name), None
+                if target is None:
+                    target, bound = self._init_of(self.engine.index.resolve_class(mod, name))
+                if target is None:
+                    target, bound = self._star_imported(mod, func.value)
             return target, bound
         except Exception:  # resolution is best effort here: an unresolved call is no call site
             return None, None
@@ -165,9 +172,12 @@ class CallGraph:
             if name in target.functions:
                 return target.functions[name], None
             if name in target.classes:
-                init = index.method(target.classes[name], "__init__")
-                return (init, "<new>") if init is not None else (None, None)
+                return self._init_of(target.classes[name])
         return None, None
+
+    def _init_of(self, cls):
+        init = self.engine.index.method(cls, "__init__") if cls is not None else None
+        return (init, "<new>") if init is not None else (None, None)
 
     def _record(self, mod, fn, call: cst.Call, in_loop, catching, loop_around, classes) -> None:
         func = call.func
@@ -235,3 +245,14 @@ def _assigns(body: cst.CSTNode):
         if isinstance(node, cst.Assign):
             yield node
         todo.extend(cst_children(node))
+
+
+def _imported(text: str) -> Set[str]:
+    """Every name in the import lines of a text (module path parts and imported names): a file
+    can only call into a module it imports (a cheap look, before parsing it)."""
+    out: Set[str] = set()
+    for m in _IMPORT.finditer(text):
+        for part in m.groups():
+            if part:
+                out.update(re.findall(r"\w+", part))
+    return out
