@@ -66,10 +66,13 @@ class Exits:
 
     def check_exit(self, st: PState, cat: str) -> None:
         self.collect_owner_facts(st, cat)
-        if self.process_exit(st, cat) and not self.options.get("report-process-exit-leaks"):
-            # the process ends here: the driver takes back what it held (design.md section 7)
-            return
         candidates = [r for r in st.ts.res.values() if r.live and not r.external and not r.escaped]
+        unread = any(not rec.read and rec.checked_kind for rec in st.status.values())
+        if (candidates or unread) and self.process_exit(st, cat) \
+                and not self.options.get("report-process-exit-leaks"):
+            # the process ends here: the driver takes back what it held (design.md section 7);
+            # asked only when something could be reported (the call graph is not free)
+            return
         roots = self.reachable(st, roots_only=True) if candidates else set()
         if cat == "exc" and candidates and self.fn is not None and self.fn.name == "__init__" \
                 and self.options.get("report-constructor-raise"):
