@@ -76,14 +76,19 @@ def test_build_takes_the_pinned_pyacl_files_and_names_missing_repositories(mirro
     assert proc.returncode == 1, proc.stderr
     corpus = tmp / "corpus"
     got = sorted(p.relative_to(corpus).as_posix() for p in corpus.rglob("*.py"))
-    assert got == ["owner+app/src/leak.py", "owner+app/src/sub/init.py"]
+    # the pyACL files, and as context the other .py files of their folders and the folders
+    # just above them (src/ for both; the repository root for src/sub): never vendor/ (excluded)
+    assert got == ["owner+app/src/attr_only.py", "owner+app/src/leak.py", "owner+app/src/plain.py",
+                   "owner+app/src/sub/init.py", "owner+app/src/word_only.py"]
     assert (corpus / "owner+app/src/sub/init.py").read_text() == "import acl\nacl.init()\n"  # the pinned commit
     assert "someone/never-fetched: not fetched" in proc.stderr
     assert "fetch github:someone/never-fetched" in proc.stderr
-    assert "1 of 2 repositories, 2 files" in proc.stdout
-    index = rwlib.read_tsv(corpus / "CORPUS.tsv", ("repo", "path", "lines"))
-    assert [(r["path"], r["lines"]) for r in index] == [("owner+app/src/leak.py", "6"),
-                                                        ("owner+app/src/sub/init.py", "2")]
+    assert "1 of 2 repositories, 2 files" in proc.stdout and "+3 context files" in proc.stdout
+    index = rwlib.read_tsv(corpus / "CORPUS.tsv", ("repo", "path", "lines", "role"))
+    assert [(r["path"], r["lines"], r["role"]) for r in index] == [
+        ("owner+app/src/attr_only.py", "1", "context"), ("owner+app/src/leak.py", "6", "pyacl"),
+        ("owner+app/src/plain.py", "1", "context"), ("owner+app/src/sub/init.py", "2", "pyacl"),
+        ("owner+app/src/word_only.py", "1", "context")]
     # a rebuild replaces the folder it made; a folder it did not make is refused
     assert script("build.py", "--manifest", manifest, "--repo", "owner/app").returncode == 0
     foreign = tmp / "mine"
@@ -116,7 +121,7 @@ def test_run_writes_the_snapshot_and_diffs_it(mirror):
     assert proc.returncode == 0, proc.stderr
     rows = rwlib.read_snapshot(snap)
     assert ("ACL101", "owner+app/src/leak.py", 5) in {r[:3] for r in rows}
-    assert "analysed: 2 files, 8 lines (0.0 kLOC)" in proc.stdout
+    assert "pyACL code: 2 files, 8 lines (0.0 kLOC); acl-lint checked 5 files" in proc.stdout
     assert "distinct file contents (vendored copies once): 2 files" in proc.stdout
     assert "+ ACL101 owner+app/src/leak.py:5:" in proc.stdout
     again = script("run.py", "--corpus", corpus, "--snapshot", snap, "--acl-lint", acl_lint, "--check")

@@ -52,7 +52,7 @@ def build(manifest: rwlib.Manifest, out: Path, mirror_root: str, only: List[str]
     if unknown:
         raise SystemExit(f"not in the manifest: {', '.join(unknown)}")
     _prepare(out)
-    index: List[Tuple[str, str, int]] = []
+    index: List[Tuple[str, str, int, str]] = []
     missing: List[str] = []
     for repo in repos:
         git_dir = manifest.git_dir(repo, mirror_root)
@@ -67,21 +67,26 @@ def build(manifest: rwlib.Manifest, out: Path, mirror_root: str, only: List[str]
             missing.append(f"  {repo.name}: the mirror at {git_dir} (HEAD {head[:12]}) lacks the pinned "
                            f"commit {repo.commit[:12]}; fetch a newer snapshot or a full clone")
             continue
-        count = lines = 0
-        for path, data in rwlib.selected_files(git_dir, repo):
+        count = lines = context = 0
+        for path, data, role in rwlib.selected_files(git_dir, repo):
             target = out / repo.folder / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
             n = rwlib.count_lines(data)
-            index.append((repo.name, f"{repo.folder}/{path}", n))
-            count += 1
-            lines += n
-        print(f"{repo.name:45} {repo.commit[:12]}  {count:4d} files  {lines:7d} lines")
-    rwlib.write_tsv(out / "CORPUS.tsv", ("repo", "path", "lines"), sorted(index))
+            index.append((repo.name, f"{repo.folder}/{path}", n, role))
+            if role == "pyacl":
+                count += 1
+                lines += n
+            else:
+                context += 1
+        print(f"{repo.name:45} {repo.commit[:12]}  {count:4d} files  {lines:7d} lines  "
+              f"(+{context} context files)")
+    rwlib.write_tsv(out / "CORPUS.tsv", rwlib.CORPUS_HEADER, sorted(index))
     present = len(repos) - len(missing)
-    total = sum(n for _, _, n in index)
-    print(f"\n{out}: {present} of {len(repos)} repositories, {len(index)} files, "
-          f"{total / 1000:.1f} kLOC")
+    pyacl = [n for _, _, n, role in index if role == "pyacl"]
+    print(f"\n{out}: {present} of {len(repos)} repositories, {len(pyacl)} files, "
+          f"{sum(pyacl) / 1000:.1f} kLOC of pyACL code (+{len(index) - len(pyacl)} context files "
+          f"beside them, {(sum(n for _, _, n, _ in index) - sum(pyacl)) / 1000:.1f} kLOC)")
     if missing:
         print(f"\nmissing ({len(missing)}), the corpus lacks them:", file=sys.stderr)
         print("\n".join(missing), file=sys.stderr)

@@ -10,8 +10,10 @@ corpus root on `.`, so paths are relative to the corpus root
 (`owner+name/path/in/repo.py`). Writes bench/realworld/snapshot.tsv (code,
 path, line, message; sorted) and prints:
 
-- what was analysed: files and kLOC (physical lines of the files acl-lint
-  reports as checked, enumerated with acl-lint's own discovery), and time;
+- what was analysed: files and kLOC of pyACL code (physical lines of the files
+  CORPUS.tsv gives the role `pyacl`; the `context` files beside them, the
+  scripts that import and run that code, are checked too but not counted),
+  and time;
 - findings per kLOC by code, now and in the committed snapshot;
 - the diff against the committed snapshot (`git show HEAD:...`, or the file
   on disk outside git): added and removed findings per code, then the rows.
@@ -73,12 +75,19 @@ def rows_of(report: dict) -> List[Row]:
 
 
 def analysed_files(corpus: Path) -> Dict[str, bytes]:
-    """Content of the files acl-lint's own discovery finds, by path relative to the corpus."""
-    try:
-        from acl_lint.discovery import discover
-        paths = [Path(p) for p in discover([str(corpus)], root=str(corpus))]
-    except ImportError:  # acl-lint run from elsewhere (--acl-lint): every .py file
-        paths = rwlib.corpus_files(corpus)
+    """Content of the pyACL files (CORPUS.tsv role ``pyacl``; the ``context`` files beside them
+    are read by acl-lint as callers, not counted), by path relative to the corpus. Without an
+    index with roles: every file acl-lint's own discovery finds."""
+    index = corpus / "CORPUS.tsv"
+    if index.is_file() and index.read_text(encoding="utf-8").startswith("\t".join(rwlib.CORPUS_HEADER)):
+        rows = rwlib.read_tsv(index, rwlib.CORPUS_HEADER)
+        paths = [corpus / r["path"] for r in rows if r["role"] == "pyacl"]
+    else:
+        try:
+            from acl_lint.discovery import discover
+            paths = [Path(p) for p in discover([str(corpus)], root=str(corpus))]
+        except ImportError:  # acl-lint run from elsewhere (--acl-lint): every .py file
+            paths = rwlib.corpus_files(corpus)
     return {p.relative_to(corpus).as_posix(): p.read_bytes() for p in paths}
 
 
@@ -165,8 +174,8 @@ def main(argv=None) -> int:
     checked = report.get("files_checked")
     took = "from --report" if args.report else f"{wall:.1f} s wall"
     print(f"acl-lint {report.get('version', '?')}: {checked} files checked, {len(now)} findings, {took}")
-    print(f"analysed: {files} files, {lines} lines ({kloc:.1f} kLOC)"
-          + ("" if checked in (None, files) else f"  [acl-lint says {checked} files: check discovery]"))
+    print(f"pyACL code: {files} files, {lines} lines ({kloc:.1f} kLOC); acl-lint checked {checked} files "
+          "(the context files beside them included)")
     uniq_files, uniq_lines, uniq_rows = distinct(contents, now)
     print(f"distinct file contents (vendored copies once): {uniq_files} files, {uniq_lines / 1000:.1f} kLOC, "
           f"{uniq_rows} findings")

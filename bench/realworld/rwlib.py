@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import posixpath
 import re
 import subprocess
 import sys
@@ -27,6 +28,7 @@ MANIFEST = HERE / "manifest.toml"
 SNAPSHOT = HERE / "snapshot.tsv"
 JUDGMENTS = HERE / "judgments"
 SNAPSHOT_HEADER = ("code", "path", "line", "message")
+CORPUS_HEADER = ("repo", "path", "lines", "role")
 JUDGMENT_HEADER = ("code", "path", "line", "message", "verdict", "reason")
 VERDICTS = ("TP", "NOISE", "FP")
 
@@ -116,8 +118,8 @@ def has_commit(git_dir: Path, commit: str) -> bool:
     return True
 
 
-def selected_files(git_dir: Path, repo: Repo) -> Iterator[Tuple[str, bytes]]:
-    """(path, content) of every file of the pinned commit that the rule takes."""
+def _blobs(git_dir: Path, repo: Repo) -> List[Tuple[str, str]]:
+    """(path, blob sha) of every file of the pinned commit the manifest's globs want."""
     listing = git(git_dir, "ls-tree", "-r", "-z", repo.commit).split(b"\0")
     blobs: List[Tuple[str, str]] = []
     for row in listing:
@@ -128,6 +130,10 @@ def selected_files(git_dir: Path, repo: Repo) -> Iterator[Tuple[str, bytes]]:
         path = raw_path.decode("utf-8", "surrogateescape")
         if kind == b"blob" and mode != b"120000" and repo.wants(path):
             blobs.append((path, sha.decode()))
+    return blobs
+
+
+def _read_blobs(git_dir: Path, repo: Repo, blobs: List[Tuple[str, str]]) -> Iterator[Tuple[str, bytes]]:
     if not blobs:
         return
     proc = subprocess.Popen(["git", "--git-dir", str(git_dir), "cat-file", "--batch"],
@@ -144,11 +150,29 @@ def selected_files(git_dir: Path, repo: Repo) -> Iterator[Tuple[str, bytes]]:
             size = int(header[2])
             data = proc.stdout.read(size)
             proc.stdout.read(1)
-            if is_pyacl_source(data.decode("utf-8", "replace")):
-                yield path, data
+            yield path, data
     finally:
         proc.stdin.close()
         proc.wait()
+
+
+def selected_files(git_dir: Path, repo: Repo) -> Iterator[Tuple[str, bytes, str]]:
+    """(path, content, role) of every file of the pinned commit the corpus takes: role
+    ``pyacl`` for the files the selection rule takes, ``context`` for the other ``.py``
+    files in their folders and the folders just above them (the scripts that import and
+    run the pyACL code: without them, whether an error path ends the process cannot be
+    told, as it can on a user's checkout)."""
+    blobs = _blobs(git_dir, repo)
+    picked = set()
+    for path, data in _read_blobs(git_dir, repo, blobs):
+        if is_pyacl_source(data.decode("utf-8", "replace")):
+            picked.add(path)
+            yield path, data, "pyacl"
+    near = {posixpath.dirname(p) for p in picked}
+    near |= {posixpath.dirname(d) for d in near}
+    context = [(p, sha) for p, sha in blobs if p not in picked and posixpath.dirname(p) in near]
+    for path, data in _read_blobs(git_dir, repo, context):
+        yield path, data, "context"
 
 
 def count_lines(data: bytes) -> int:
