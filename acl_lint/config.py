@@ -42,6 +42,7 @@ RULE_OPTIONS: Dict[str, Tuple[str, Any]] = {
     "report-constructor-raise": ("bool", False),
     "report-process-exit-leaks": ("bool", False),
     "report-low-value-statuses": ("bool", False),
+    "report-low-value-leaks": ("bool", False),
     "buffer-free-order": ("bool", True),
     "max-file-size": ("size", DEFAULT_MAX_FILE_SIZE),
     "file-time-limit": ("seconds", DEFAULT_TIME_LIMIT),

@@ -73,6 +73,7 @@ class Leak:
     overwrite_site: Any = None  # ACL104: where the handle was reassigned
     owner_release: Optional[Tuple[Any, str]] = None  # (site, owner text) where its owner was released
     end_site: Any = None  # static, exit == "end": the function's last line
+    also: Tuple[Subject, ...] = ()  # static: other handles leaked at the same exit (one fix, one finding)
 
 
 def _exit_clause(leak: Leak) -> str:
@@ -230,8 +231,18 @@ def dataset_buffers_orphaned(leak: Leak, attr: str = "", owner: str = "") -> Dia
 
 
 def leak(code: str, facts: Leak, **owner) -> Diagnostic:
-    """The leak diagnostic of ``code`` (ACL101/102/103/106/107) with its steps."""
-    return LEAK_RENDERERS[code](facts, **owner)
+    """The leak diagnostic of ``code`` (ACL101/102/103/106/107) with its steps; the other handles
+    left live at the same exit (``facts.also``) are named in it, not reported again."""
+    d = LEAK_RENDERERS[code](facts, **owner)
+    if not facts.also:
+        return d
+    others = [f"{s.text}" for s in facts.also]
+    listed = ", ".join(others[:-1]) + f" and {others[-1]}" if len(others) > 1 else others[0]
+    steps = tuple((s.site, f"{s.label} acquired by {s.api}, also live at this exit", "acquire") for s in facts.also)
+    fix = "release them before this return" if facts.exit == "return" else \
+        ("one try/finally releases both" if len(others) == 1 else f"one try/finally releases all {len(others) + 1}")
+    return Diagnostic(d.code, f"{d.message}; {listed} {'are' if len(others) > 1 else 'is'} not released there "
+                              f"either ({fix})", steps + d.related)
 
 
 def owned_leak_code(protocol, kind: str) -> str:

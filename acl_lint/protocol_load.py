@@ -273,6 +273,29 @@ def _load_low_value(path: Path, apis) -> Dict[str, str]:
     return out
 
 
+_LOW_VALUE_LEAK_WHEN = frozenset({"entry_returns"})
+
+
+def _load_low_value_leaks(path: Path, apis) -> Dict[str, Tuple[str, int, Tuple[str, ...]]]:
+    """rules/low_value.toml [leak.*]: call -> (when, entry_arg, unless_used_by)."""
+    if not path.exists():
+        return {}
+    out = {}
+    for call, table in load_toml(path).get("leak", {}).items():
+        e = _Entry(path, f"leak {call!r}", table, ("when", "entry_arg", "unless_used_by", "why"))
+        if call.removeprefix("acl.") not in apis:
+            e.fail(f"unknown call {call!r}")
+        when = e.get("when", str, "")
+        if when not in _LOW_VALUE_LEAK_WHEN:
+            e.fail(f"when must be one of {', '.join(sorted(_LOW_VALUE_LEAK_WHEN))}, got {when!r}")
+        unless = e.str_list("unless_used_by")
+        for other in unless:
+            if other.removeprefix("acl.") not in apis:
+                e.fail(f"unknown call {other!r} in unless_used_by")
+        out[call] = (when, e.get("entry_arg", int, 0), unless)
+    return out
+
+
 def load_protocol(directory: Optional[Path] = None) -> Protocol:
     """Read and validate every rule file below ``directory`` (default: the shipped rules)."""
     base = Path(directory) if directory else rules_dir()
@@ -327,4 +350,5 @@ def load_protocol(directory: Optional[Path] = None) -> Protocol:
         context_effects=context_effects,
         names=apinames.load(base, apis),
         low_value=_load_low_value(base / "low_value.toml", apis),
+        low_value_leaks=_load_low_value_leaks(base / "low_value.toml", apis),
     )

@@ -131,3 +131,49 @@ def test_a_handle_borrowed_from_a_parameter_is_named_by_the_call_that_borrowed_i
     assert "acl.mdl.get_dataset_buffer(dataset)" in names, names
     assert "acl.get_data_buffer_addr(acl.mdl.get_dataset_buffer(dataset))" in names, names
     assert not any(w in n for n in names for w in LINK_WORDS), names
+
+
+FAN_IN = '''\
+import acl
+
+
+def check_ret(message, ret):
+    if ret != 0:
+        raise RuntimeError(message)
+
+
+def resize(channel, config, stream):
+    input_desc = acl.media.dvpp_create_pic_desc()
+    output_desc = acl.media.dvpp_create_pic_desc()
+    ret = acl.media.dvpp_vpc_resize_async(channel, input_desc, output_desc, config, stream)
+    check_ret("resize", ret)
+    acl.media.dvpp_destroy_pic_desc(input_desc)
+    acl.media.dvpp_destroy_pic_desc(output_desc)
+'''
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_handles_left_at_one_exit_are_one_finding_in_every_format(tmp_path, fmt):
+    """One missing try/finally, one finding (design.md section 7): the first acquired handle,
+    naming the other one, which is a related step; JSON and SARIF carry both."""
+    import json
+    import subprocess
+    import sys
+
+    (tmp_path / "fan.py").write_text(FAN_IN)
+    proc = subprocess.run([sys.executable, "-m", "acl_lint", "--format", fmt, "--no-cache", "fan.py"],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(proc.stdout)
+    if fmt == "json":
+        leaks = [f for f in report["findings"] if f["code"] == "ACL102"]
+        assert len(leaks) == 1, leaks
+        f = leaks[0]
+        assert f["line"] == 10 and "`input_desc`" in f["message"] and "`output_desc`" in f["message"]
+        assert "(line 11) is not released there either" in f["message"]
+        assert {(r["line"], r["kind"]) for r in f["related"]} >= {(10, "acquire"), (11, "acquire"), (13, "exit")}
+    else:
+        results = [r for r in report["runs"][0]["results"] if r["ruleId"] == "ACL102"]
+        assert len(results) == 1, results
+        lines = {loc["physicalLocation"]["region"]["startLine"] for loc in results[0]["relatedLocations"]}
+        assert {11, 13} <= lines, lines

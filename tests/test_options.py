@@ -240,3 +240,34 @@ def test_code_that_checks_no_status_gets_one_finding(tmp_path):
     inits = [str(n) for n, text in enumerate(source.splitlines(), 1) if text.strip() == "acl.init()"]
     assert [ln.split(":")[1] for ln in lines] == inits, out
     assert all("none of the 2 statuses" in ln for ln in lines), out
+
+
+THREAD_RETURNS = """
+import acl
+
+
+class Reader:
+    def __init__(self, frames):
+        self.pending = list(frames)
+        self.worker_id = None
+
+    def _work(self, args):
+        while self.pending:
+            self.pending.pop(0)
+        return 0
+
+    def open(self):
+        self.worker_id, ret = acl.util.start_thread(self._work, [])
+        if ret != 0:
+            raise RuntimeError(ret)
+"""
+
+
+def test_thread_that_ends_by_itself_is_low_value_and_reported_with_the_option(tmp_path):
+    start = line_of(THREAD_RETURNS, "start_thread(")
+    assert "ACL105" not in lint(tmp_path, THREAD_RETURNS)
+    out = lint(tmp_path, THREAD_RETURNS, "report-low-value-leaks = true\n")
+    assert f"mod.py:{start}:" in out and "ACL105" in out and "self.worker_id" in out, out
+    endless = THREAD_RETURNS.replace("while self.pending:\n            self.pending.pop(0)\n        return 0",
+                                     "while True:\n            acl.rt.process_report(100)")
+    assert "ACL105" in lint(tmp_path, endless), "a thread that never returns stays reported"

@@ -12,7 +12,8 @@ caught inside a loop, keeps its findings.
 
 from __future__ import annotations
 
-from typing import Dict, List, NamedTuple, Optional, Tuple
+import re
+from typing import Dict, List, NamedTuple, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -21,6 +22,8 @@ from .index import FunctionInfo, ModuleInfo
 from .positions import cst_dotted as dotted
 
 _LOOPS = (cst.For, cst.While)
+_CALLED = re.compile(r"(\w+)\s*\(")
+_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import\b(.*)|import[ \t]+(.*))", re.M)
 _SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 
 
@@ -48,6 +51,10 @@ class CallGraph:
         self._sites: Optional[Dict[int, List[CallSite]]] = None
         self._exits: Dict[int, bool] = {}
         self._ends: Dict[int, bool] = {}
+        self._fields: Dict[Tuple[int, str], object] = {}  # (class, attr) -> class of `self.attr = Cls(...)`
+        self._done: Set[str] = set()  # paths whose calls are recorded
+        self._names: Set[Tuple[str, str]] = set()  # (callee, its module) whose possible callers are loaded
+        self._words: Optional[Dict[str, Tuple[Set[str], Set[str]]]] = None  # path -> (names called, imported)
 
     # ------------------------------------------------------------------ building
 
@@ -55,8 +62,41 @@ class CallGraph:
         if self._sites is None:
             self._sites = {}
             for mod in self.modules:
-                self._collect(mod)
+                self._add_module(mod)
+        self._load_callers(fn)
         return self._sites.get(id(fn), [])
+
+    def _add_module(self, mod: ModuleInfo) -> None:
+        if mod.path in self._done:
+            return
+        self._done.add(mod.path)
+        self._collect_fields(mod)
+        self._collect(mod)
+
+    def _load_callers(self, fn: FunctionInfo) -> None:
+        """The other project files that may call ``fn`` (they name its module and call its name;
+        a constructor by its class): parsed now, so that a caller outside this run's files (a
+        script that only imports the library) is seen, whatever files the run was given."""
+        self._add_module(fn.module)  # its own module's calls (also when it was loaded lazily)
+        name = fn.cls.name if fn.name == "__init__" and fn.cls is not None else fn.name
+        home = fn.module.name.rsplit(".", 1)[-1]
+        if (name, home) in self._names:
+            return
+        self._names.add((name, home))
+        index = self.engine.index
+        if self._words is None:
+            self._words = {}
+            for path in sorted({p for paths in index.by_last.values() for p in paths} - self._done):
+                mod = index.modules.get(path)
+                text = mod.text if mod is not None else self.engine._read(path)
+                if text:
+                    self._words[path] = (set(_CALLED.findall(text)), _imported(text))
+        for path, (called, imported) in self._words.items():
+            if path in self._done or name not in called or home not in imported:
+                continue
+            mod = index.modules.get(path) or self.engine._load_lazy(path)
+            if mod is not None:
+                self._add_module(mod)
 
     def _collect(self, mod: ModuleInfo) -> None:
         units: List[Tuple[Optional[FunctionInfo], cst.CSTNode]] = [(None, mod.tree)]
@@ -65,6 +105,19 @@ class CallGraph:
             classes: Dict[str, object] = {}
             for child in cst_children(body):
                 self._walk(mod, fn, child, False, (), False, classes)
+
+    def _collect_fields(self, mod: ModuleInfo) -> None:
+        """`self.model = Model(...)` in any method: `self.model.run()` elsewhere in the class is Model.run."""
+        for fn in mod.all_functions:
+            if fn.cls is None:
+                continue
+            for node in _assigns(fn.node.body):
+                target = node.targets[0].target if len(node.targets) == 1 else None
+                if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) \
+                        and target.value.value == "self" and isinstance(node.value, cst.Call):
+                    cls = self._class_of(mod, fn, node.value)
+                    if cls is not None:
+                        self._fields[(id(fn.cls), target.attr.value)] = cls
 
     def _walk(self, mod, fn, node, in_loop: bool, catching: tuple, loop_around: bool, classes) -> None:
         if isinstance(node, _SCOPES):
@@ -96,9 +149,35 @@ class CallGraph:
     def _resolve(self, mod, fn, func):
         name = dotted(func) or ""
         try:
-            return self.engine.resolver.resolve_call(mod, fn, func, name)
+            target, bound = self.engine.resolver.resolve_call(mod, fn, func, name)
+            if target is None and isinstance(func, cst.Name):
+                # a plain function or class of a module that never names acl (a script that
+                # only imports the library): the resolver leaves those to the caller
+                target, bound = self.engine.index.resolve_function(mod, name), None
+                if target is None:
+                    target, bound = self._init_of(self.engine.index.resolve_class(mod, name))
+                if target is None:
+                    target, bound = self._star_imported(mod, func.value)
+            return target, bound
         except Exception:  # resolution is best effort here: an unresolved call is no call site
             return None, None
+
+    def _star_imported(self, mod, name: str):
+        """`from utils import *` then `name(...)`: a function or a class of that module."""
+        index = self.engine.index
+        for spec in mod.star_imports:
+            target = index.resolve_module(mod, spec)
+            if target is None:
+                continue
+            if name in target.functions:
+                return target.functions[name], None
+            if name in target.classes:
+                return self._init_of(target.classes[name])
+        return None, None
+
+    def _init_of(self, cls):
+        init = self.engine.index.method(cls, "__init__") if cls is not None else None
+        return (init, "<new>") if init is not None else (None, None)
 
     def _record(self, mod, fn, call: cst.Call, in_loop, catching, loop_around, classes) -> None:
         func = call.func
@@ -109,6 +188,9 @@ class CallGraph:
                 cls = classes.get(func.value.value)
             elif isinstance(func.value, cst.Call):
                 cls = self._class_of(mod, fn, func.value)
+            elif isinstance(func.value, cst.Attribute) and dotted(func.value.value) == "self" and fn is not None \
+                    and fn.cls is not None:
+                cls = self._fields.get((id(fn.cls), func.value.attr.value))
             if cls is not None:
                 target = self.engine.index.method(cls, func.attr.value)
         if target is not None:
@@ -151,3 +233,26 @@ class CallGraph:
             self._ends[key] = bool(sites) and all(
                 not s.in_loop and not s.catching and self.ends_process(s.caller) for s in sites)
         return self._ends[key]
+
+
+def _assigns(body: cst.CSTNode):
+    """The assignments in a function body (not in nested functions or classes)."""
+    todo = list(cst_children(body))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, _SCOPES):
+            continue
+        if isinstance(node, cst.Assign):
+            yield node
+        todo.extend(cst_children(node))
+
+
+def _imported(text: str) -> Set[str]:
+    """Every name in the import lines of a text (module path parts and imported names): a file
+    can only call into a module it imports (a cheap look, before parsing it)."""
+    out: Set[str] = set()
+    for m in _IMPORT.finditer(text):
+        for part in m.groups():
+            if part:
+                out.update(re.findall(r"\w+", part))
+    return out

@@ -24,6 +24,7 @@ from ..sources import mentions_acl  # noqa: F401 (also the prefilter of lint.py)
 from ..typestate import Res
 from .index import FunctionInfo, ModuleInfo, ProjectIndex
 from .callers import CallGraph
+from .low_value import drop_low_value_leaks
 from .interp import Interpreter
 from .ownership.owner_pass import OwnerPass
 from .ownership.relink import relink_classes
@@ -252,6 +253,7 @@ def analyze_files(files: Sequence[Tuple[str, str]], options: Optional[Mapping[st
     try:
         findings = relink_classes(engine, mods, interps, findings)
         findings = OwnerPass(engine, engine.options).run(interps, findings, {m.path for m in mods})
+        findings = drop_low_value_leaks(engine, findings)
     except (budget.CutShort, RecursionError) as exc:  # never silently clean: ACL003 for the files it covers
         errors.extend(budget.incomplete(m.path, budget.OWNER_PASS, exc) for m in mods)
     except Exception as exc:  # the owner pass must never take the per-function findings down with it

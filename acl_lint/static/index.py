@@ -63,6 +63,7 @@ class ModuleInfo:
     acl_members: Dict[str, str] = field(default_factory=dict)  # `from acl import rt` -> {"rt": "rt"}
     imports: Dict[str, Tuple[str, str]] = field(default_factory=dict)  # local name -> (module, name)
     module_imports: Dict[str, str] = field(default_factory=dict)  # `import a.b as c` -> {"c": "a.b"}
+    star_imports: List[str] = field(default_factory=list)  # `from .utils import *` -> [".utils"]
     functions: Dict[str, FunctionInfo] = field(default_factory=dict)  # module-level functions by name
     classes: Dict[str, ClassInfo] = field(default_factory=dict)
     zero_names: Set[str] = field(default_factory=set)  # module-level NAME = 0
@@ -195,6 +196,8 @@ class _Collector:
         module = _dotted(node.module) if node.module else ""
         dots = "." * len(node.relative)
         if isinstance(node.names, cst.ImportStar):
+            if module != "acl" and not module.startswith("acl."):
+                self.mod.star_imports.append(dots + module)
             return
         for alias in node.names:
             name = _dotted(alias.name)

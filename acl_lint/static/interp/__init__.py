@@ -74,6 +74,8 @@ class Interpreter(Statements, LiteralLoops, Domains, Callbacks, Assignment, Cond
         self.cut_sites: List[NodeSite] = []  # the statements where that happened
         #: `h is None` tests on handles: node -> [dead on every path so far, apis, subject] (ACL503)
         self.null_checks: Dict[cst.CSTNode, list] = {}
+        self.redundant_null_checks: Set[int] = set()  # `h is None or ret` tests (conditions.py)
+        self._try_guards: Optional[dict] = None  # conditions.py try_guards
         self.maybe_none: Set[Hashable] = set()  # handles from project helpers that may return None
         self.low_value_calls: Dict[str, str] = {} if options.get("report-low-value-statuses") else dict(
             protocol.low_value)  # call -> when its unchecked status is noise (rules/low_value.toml)

@@ -40,9 +40,45 @@ class Callbacks:
             root = self.owner_root(dotted(exprs[arg]))
             if root is not None:
                 self.callback_releases_of.setdefault(root, set()).update(
-                    x for x in summ.releases[params[k]] if x in self.p.kinds)
+                    x for x in summ.releases[params[k]] | self._taken_data(fn, params[k]) if x in self.p.kinds)
             elif arg not in api.transfers:
                 self.escape(vals[arg], st, f"released by {fn.qualname}()")
+
+    def _taken_data(self, fn, param: str) -> frozenset:
+        """The kinds of what the callback takes out of its parameter: it reads what the handle
+        owns with a borrowing getter (`dvpp_get_pic_desc_data(output)`: the catalogue's `borrow`)
+        and keeps it on the object or releases it, so the owner does not leak it (the VDEC
+        output memory goes to the callback with the output picture description)."""
+        taken = set()
+        for node in _walk(fn.node.body):
+            if type(node) is not cst.Assign or len(node.targets) != 1 or type(node.value) is not cst.Call:
+                continue
+            getter = self.p.api(acl_call_name(fn.module, dotted(node.value.func) or "") or "")
+            target = dotted(node.targets[0].target)
+            args = node.value.args
+            if getter is None or getter.borrow is None or not target or getter.borrow[0] >= len(args) \
+                    or dotted(args[getter.borrow[0]].value) != param or not self._kept(fn, target):
+                continue
+            for order in self.p.orders:
+                if order.owns and order.link == getter.borrow[1]:
+                    taken |= order.first
+        return frozenset(taken)
+
+    def _kept(self, fn, name: str) -> bool:
+        """Is ``name`` stored on the object (an assignment to or a method call on `self.x`) or
+        passed to an acl call that releases?"""
+        for node in _walk(fn.node.body):
+            if type(node) is cst.Call:
+                callee = dotted(node.func) or ""
+                api = self.p.api(acl_call_name(fn.module, callee) or "")
+                kept = callee.startswith("self.") or (api is not None and api.releases)
+            elif type(node) is cst.Assign:
+                kept = any((dotted(t.target) or "").startswith("self.") for t in node.targets)
+            else:
+                continue
+            if kept and any(type(n) is cst.Name and n.value == name for n in _walk(node)):
+                return True
+        return False
 
     def _callback_expr(self, cb, exprs) -> Optional[cst.BaseExpression]:
         """The callback: an argument of this call, or of the one call that registers it."""

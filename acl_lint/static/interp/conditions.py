@@ -7,7 +7,7 @@ from typing import Hashable, Iterable, List
 
 import libcst as cst
 
-from ..positions import cst_children
+from ..positions import cst_children, cst_walk
 from ..positions import cst_dotted as dotted
 from ..values import Const, NULLV, PState, UNKNOWN, ZERO
 
@@ -22,6 +22,8 @@ class Conditions:
             return self.refine(test.expression, st, not truth)
         if type(test) is cst.BooleanOperation:
             is_and = isinstance(test.operator, cst.And)
+            if not is_and:
+                self.note_redundant_null_checks(test, st)
             if is_and == truth:
                 # both sides hold (and/True) or both fail (or/False)
                 out = []
@@ -99,6 +101,8 @@ class Conditions:
         seen = self.null_checks.get(test)
         if seen is None:
             seen = self.null_checks[test] = [None, set(), subject, self.site(test)]
+        if api and dotted(subject) in self.try_guards().get(id(test), ()):
+            api = ""  # its own None from before the try reaches the test when the try body raises
         if not api:
             seen[0] = False
             return False
@@ -112,7 +116,7 @@ class Conditions:
         from ... import diagnostics as dx
 
         for test, (dead, apis, subject, site) in self.null_checks.items():
-            if dead:
+            if dead and id(test) not in self.redundant_null_checks:
                 op = test.comparisons[0].operator
                 code = self.mod.positions.code(subject).strip()
                 self.cur = None
@@ -120,6 +124,54 @@ class Conditions:
                                              self.mod.positions.code(test).strip().removeprefix("(").removesuffix(")")
                                              if test.lpar else self.mod.positions.code(test).strip())
                 self._emit(d.code, site, d.message, None, d.related)
+
+    def note_redundant_null_checks(self, test: cst.BooleanOperation, st: PState) -> None:
+        """`h is None or ret != 0` where `ret` is the status of the call that returned `h`: the
+        dead half is harmless, the other disjunct already catches the failure (not reported)."""
+        parts = list(_disjuncts(test))
+        for i, part in enumerate(parts):
+            if not (type(part) is cst.Comparison and len(part.comparisons) == 1
+                    and any(type(x) is cst.Name and x.value == "None" for x in (part.left, part.comparisons[0].comparator))):
+                continue
+            subject = part.left if not (type(part.left) is cst.Name and part.left.value == "None") \
+                else part.comparisons[0].comparator
+            v = self.peek(subject, st)
+            rids = set(v[1]) if v is not None and v[0] == "r" and v[1] else set()
+            if rids and any(self._reads_status_of(other, rids, st) for j, other in enumerate(parts) if j != i):
+                self.redundant_null_checks.add(id(part))
+
+    def _reads_status_of(self, expr, rids, st: PState) -> bool:
+        for node in cst_walk(expr):
+            if type(node) is cst.Name or type(node) is cst.Attribute:
+                v = self.peek(node, st) if type(node) is cst.Name or dotted(node) in st.env else None
+                if v is not None and v[0] == "s":
+                    rec = st.status.get(v[1])
+                    if rec is not None and set(rec.rids) & rids:
+                        return True
+        return False
+
+    def try_guards(self) -> dict:
+        """id(test) -> names tested there that were set to None and are assigned inside a `try`
+        whose handlers or finally hold the test: an exception before the assignment brings the
+        None to the test, so `x is not None` there is a real guard (computed once per function)."""
+        if self._try_guards is not None:
+            return self._try_guards
+        root = self.fn.node if self.fn is not None else self.mod.tree
+        nodes = list(cst_walk(root))
+        nones = {dotted(t.target) for n in nodes if type(n) is cst.Assign and type(n.value) is cst.Name
+                 and n.value.value == "None" for t in n.targets} - {""}
+        guards: dict = {}
+        for n in nodes:
+            if not isinstance(n, cst.Try) or not nones:
+                continue
+            assigned = {dotted(x) for a in cst_walk(n.body) if type(a) is cst.Assign for t in a.targets
+                        for x in _targets(t.target)} & nones
+            for part in ([*n.handlers] + ([n.finalbody] if n.finalbody is not None else [])) if assigned else ():
+                for c in cst_walk(part):
+                    if type(c) is cst.Comparison:
+                        guards.setdefault(id(c), set()).update(assigned)
+        self._try_guards = guards
+        return guards
 
     def touches_acl(self, test: cst.BaseExpression, st: PState) -> bool:
         """Does a test read a status, a handle or a call (a check helper's verdict)? A test of
@@ -311,3 +363,20 @@ def _looks_like_status(node) -> bool:
         node.attr.value if type(node) is cst.Attribute else "")
     return bool(name) and bool(_STATUS_NAME.search(name))
 
+
+def _disjuncts(test):
+    """The operands of a chain of `or` (parentheses included)."""
+    if type(test) is cst.BooleanOperation and isinstance(test.operator, cst.Or):
+        yield from _disjuncts(test.left)
+        yield from _disjuncts(test.right)
+    else:
+        yield test
+
+
+def _targets(target):
+    """The names and attributes an assignment target binds (tuple targets unpacked)."""
+    if isinstance(target, (cst.Tuple, cst.List)):
+        for el in target.elements:
+            yield from _targets(el.value)
+    else:
+        yield target

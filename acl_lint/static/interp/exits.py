@@ -3,7 +3,8 @@ statuses never read are ACL501."""
 
 from __future__ import annotations
 
-from typing import List, Set, Tuple
+from dataclasses import replace
+from typing import Dict, List, Set, Tuple
 
 import libcst as cst
 
@@ -134,8 +135,8 @@ class Exits:
                 resource=(res.name if res is not None else "") or _call_text(site),
                 acquire_call=res.api if res is not None else "",
             ))
-        for rec in interp.leaks.values():
-            out.append(self._leak_finding(rec, mod, fname))
+        for rec, also in _fan_in(interp.leaks.values()):
+            out.append(self._leak_finding(rec, mod, fname, also))
         if self.cuts:
             out.append(self._cut_finding(mod, fn, fname))
         return out
@@ -162,7 +163,7 @@ class Exits:
             end = max(1, len(mod.text.rstrip().splitlines()))
         return Site(mod.path, end, 1, end, 1)
 
-    def _leak_finding(self, rec: LeakRecord, mod, fname: str) -> Finding:
+    def _leak_finding(self, rec: LeakRecord, mod, fname: str, also: Tuple[LeakRecord, ...] = ()) -> Finding:
         res = rec.res
         subj = dx.subject(self.p, res)
         if "iter" in rec.kinds:
@@ -172,17 +173,38 @@ class Exits:
         else:
             error_only = "normal" not in rec.kinds
             code = rec.code if rec.code != "ACL101" else ("ACL102" if error_only else "ACL101")
-            d = dx.leak(code, _leak_facts(subj, rec, error_only, self._end_site(mod)))
+            facts = _leak_facts(subj, rec, error_only, self._end_site(mod))
+            d = dx.leak(code, replace(facts, also=tuple(dx.subject(self.p, o.res) for o in also)))
         ends = [(s.line, s.column) for (s, _t, _k) in d.related if s is not None]
         steps = [Related(mod.path, res.site.line, res.site.column, subj.acquired_by[1], "acquire")]
         steps += [Related(s.path, s.line, s.column, text, "acquire") for (s, text) in self.leak_owned.get(res.site, ())]
+        # the other handles left live at this exit (fan-in) come right after the primary's acquire
+        steps += [Related(s.path, s.line, s.column, text, kind) for (s, text, kind) in d.related if kind == "acquire"]
         steps += _path_steps(rec, ends)
-        steps += [Related(s.path, s.line, s.column, text, kind) for (s, text, kind) in d.related]
+        steps += [Related(s.path, s.line, s.column, text, kind) for (s, text, kind) in d.related if kind != "acquire"]
         return Finding(
             code=d.code, message=d.message, path=res.site.path, line=res.site.line,
             column=res.site.column, end_line=res.site.end_line, end_column=res.site.end_column,
             related=tuple(steps), function=fname, resource=res.name, acquire_call=res.api,
         )
+
+
+def _fan_in(records) -> List[Tuple[LeakRecord, Tuple[LeakRecord, ...]]]:
+    """One finding per exit (design.md section 7, "one defect, one finding"): handles left live
+    only on error paths whose first leaking exit is the same return or raise are one missing
+    cleanup there; the first acquired is reported, naming the others."""
+    out: List[Tuple[LeakRecord, Tuple[LeakRecord, ...]]] = []
+    groups: Dict[Tuple, List[LeakRecord]] = {}
+    for rec in records:
+        site = rec.exit_site
+        if site is None or rec.kinds != {"error"}:
+            out.append((rec, ()))
+        else:
+            groups.setdefault((site.path, site.line, site.column), []).append(rec)
+    for (path, _line, _col), recs in groups.items():
+        recs.sort(key=lambda r: (r.res.site.path != path, r.res.site.line, r.res.site.column))
+        out.append((recs[0], tuple(recs[1:])))
+    return out
 
 
 def _path_steps(rec: LeakRecord, ends) -> List[Related]:

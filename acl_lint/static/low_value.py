@@ -1,0 +1,114 @@
+"""Leaks that are low value where they stand (rules/low_value.toml ``[leak.*]``), dropped from a
+run's findings unless ``report-low-value-leaks = true``.
+
+``entry_returns``: a callback thread (`acl.util.start_thread(entry, args)`) whose entry function
+returns on its own ends by itself; never calling `stop_thread` on its id is noise (PATTERNS F14),
+unless the id is also passed to a call that needs it released (`subscribe_report`).
+"""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import libcst as cst
+
+from ..findings import Finding
+from .index import FunctionInfo, ModuleInfo
+from .positions import cst_children, cst_walk
+from .positions import cst_dotted as dotted
+from .resolve import acl_call_name
+
+LEAK_CODES = frozenset({"ACL101", "ACL102", "ACL103", "ACL105"})
+
+
+def drop_low_value_leaks(engine, findings: List[Finding]) -> List[Finding]:
+    table = engine.protocol.low_value_leaks
+    if not table or engine.options.get("report-low-value-leaks"):
+        return findings
+    return [f for f in findings if not (f.code in LEAK_CODES and f.acquire_call in table
+                                        and _low_value(engine, f, table[f.acquire_call]))]
+
+
+def _low_value(engine, f: Finding, rule) -> bool:
+    when, entry_arg, unless = rule
+    mod = engine.index.modules.get(f.path)
+    if mod is None or when != "entry_returns":
+        return False
+    call = _call_at(mod, f.line, f.acquire_call)
+    if call is None or entry_arg >= len(call.args) or _used_by(mod, f.resource, unless):
+        return False
+    entry = call.args[entry_arg].value
+    try:
+        target, _ = engine.resolver.resolve_call(mod, _enclosing(mod, f.line), entry, dotted(entry) or "", False)
+    except Exception:  # best effort: an entry that does not resolve keeps the finding
+        return False
+    return target is not None and _returns_on_its_own(target)
+
+
+def _call_at(mod: ModuleInfo, line: int, qualname: str) -> Optional[cst.Call]:
+    want = qualname.removeprefix("acl.")
+    for stmt in cst_walk(mod.tree):
+        if type(stmt) is not cst.SimpleStatementLine:
+            continue
+        start, _c, end, _e = mod.positions.of(stmt)
+        if not start <= line <= end:
+            continue
+        for node in cst_walk(stmt):
+            if type(node) is cst.Call and acl_call_name(mod, dotted(node.func) or "") == want \
+                    and mod.positions.of(node, stmt)[0] == line:
+                return node
+    return None
+
+
+def _enclosing(mod: ModuleInfo, line: int) -> Optional[FunctionInfo]:
+    best = None
+    for fn in mod.all_functions:
+        start, _c, end, _e = mod.positions.of(fn.node)
+        if start <= line <= end and (best is None or start >= mod.positions.of(best.node)[0]):
+            best = fn
+    return best
+
+
+def _used_by(mod: ModuleInfo, name: str, calls) -> bool:
+    """Is the handle (by its name) an argument of one of ``calls`` in this module?"""
+    if not name or not calls:
+        return False
+    wanted = {c.removeprefix("acl.") for c in calls}
+    for node in cst_walk(mod.tree):
+        if type(node) is cst.Call and acl_call_name(mod, dotted(node.func) or "") in wanted \
+                and any(dotted(a.value) == name for a in node.args):
+            return True
+    return False
+
+
+def _returns_on_its_own(fn: FunctionInfo) -> bool:
+    """Not an endless loop: no `while True:` (or `while 1:`) at its top level that neither
+    breaks nor returns."""
+    body = fn.node.body.body if isinstance(fn.node.body, cst.IndentedBlock) else ()
+    for stmt in body:
+        if type(stmt) is cst.While and _always_true(stmt.test) and not _leaves(stmt.body):
+            return False
+    return True
+
+
+def _always_true(test) -> bool:
+    return (type(test) is cst.Name and test.value == "True") or (type(test) is cst.Integer and test.value != "0")
+
+
+def _leaves(body) -> bool:
+    """A `break` of this loop or a `return`/`raise` in its body (nested functions and loops
+    apart: their `break` leaves them, not this loop)."""
+    todo = list(cst_children(body))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(node, (cst.Return, cst.Raise)):
+            return True
+        if type(node) is cst.Break:
+            return True
+        if isinstance(node, (cst.For, cst.While)):
+            todo.extend(n for n in cst_walk(node.body) if isinstance(n, (cst.Return, cst.Raise)))
+            continue
+        todo.extend(cst_children(node))
+    return False
