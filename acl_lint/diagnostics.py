@@ -242,8 +242,12 @@ def leak(code: str, facts: Leak, **owner) -> Diagnostic:
     others = [f"{s.text}" for s in facts.also]
     listed = ", ".join(others[:-1]) + f" and {others[-1]}" if len(others) > 1 else others[0]
     steps = tuple((s.site, f"{s.label} acquired by {s.api}, also live at this exit", "acquire") for s in facts.also)
-    fix = "release them before this return" if facts.exit == "return" else \
-        ("one try/finally releases both" if len(others) == 1 else f"one try/finally releases all {len(others) + 1}")
+    if facts.exit == "return":
+        fix = "release them before this return"
+    elif facts.exit == "end" and not facts.error_only:
+        fix = "release them before it ends"
+    else:
+        fix = "one try/finally releases both" if len(others) == 1 else f"one try/finally releases all {len(others) + 1}"
     return Diagnostic(d.code, f"{d.message}; {listed} {'are' if len(others) > 1 else 'is'} not released there "
                               f"either ({fix})", steps + d.related)
 
