@@ -1,11 +1,13 @@
 """A per-object run() that every caller runs once (clean; PATTERNS F7).
 
 Decoder.run() stores a fresh device buffer in self.input_mem (through the
-helper _fill_input()) and a fresh stream in self.stream, without releasing the
+helper _load_input()) and a fresh stream in self.stream, without releasing the
 previous ones: a second run() on the same Decoder would lose them. But the
 only call chain in the project is main() -> Pipeline.forward() -> run(), each
 called once, outside any loop, and release() frees the last ones: nothing is
-overwritten. The look-alike where a caller loops over frames is
+overwritten; nor does run() "run the initialiser _load_input() again" (named
+like one, but __init__ never runs it). The look-alike where a caller loops over
+frames is
 own_per_frame_run_loop.py (ACL104).
 """
 
@@ -27,7 +29,7 @@ class Decoder(object):
         self.input_mem = None
         self.stream = None
 
-    def _fill_input(self, data):
+    def _load_input(self, data):
         self.input_mem, ret = acl.rt.malloc(self.size, ACL_MEM_MALLOC_HUGE_FIRST)
         check_ret("acl.rt.malloc", ret)
         ret = acl.rt.memcpy(self.input_mem, self.size, acl.util.bytes_to_ptr(data),
@@ -37,7 +39,7 @@ class Decoder(object):
     def run(self, data):
         self.stream, ret = acl.rt.create_stream()
         check_ret("acl.rt.create_stream", ret)
-        self._fill_input(data)
+        self._load_input(data)
         ret = acl.rt.synchronize_stream(self.stream)
         check_ret("acl.rt.synchronize_stream", ret)
 

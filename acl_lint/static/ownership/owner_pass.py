@@ -195,9 +195,10 @@ class OwnerPass:
                         d = dx.leak_per_iteration(None, per_call_of=name, base=f.message)
                         out.append(replace(f, code=d.code, message=d.message))
             if rerun:
-                # running an initialiser again (the first run's handles are lost even on one call)
+                # running an initialiser again: per call, or (even once) after __init__ ran it
                 for callee, site in it.self_calls:
-                    if callee in once and callee != name and callee in facts and facts[callee] is not None:
+                    if callee in once and callee != name and facts.get(callee) is not None \
+                            and (per_call or callee in self.run_by_init(facts)):
                         stored = facts[callee].self_stores
                         if stored and not it.self_releases:
                             d = dx.handle_overwritten(method=name, initialiser=callee, stored=sorted(
@@ -338,6 +339,19 @@ class OwnerPass:
                 if callee not in seen and m is not None:
                     seen.add(callee)
                     todo.append(m)
+        return seen
+
+    @staticmethod
+    def run_by_init(facts) -> Set[str]:
+        """The methods ``__init__`` runs through ``self.method()`` calls, transitively."""
+        seen: Set[str] = set()
+        todo = ["__init__"]
+        while todo:
+            it = facts.get(todo.pop())
+            for callee, _site in (it.self_calls if it is not None else ()):
+                if callee not in seen:
+                    seen.add(callee)
+                    todo.append(callee)
         return seen
 
     def paired(self, name: str, attr: str, kind: str, facts, callers, seen: frozenset = frozenset()) -> bool:
