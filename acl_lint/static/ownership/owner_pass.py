@@ -185,25 +185,7 @@ class OwnerPass:
                     if kinds and not self.covered(res.kind, kinds):
                         reported.add(site)
                         out.append(self.finding(res, self.owned_inside(res, attr, owner), fn))
-            # a local leaked by a per-call method leaks on every call
-            for i, f in enumerate(findings):
-                if f.code == "ACL101" and f.function == fn.qualname and f.path == fn.module.path:
-                    if self.keyed_pair(f, name, facts):
-                        replaced.add(i)  # subscribe()/unsubscribe(): the class's lifecycle, not a leak
-                    elif per_call:
-                        replaced.add(i)
-                        d = dx.leak_per_iteration(None, per_call_of=name, base=f.message)
-                        out.append(replace(f, code=d.code, message=d.message))
-            if rerun:
-                # running an initialiser again: per call, or (even once) after __init__ ran it
-                for callee, site in it.self_calls:
-                    if callee in once and callee != name and facts.get(callee) is not None \
-                            and (per_call or callee in self.run_by_init(facts)):
-                        stored = facts[callee].self_stores
-                        if stored and not it.self_releases:
-                            d = dx.handle_overwritten(method=name, initialiser=callee, stored=sorted(
-                                {"self." + x[0] for x in stored.values()}))
-                            out.append(self.finding_at(site, d, fn.qualname, f"self.{callee}()", callee))
+            self.per_call_effects(name, fn, it, facts, once, per_call, rerun, findings, replaced, out)
 
         for res, attr, name, fn, via in self.at_acquire(overwrites, facts):
             out.append(self.finding(res, dx.handle_overwritten(self.subject(res), attr=attr, method=name,
@@ -213,6 +195,29 @@ class OwnerPass:
         self.check_taken(facts, methods, releasing, out)
         self.check_field_exits(facts, methods, once | once_here, callers, out)
         self.per_call_unreleased(owner, unreleased_per_call, self.release_methods(methods, releasing), out)
+
+    def per_call_effects(self, name, fn, it, facts, once, per_call, rerun, findings, replaced, out) -> None:
+        """A local leaked by a per-call method leaks on every call (ACL101 becomes ACL103); a
+        keyed subscribe/unsubscribe pair is the class's lifecycle; an initialiser run again (per
+        call, or even once after ``__init__`` ran it) overwrites what it stored (ACL104)."""
+        for i, f in enumerate(findings):
+            if f.code == "ACL101" and f.function == fn.qualname and f.path == fn.module.path:
+                if self.keyed_pair(f, name, facts):
+                    replaced.add(i)
+                elif per_call:
+                    replaced.add(i)
+                    d = dx.leak_per_iteration(None, per_call_of=name, base=f.message)
+                    out.append(replace(f, code=d.code, message=d.message))
+        if not rerun:
+            return
+        for callee, site in it.self_calls:
+            if callee in once and callee != name and facts.get(callee) is not None \
+                    and (per_call or callee in self.run_by_init(facts)):
+                stored = facts[callee].self_stores
+                if stored and not it.self_releases:
+                    d = dx.handle_overwritten(method=name, initialiser=callee, stored=sorted(
+                        {"self." + x[0] for x in stored.values()}))
+                    out.append(self.finding_at(site, d, fn.qualname, f"self.{callee}()", callee))
 
     @staticmethod
     def at_acquire(stores, facts) -> List[tuple]:
