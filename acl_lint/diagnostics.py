@@ -156,12 +156,13 @@ def leak_per_iteration(leak: Optional[Leak], per_call_of: str = "", base: str = 
 def handle_overwritten(s: Optional[Subject] = None, at=None, attr: str = "", method: str = "",
                        initialiser: str = "", stored: Sequence[str] = (), never_released_by: str = "",
                        also: Sequence[Tuple[Any, str]] = (), skipped_by: Sequence[Tuple[Any, str]] = (),
-                       built: Optional[Tuple[Any, str]] = None) -> Diagnostic:
+                       built: Optional[Tuple[Any, str]] = None, via: Sequence[Tuple[Any, str]] = ()) -> Diagnostic:
     """ACL104: a live handle reassigned (``at``), stored over by a per-call ``method``, or an
     ``initialiser`` run again by ``method`` (over the attributes ``stored``). ``never_released_by``:
     the owner, when no method of it releases the attribute either (one finding, the per-call one);
     ``also``: (site, method) of the other per-call stores into the same attribute; ``built``:
-    (site, class) of the constructor call whose ``__init__`` already ran the initialiser."""
+    (site, class) of the constructor call whose ``__init__`` already ran the initialiser; ``via``:
+    (call site, method) of the per-call callers that store it through ``method`` (one finding)."""
     if initialiser and built is not None:
         site, cls = built
         return Diagnostic("ACL104", f"`{method}()` runs the initialiser `{initialiser}()` again, after `{cls}()` "
@@ -173,7 +174,9 @@ def handle_overwritten(s: Optional[Subject] = None, at=None, attr: str = "", met
                                     f"stores on self ({', '.join(stored)}) are overwritten without release", ())
     if method:
         last = f", and no method of `{never_released_by}` releases the last one" if never_released_by else ""
-        steps = tuple((site, f"also stored in `self.{attr}` per call by `{m}()`", "step") for site, m in also)
+        steps = tuple((site, f"`{m}()` stores it through `{method}()` here, on every call", "step")
+                      for site, m in via)
+        steps += tuple((site, f"also stored in `self.{attr}` per call by `{m}()`", "step") for site, m in also)
         steps += _skipped_steps(attr, skipped_by)
         return Diagnostic("ACL104", f"{s.text} is stored in `self.{attr}` by `{method}()`, which runs per "
                                     f"call: the handle stored by the previous call is overwritten without "
@@ -239,8 +242,12 @@ def leak(code: str, facts: Leak, **owner) -> Diagnostic:
     others = [f"{s.text}" for s in facts.also]
     listed = ", ".join(others[:-1]) + f" and {others[-1]}" if len(others) > 1 else others[0]
     steps = tuple((s.site, f"{s.label} acquired by {s.api}, also live at this exit", "acquire") for s in facts.also)
-    fix = "release them before this return" if facts.exit == "return" else \
-        ("one try/finally releases both" if len(others) == 1 else f"one try/finally releases all {len(others) + 1}")
+    if facts.exit == "return":
+        fix = "release them before this return"
+    elif facts.exit == "end" and not facts.error_only:
+        fix = "release them before it ends"
+    else:
+        fix = "one try/finally releases both" if len(others) == 1 else f"one try/finally releases all {len(others) + 1}"
     return Diagnostic(d.code, f"{d.message}; {listed} {'are' if len(others) > 1 else 'is'} not released there "
                               f"either ({fix})", steps + d.related)
 

@@ -254,23 +254,25 @@ def _load_context(path: Path, apis) -> Tuple[FrozenSet[str], Dict[str, str]]:
     return frozenset(needs), dict(effects)
 
 
-_LOW_VALUE_WHEN = frozenset({"next_call_checked"})
+_LOW_VALUE_WHEN = frozenset({"next_call_checked", "context_created_here"})
 
 
-def _load_low_value(path: Path, apis) -> Dict[str, str]:
-    """rules/low_value.toml: call -> the condition under which its unchecked status is noise."""
+def _load_low_value(path: Path, apis) -> Tuple[Dict[str, str], Dict[str, Tuple[str, ...]]]:
+    """rules/low_value.toml: call -> the condition under which its unchecked status is noise, and
+    call -> the calls whose presence in the module keeps it worth reporting (``unless_module_calls``)."""
     if not path.exists():
-        return {}
-    out = {}
+        return {}, {}
+    out, unless = {}, {}
     for call, table in load_toml(path).get("status", {}).items():
-        e = _Entry(path, f"status {call!r}", table, ("when", "failure", "why"))
+        e = _Entry(path, f"status {call!r}", table, ("when", "failure", "why", "unless_module_calls"))
         if call.removeprefix("acl.") not in apis:
             e.fail(f"unknown call {call!r}")
         when = e.get("when", str, "")
         if when not in _LOW_VALUE_WHEN:
             e.fail(f"when must be one of {', '.join(sorted(_LOW_VALUE_WHEN))}, got {when!r}")
         out[call] = when
-    return out
+        unless[call] = e.str_list("unless_module_calls")
+    return out, unless
 
 
 _LOW_VALUE_LEAK_WHEN = frozenset({"entry_returns"})
@@ -316,6 +318,7 @@ def load_protocol(directory: Optional[Path] = None) -> Protocol:
     orders = _load_orders(base / "orders.toml", kinds)
     sequences = _load_sequences(base / "sequences.toml", kinds, apis)
     needs_context, context_effects = _load_context(base / "context.toml", apis)
+    low_value = _load_low_value(base / "low_value.toml", apis)
     steps_by_call: Dict[str, List[Tuple[Sequence, Step]]] = {}
     for seq in sequences.values():
         for st in seq.steps:
@@ -349,6 +352,7 @@ def load_protocol(directory: Optional[Path] = None) -> Protocol:
         needs_context=needs_context,
         context_effects=context_effects,
         names=apinames.load(base, apis),
-        low_value=_load_low_value(base / "low_value.toml", apis),
+        low_value=low_value[0],
+        low_value_unless=low_value[1],
         low_value_leaks=_load_low_value_leaks(base / "low_value.toml", apis),
     )

@@ -532,8 +532,10 @@ class Machine:
         return dx.order_violation(order, then_label, then_name, self._first(first), related)
 
     def _first(self, res: Res) -> "dx.Subject":
-        """The `first` side of an order: a handle from outside may have no acquire site."""
-        if res.site is None:
+        """The `first` side of an order: a handle from outside (a parameter, an attribute, an
+        unknown result such as `acl.rt.get_context()`'s) has no acquire line here: its site is
+        the function's, which is no creation line."""
+        if res.site is None or res.external:
             return dx.Subject("", self.p.label(res.kind), res.name, res.api, None)
         return dx.subject(self.p, res)
 

@@ -232,6 +232,46 @@ def test_low_value_init_status_is_silent_by_default_and_reported_with_the_option
     assert len([ln for ln in out.splitlines() if "ACL501" in ln]) == 2, out
 
 
+SET_CONTEXT_AFTER_CREATE = '''
+import acl
+
+
+def check_ret(msg, ret):
+    if ret != 0:
+        raise RuntimeError(msg)
+
+
+def open_device(device_id):
+    ret = acl.rt.set_device(device_id)
+    check_ret("set_device", ret)
+    ctx, ret = acl.rt.create_context(device_id)
+    check_ret("create_context", ret)
+    acl.rt.set_context(ctx)
+    stream, ret = acl.rt.create_stream()
+    check_ret("create_stream", ret)
+    return ctx, stream
+'''
+
+
+def test_set_context_of_the_context_just_created_is_low_value_unless_a_thread_runs(tmp_path):
+    line = line_of(SET_CONTEXT_AFTER_CREATE, "acl.rt.set_context(ctx)")
+    want = f"mod.py:{line}:5: ACL501 the status returned by acl.rt.set_context is ignored"
+    assert "ACL501" not in lint(tmp_path, SET_CONTEXT_AFTER_CREATE)
+    assert want in lint(tmp_path, SET_CONTEXT_AFTER_CREATE, "report-low-value-statuses = true\n")
+    # a callback thread in the module: each thread sets its context, a failure matters
+    threaded = SET_CONTEXT_AFTER_CREATE + '''
+
+def start_worker(entry):
+    tid, ret = acl.util.start_thread(entry, [])
+    check_ret("start_thread", ret)
+    return tid
+'''
+    assert want in lint(tmp_path, threaded)
+    # the next call unchecked: the failure would show nowhere
+    unchecked = SET_CONTEXT_AFTER_CREATE.replace('    check_ret("create_stream", ret)\n', "")
+    assert want in lint(tmp_path, unchecked)
+
+
 def test_code_that_checks_no_status_gets_one_finding(tmp_path):
     source = LOW_VALUE_INIT.replace("    check_ret(\"set_device\", ret)\n", "")
     out = lint(tmp_path, source)

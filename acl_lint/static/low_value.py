@@ -112,3 +112,39 @@ def _leaves(body) -> bool:
             continue
         todo.extend(cst_children(node))
     return False
+
+
+def context_created_here(mod: ModuleInfo, fn: Optional[FunctionInfo], call, unless) -> bool:
+    """rules/low_value.toml ``context_created_here``: `acl.rt.set_context(ctx)` after this very
+    function created `ctx` with `acl.rt.create_context` (which already made it current), in a
+    module with one context and one device, none of the ``unless`` calls (threads, callbacks:
+    another thread must set the context itself) and no other context made current in between."""
+    if fn is None or type(call) is not cst.Call or not call.args or not dotted(call.args[0].value):
+        return False
+    names = [dotted(n.func) or "" for n in cst_walk(mod.tree) if type(n) is cst.Call]
+    acl_names = [acl_call_name(mod, n) for n in names]
+    if acl_names.count("rt.create_context") != 1 or acl_names.count("rt.set_device") > 1 \
+            or any(u.removeprefix("acl.") in acl_names or u in names for u in unless):
+        return False
+    created = False
+    for node, in_loop in _in_order(fn.node.body, False):
+        if node is call:
+            return created
+        if type(node) is cst.Assign and type(node.value) is cst.Call \
+                and acl_call_name(mod, dotted(node.value.func) or "") == "rt.create_context":
+            targets = [t.target for t in node.targets]
+            targets += [e.value for t in targets if type(t) is cst.Tuple for e in t.elements]
+            created = not in_loop and any(dotted(t) == dotted(call.args[0].value) for t in targets)
+        elif type(node) is cst.Call and acl_call_name(mod, dotted(node.func) or "") == "rt.set_context":
+            created = False  # another set_context first: which context is current is not plain
+    return False
+
+
+def _in_order(node, in_loop: bool):
+    """The nodes below ``node`` in source order, with whether a loop encloses them (not entering
+    nested functions or classes)."""
+    for child in cst_children(node):
+        if isinstance(child, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        yield child, in_loop
+        yield from _in_order(child, in_loop or isinstance(child, (cst.For, cst.While)))

@@ -2,8 +2,10 @@
 
 The input dataset (and the buffer wrapping the input memory) is rebuilt in
 every inference() call and stored in self.input_dataset without destroying
-the previous one. release() tears down only the last dataset. main() runs a
-single inference, so nothing leaks at run time.
+the previous one. release() tears down only the last dataset. classify_all()
+calls inference() once per image; main() runs a single inference, so nothing
+leaks at run time (a method every caller runs once per object would be clean:
+own_once_per_object_run.py).
 """
 
 import os
@@ -69,6 +71,16 @@ class Net(object):
         self._destroy_dataset(self.output_dataset)
         acl.mdl.unload(self.model_id)
         acl.mdl.destroy_desc(self.desc)
+
+
+def classify_all(model_path, images):
+    """A library entry (main() does not run it): one Net, inference() per image."""
+    net = Net(model_path)
+    try:
+        for image in images:
+            net.inference(image)
+    finally:
+        net.release()
 
 
 def main():

@@ -2,8 +2,9 @@
 
 process() is not an initialiser: every call mallocs a fresh result buffer
 into self.result_ptr, losing the one from the previous call. release() only
-frees the last one. (main() processes a single image, so at run time
-nothing leaks; the defect is in the class.)
+frees the last one. normalize_all() runs process() once per image; main()
+processes a single image, so at run time nothing leaks: the defect is in the
+class, and shows when a caller loops.
 """
 
 import acl
@@ -44,6 +45,16 @@ class Normalizer(object):
         if self.work_ptr is not None:
             acl.rt.free(self.work_ptr)
             self.work_ptr = None
+
+
+def normalize_all(images, size):
+    """A library entry (main() does not run it): one Normalizer, process() per image."""
+    normalizer = Normalizer(size)
+    try:
+        for image in images:
+            normalizer.process(image)
+    finally:
+        normalizer.release()
 
 
 def main():

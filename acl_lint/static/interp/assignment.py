@@ -9,6 +9,7 @@ import libcst as cst
 
 from ... import diagnostics as dx
 
+from ..low_value import context_created_here
 from ..positions import cst_dotted as dotted
 from ..values import Handles, Outcome, PState, UNKNOWN, _escaped, ext_id, is_null
 
@@ -233,10 +234,15 @@ class Assignment:
     def low_value(self, sid) -> bool:
         """rules/low_value.toml: an unchecked status that is noise where it stands (`acl.init()`
         right before a checked call), unless `report-low-value-statuses` is set."""
-        when = self.low_value_calls.get(self.low_value_pending.get(sid, ""))
-        if when == "next_call_checked":
+        call = self.low_value_pending.get(sid, "")
+        when = self.low_value_calls.get(call)
+        if when in ("next_call_checked", "context_created_here"):
             nxt = self.next_status.get(sid, ())
-            return bool(nxt) and all(n in self.ever_read for n in nxt)
+            if not nxt or not all(n in self.ever_read for n in nxt):
+                return False
+            return when == "next_call_checked" or context_created_here(
+                self.mod, self.fn, getattr(self.unread.get(sid, (None,))[0], "node", None),
+                self.p.low_value_unless.get(call, ()))
         return False
 
     def flush_unread(self) -> None:

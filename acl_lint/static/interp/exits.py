@@ -41,6 +41,8 @@ class Exits:
             rec.code = code
         if how == "normal" and "normal" not in rec.kinds - {how}:
             rec.exit_site, rec.trace, rec.res = at, st.trace, res
+        if how in ("normal", "error"):
+            self.leaks_at.setdefault(_exit_key(at), {}).setdefault(key, res)
 
     def owned_sites(self, st: PState, res: Res) -> Tuple:
         """(site, text) of the live handles a leaked one owns (a dataset's buffers and their
@@ -138,7 +140,7 @@ class Exits:
                 resource=(res.name if res is not None else "") or _call_text(site),
                 acquire_call=res.api if res is not None else "",
             ))
-        for rec, also in _fan_in(interp.leaks.values()):
+        for rec, also in _fan_in(interp.leaks.values(), self.leaks_at):
             out.append(self._leak_finding(rec, mod, fname, also))
         if self.cuts:
             out.append(self._cut_finding(mod, fn, fname))
@@ -166,7 +168,7 @@ class Exits:
             end = max(1, len(mod.text.rstrip().splitlines()))
         return Site(mod.path, end, 1, end, 1)
 
-    def _leak_finding(self, rec: LeakRecord, mod, fname: str, also: Tuple[LeakRecord, ...] = ()) -> Finding:
+    def _leak_finding(self, rec: LeakRecord, mod, fname: str, also: Tuple[Res, ...] = ()) -> Finding:
         res = rec.res
         subj = dx.subject(self.p, res)
         if "iter" in rec.kinds:
@@ -177,7 +179,7 @@ class Exits:
             error_only = "normal" not in rec.kinds
             code = rec.code if rec.code != "ACL101" else ("ACL102" if error_only else "ACL101")
             facts = _leak_facts(subj, rec, error_only, self._end_site(mod))
-            d = dx.leak(code, replace(facts, also=tuple(dx.subject(self.p, o.res) for o in also)))
+            d = dx.leak(code, replace(facts, also=tuple(dx.subject(self.p, o) for o in also)))
         ends = [(s.line, s.column) for (s, _t, _k) in d.related if s is not None]
         steps = [Related(mod.path, res.site.line, res.site.column, subj.acquired_by[1], "acquire")]
         steps += [Related(s.path, s.line, s.column, text, "acquire") for (s, text) in self.leak_owned.get(res.site, ())]
@@ -192,21 +194,32 @@ class Exits:
         )
 
 
-def _fan_in(records) -> List[Tuple[LeakRecord, Tuple[LeakRecord, ...]]]:
-    """One finding per exit (design.md section 7, "one defect, one finding"): handles left live
-    only on error paths whose first leaking exit is the same return or raise are one missing
-    cleanup there; the first acquired is reported, naming the others."""
-    out: List[Tuple[LeakRecord, Tuple[LeakRecord, ...]]] = []
+def _exit_key(site) -> Tuple:
+    """Where a path left: a return/raise/failed check by its position, or the function's end."""
+    return (site.path, site.line, site.column) if site is not None else ("end",)
+
+
+def _fan_in(records, live_at) -> List[Tuple[LeakRecord, Tuple[Res, ...]]]:
+    """One finding per exit (design.md section 7, "one defect, one finding"): handles whose first
+    leaking exit is the same return or raise (left live only on error paths), or the same normal
+    exit (plain leaks, not orphans of a released owner: one per buffer), are one missing cleanup there; the first acquired is reported, naming every other
+    handle live at that exit (also those reported at an earlier exit: the fix there needs them)."""
+    out: List[Tuple[LeakRecord, Tuple[Res, ...]]] = []
     groups: Dict[Tuple, List[LeakRecord]] = {}
     for rec in records:
-        site = rec.exit_site
-        if site is None or rec.kinds != {"error"}:
-            out.append((rec, ()))
+        if rec.kinds == {"error"} and rec.exit_site is not None:
+            groups.setdefault(("error",) + _exit_key(rec.exit_site), []).append(rec)
+        elif "normal" in rec.kinds and not rec.kinds & {"iter", "overwrite"} and rec.code == "ACL101":
+            groups.setdefault(("normal",) + _exit_key(rec.exit_site), []).append(rec)
         else:
-            groups.setdefault((site.path, site.line, site.column), []).append(rec)
-    for (path, _line, _col), recs in groups.items():
-        recs.sort(key=lambda r: (r.res.site.path != path, r.res.site.line, r.res.site.column))
-        out.append((recs[0], tuple(recs[1:])))
+            out.append((rec, ()))
+    for key, recs in groups.items():
+        recs.sort(key=lambda r: (r.res.site.path != key[1], r.res.site.line, r.res.site.column))
+        first = recs[0].res.site
+        live = live_at.get(key[1:], {})
+        others = [res for site, res in live.items() if site != first]
+        others.sort(key=lambda r: (r.site.line, r.site.column))
+        out.append((recs[0], tuple(others)))
     return out
 
 

@@ -139,15 +139,19 @@ class OwnerPass:
                 releases.setdefault(attr, set()).update(kinds)
         assume_all = any(_matches(n, self.release_names) for n in methods) if self.release_names else False
         once, callers = self.run_once(methods, facts)
+        # run at most once per object by every call chain of the project: nothing is overwritten
+        once_here = {n for n, fn in methods.items() if n not in once and self.once_per_object(fn)}
         releasing = {n for n, it in facts.items() if it is not None and it.self_releases} | {
             n for n in methods if _matches(n, RELEASE_PATTERNS)}
         reported: Set[object] = set()
         unreleased_per_call: Dict[str, List[tuple]] = {}
+        overwrites: List[tuple] = []  # (res, attr, per-call method, fn) stored over per call
         for name, it in facts.items():
             if it is None:
                 continue
             fn = methods[name]
-            per_call = name not in once and name not in releasing and not name.startswith("__")
+            rerun = name not in once and name not in releasing and not name.startswith("__")
+            per_call = rerun and name not in once_here
             # a helper whose callers release what it stores (gen / execute / drop) is part of a pair
             for site, (attr, res, direct, owner_attr) in it.self_stores.items():
                 if site in reported:
@@ -176,33 +180,68 @@ class OwnerPass:
                             site not in it.guarded_stores and not self.covered(res.kind, it.self_releases.get(attr)) \
                             and not self.covered(res.kind, it.callback_releases_of.get(attr)):
                         reported.add(site)
-                        out.append(self.finding(
-                            res, dx.handle_overwritten(self.subject(res), attr=attr, method=name), fn))
+                        overwrites.append((res, attr, name, fn))
                 else:
                     if kinds and not self.covered(res.kind, kinds):
                         reported.add(site)
                         out.append(self.finding(res, self.owned_inside(res, attr, owner), fn))
-            if per_call:
-                # a local leaked by a per-call method leaks on every call
-                for i, f in enumerate(findings):
-                    if f.code == "ACL101" and f.function == fn.qualname and f.path == fn.module.path:
-                        replaced.add(i)
-                        if self.keyed_pair(f, name, facts):
-                            continue  # subscribe()/unsubscribe(): the class's lifecycle, not a leak
-                        d = dx.leak_per_iteration(None, per_call_of=name, base=f.message)
-                        out.append(replace(f, code=d.code, message=d.message))
-                # running an initialiser again
-                for callee, site in it.self_calls:
-                    if callee in once and callee != name and callee in facts and facts[callee] is not None:
-                        stored = facts[callee].self_stores
-                        if stored and not it.self_releases:
-                            d = dx.handle_overwritten(method=name, initialiser=callee, stored=sorted(
-                                {"self." + x[0] for x in stored.values()}))
-                            out.append(self.finding_at(site, d, fn.qualname, f"self.{callee}()", callee))
+            self.per_call_effects(name, fn, it, facts, once, per_call, rerun, findings, replaced, out)
 
+        for res, attr, name, fn, via in self.at_acquire(overwrites, facts):
+            out.append(self.finding(res, dx.handle_overwritten(self.subject(res), attr=attr, method=name,
+                                                               via=via), fn))
+        unreleased_per_call = {attr: [(r, n, f) for r, _a, n, f, _v in self.at_acquire(
+            [(r, attr, n, f) for r, n, f in stores], facts)] for attr, stores in unreleased_per_call.items()}
         self.check_taken(facts, methods, releasing, out)
-        self.check_field_exits(facts, methods, once, callers, out)
+        self.check_field_exits(facts, methods, once | once_here, callers, out)
         self.per_call_unreleased(owner, unreleased_per_call, self.release_methods(methods, releasing), out)
+
+    def per_call_effects(self, name, fn, it, facts, once, per_call, rerun, findings, replaced, out) -> None:
+        """A local leaked by a per-call method leaks on every call (ACL101 becomes ACL103); a
+        keyed subscribe/unsubscribe pair is the class's lifecycle; an initialiser run again (per
+        call, or even once after ``__init__`` ran it) overwrites what it stored (ACL104)."""
+        for i, f in enumerate(findings):
+            if f.code == "ACL101" and f.function == fn.qualname and f.path == fn.module.path:
+                if self.keyed_pair(f, name, facts):
+                    replaced.add(i)
+                elif per_call:
+                    replaced.add(i)
+                    d = dx.leak_per_iteration(None, per_call_of=name, base=f.message)
+                    out.append(replace(f, code=d.code, message=d.message))
+        if not rerun:
+            return
+        for callee, site in it.self_calls:
+            if callee in once and callee != name and facts.get(callee) is not None \
+                    and (per_call or callee in self.run_by_init(facts)):
+                stored = facts[callee].self_stores
+                if stored and not it.self_releases:
+                    d = dx.handle_overwritten(method=name, initialiser=callee, stored=sorted(
+                        {"self." + x[0] for x in stored.values()}))
+                    out.append(self.finding_at(site, d, fn.qualname, f"self.{callee}()", callee))
+
+    @staticmethod
+    def at_acquire(stores, facts) -> List[tuple]:
+        """One finding per (handle, field), at the acquire (PATTERNS F8): a store made by a
+        per-call method at its call of a helper that itself stores the handle in the same field
+        (reported there) is folded into the helper's store, as a step (site, caller)."""
+        def key(site):
+            return (site.path, site.line, site.column)
+
+        by_method = {(name, attr): i for i, (_r, attr, name, _f) in enumerate(stores)}
+        into: Dict[int, int] = {}
+        for i, (res, attr, name, _fn) in enumerate(stores):
+            it = facts.get(name)
+            callee = next((c for c, s in (it.self_calls if it is not None else ()) if key(s) == key(res.site)), None)
+            if callee is not None and by_method.get((callee, attr), i) != i:
+                into[i] = by_method[(callee, attr)]
+        via: Dict[int, List[tuple]] = {}
+        for i in sorted(into, key=lambda i: stores[i][0].site.line):
+            j = into[i]
+            while j in into:
+                j = into[j]
+            via.setdefault(j, []).append((stores[i][0].site, stores[i][2]))
+        return [(res, attr, name, fn, tuple(via.get(i, ()))) for i, (res, attr, name, fn) in enumerate(stores)
+                if i not in into]
 
     def per_call_unreleased(self, owner, stores_by_attr, skipped_by, out) -> None:
         """Stored per call and released by no method: one ACL104 per attribute (the per-call
@@ -307,6 +346,19 @@ class OwnerPass:
                     todo.append(m)
         return seen
 
+    @staticmethod
+    def run_by_init(facts) -> Set[str]:
+        """The methods ``__init__`` runs through ``self.method()`` calls, transitively."""
+        seen: Set[str] = set()
+        todo = ["__init__"]
+        while todo:
+            it = facts.get(todo.pop())
+            for callee, _site in (it.self_calls if it is not None else ()):
+                if callee not in seen:
+                    seen.add(callee)
+                    todo.append(callee)
+        return seen
+
     def paired(self, name: str, attr: str, kind: str, facts, callers, seen: frozenset = frozenset()) -> bool:
         """Every caller of ``name`` releases ``self.attr`` (directly or through a drop method it
         calls), or is itself such a helper: create in a helper, execute, drop, per call (F3)."""
@@ -350,6 +402,21 @@ class OwnerPass:
                     once.add(n)
                     changed = True
         return once, callers
+
+    def once_per_object(self, fn, seen: frozenset = frozenset()) -> bool:
+        """Does every call chain of the project run ``fn`` at most once per object (PATTERNS F7)?
+        One call site, outside any loop, from module code, from the object's own ``__init__``,
+        or from a caller that itself runs once (a ``main()`` called once). A method nothing in the project calls (public
+        API of a library class, a thread entry, a callback) is not known to run once."""
+        if fn is None or id(fn) in seen:
+            return False
+        sites = self.engine.callgraph.sites(fn)
+        if len(sites) != 1 or sites[0].in_loop:
+            return False
+        caller = sites[0].caller
+        if caller is None or (caller.name == "__init__" and caller.cls is fn.cls):
+            return True
+        return self.once_per_object(caller, seen | {id(fn)})
 
     def check_module(self, mod, module_fns, by_fn, interps, out) -> None:
         """Module globals: stored by a function with `global x`, released by any function of the module."""
