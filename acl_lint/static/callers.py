@@ -93,6 +93,10 @@ class CallGraph:
             yield found[i]
             i += 1
 
+    def all_callers_read(self, fn: FunctionInfo) -> bool:
+        """After :meth:`sites` ran out: were all the files that may call ``fn`` read?"""
+        return id(fn) not in self._unsure
+
     def _add_module(self, mod: ModuleInfo) -> None:
         if mod.path in self._done:
             return

@@ -410,8 +410,13 @@ class OwnerPass:
         API of a library class, a thread entry, a callback) is not known to run once."""
         if fn is None or id(fn) in seen:
             return False
-        sites = self.engine.callgraph.sites(fn)
-        if len(sites) != 1 or sites[0].in_loop:
+        graph = self.engine.callgraph
+        sites = []
+        for site in graph.sites(fn):  # read lazily: a second site or a loop answers early
+            sites.append(site)
+            if len(sites) > 1 or site.in_loop:
+                return False
+        if len(sites) != 1 or not graph.all_callers_read(fn):
             return False
         caller = sites[0].caller
         if caller is None or (caller.name == "__init__" and caller.cls is fn.cls):
