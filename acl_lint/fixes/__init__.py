@@ -21,8 +21,8 @@ __all__ = ["Fix", "FixOutcome", "WriteError", "attach_fixes", "fix_texts", "make
 
 
 def attach_fixes(findings: Sequence[Finding], sources: Mapping[str, str]) -> List[Finding]:
-    """The findings, each with its fix when one is mechanical (each top-level statement
-    holding a finding of a fixable code is parsed once; nothing else is)."""
+    """The findings, each with its fix when one is mechanical (each method or other top-level
+    statement holding a finding of a fixable code is parsed once; nothing else is)."""
     codes = fixable_codes()
     todo: Dict[str, List[int]] = {}
     for i, f in enumerate(findings):
@@ -35,7 +35,7 @@ def attach_fixes(findings: Sequence[Finding], sources: Mapping[str, str]) -> Lis
     out = list(findings)
     for path, indices in todo.items():
         text = sources[path]
-        pieces = _top_level_spans(text)
+        pieces = _fix_spans(text)
         by_piece: Dict[Tuple[int, int], List[int]] = {}
         for i in indices:
             span = next((sp for sp in pieces if sp[0] <= out[i].line <= sp[1]), None)
@@ -57,19 +57,28 @@ def attach_fixes(findings: Sequence[Finding], sources: Mapping[str, str]) -> Lis
     return out
 
 
-def _top_level_spans(text: str) -> List[Tuple[int, int]]:
-    """(first, last) line of each top-level statement, decorators included (ast: fast)."""
+def _fix_spans(text: str) -> List[Tuple[int, int]]:
+    """(first, last) line of each method of a top-level class, then of each top-level statement,
+    decorators included (ast: fast). A fix never reaches outside the function holding its finding,
+    and parsing a method alone instead of its whole class is what keeps fixes cheap."""
     import ast
 
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return []
-    spans = []
+    methods: List[Tuple[int, int]] = []
+    spans: List[Tuple[int, int]] = []
     for node in tree.body:
-        first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())])
-        spans.append((first, node.end_lineno or node.lineno))
-    return spans
+        spans.append(_span(node))
+        if isinstance(node, ast.ClassDef):
+            methods += [_span(m) for m in node.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    return methods + spans
+
+
+def _span(node) -> Tuple[int, int]:
+    first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())])
+    return first, node.end_lineno or node.lineno
 
 
 def wanted(fix: Optional[Fix], unsafe: bool) -> bool:

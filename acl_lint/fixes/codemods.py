@@ -31,6 +31,8 @@ from .edits import Fix, edit, make_fix
 from .table import acquired_kind, release_api_of, renames_by_code
 
 _RELEASED_WITH = re.compile(r"\bis released with acl\.([A-Za-z_][\w.]*)")
+#: the line a method's lines are parsed under (they are indented)
+_HEADER = "if True:"
 _MEANT = re.compile(r": pass the [\w ]+ `([\w.]+)` \(line \d+\), not the ")
 
 
@@ -51,15 +53,18 @@ class SourceIndex:
     Only that statement is parsed: libcst's metadata costs about a tenth of a
     second per module, and a fix never reaches outside the statement. A
     top-level statement starts at column 0, so its lines parse on their own;
-    positions are shifted back to the file's lines.
+    a method is parsed under an ``if True:`` line; positions are shifted back
+    to the file's lines.
     """
 
     def __init__(self, text: str, first: int = 1, last: int = 0) -> None:
         self.text = text
         lines = text.splitlines()
         last = last or len(lines)
-        self.offset = first - 1
-        self.module = cst.parse_module("\n".join(lines[first - 1: last]) + "\n")
+        piece = lines[first - 1: last]
+        header = [_HEADER] if piece and piece[0][:1].isspace() else []  # a method: its block, indented
+        self.offset = first - 1 - len(header)
+        self.module = cst.parse_module("\n".join(header + piece) + "\n")
         wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
         # one batched traversal for the parents and contexts (a third faster than three)
         meta = wrapper.resolve_many([PositionProvider, ParentNodeProvider, ExpressionContextProvider])
