@@ -20,8 +20,9 @@ from .positions import cst_children
 from .index import FunctionInfo, ModuleInfo
 from .positions import cst_dotted as dotted
 
-_LOOPS = (cst.For, cst.While)
-_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+_LOOP_TYPES = frozenset({cst.For, cst.While})
+_SCOPE_TYPES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})  # none of these types has subclasses
+_CALL, _ASSIGN, _TRY, _NAME = cst.Call, cst.Assign, cst.Try, cst.Name
 
 
 class CallSite(NamedTuple):
@@ -67,16 +68,17 @@ class CallGraph:
                 self._walk(mod, fn, child, False, (), False, classes)
 
     def _walk(self, mod, fn, node, in_loop: bool, catching: tuple, loop_around: bool, classes) -> None:
-        if isinstance(node, _SCOPES):
+        t = type(node)  # exact types: isinstance on libcst's ABCs is slow on every node of the run
+        if t in _SCOPE_TYPES:
             return
-        if isinstance(node, cst.Call):
+        if t is _CALL:
             self._record(mod, fn, node, in_loop, catching, loop_around, classes)
-        if isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name) \
-                and isinstance(node.value, cst.Call):
+        elif t is _ASSIGN and len(node.targets) == 1 and type(node.targets[0].target) is _NAME \
+                and type(node.value) is _CALL:
             cls = self._class_of(mod, fn, node.value)
             if cls is not None:  # `net = Net(...)`: `net.run()` is Net.run
                 classes[node.targets[0].target.value] = cls
-        if isinstance(node, cst.Try) and node.handlers:
+        elif t is _TRY and node.handlers:
             for child in cst_children(node.body):
                 self._walk(mod, fn, child, in_loop, catching + (node,), in_loop, classes)
             for h in node.handlers:
@@ -85,7 +87,7 @@ class CallGraph:
                 if part is not None:
                     self._walk(mod, fn, part, in_loop, catching, loop_around, classes)
             return
-        loop = in_loop or isinstance(node, _LOOPS)
+        loop = in_loop or t in _LOOP_TYPES
         for child in cst_children(node):
             self._walk(mod, fn, child, loop, catching, loop_around, classes)
 
