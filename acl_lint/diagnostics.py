@@ -58,9 +58,17 @@ def subject(protocol, res, named: bool = True, held: Optional[Tuple[str, bool]] 
     return Subject(text, label, res.name, res.api, res.site)
 
 
-def acquired_again(site: Any, name: str) -> Step:
-    """The step of a leaking path where a loop's next iteration acquires into the leaked handle's name."""
-    return (site, f"acquired again here by the next iteration: `{name}` no longer holds it", "step")
+def acquired_again(site: Any, name: str, fails: bool = False) -> Step:
+    """The step of a leaking path where a loop's next iteration acquires into the leaked handle's
+    name (``fails``: and the path assumes that call fails)."""
+    how = ", and the call fails (this path assumes it)" if fails else ""
+    return (site, f"acquired again here by the next iteration{how}: `{name}` no longer holds it", "step")
+
+
+def failed_step(site: Any, call: str) -> Step:
+    """The step of a path where a call whose status the path assumes failed is made: every failure
+    a leaking path needs is shown (a cleanup that must fail too is not a likely path)."""
+    return (site, f"{call} fails here (this path assumes it)", "step")
 
 
 # ----------------------------------------------------------------------------- leaks

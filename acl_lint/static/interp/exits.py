@@ -30,7 +30,8 @@ class Exits:
         key = res.site
         rec = self.leaks.get(key)
         if rec is None:
-            rec = self.leaks[key] = LeakRecord(res=res, kinds=set(), exit_site=at, trace=st.trace)
+            rec = self.leaks[key] = LeakRecord(res=res, kinds=set(), exit_site=at, trace=st.trace,
+                                               failed=_failures(st))
         rec.kinds.add(how)
         if key not in self.leak_owned:
             self.leak_owned[key] = self.owned_sites(st, res)
@@ -40,7 +41,7 @@ class Exits:
         if code != "ACL101":
             rec.code = code
         if how == "normal" and "normal" not in rec.kinds - {how}:
-            rec.exit_site, rec.trace, rec.res = at, st.trace, res
+            rec.exit_site, rec.trace, rec.res, rec.failed = at, st.trace, res, _failures(st)
         if how in ("normal", "error"):
             self.leaks_at.setdefault(_exit_key(at), {}).setdefault(key, res)
             held = self.held_by(st, res)
@@ -246,6 +247,13 @@ def _fan_in(records, live_at) -> List[Tuple[LeakRecord, Tuple[Res, ...]]]:
     return out
 
 
+def _failures(st: PState) -> Tuple:
+    """(site, call) of the calls whose status this path assumes failed (each call's last status)."""
+    out = [(rec.site, rec.call) for sid, how in st.assume.items() if how == "failed"
+           for rec in (st.status.get(sid),) if rec is not None and rec.site is not None]
+    return tuple(sorted(out, key=lambda sc: (sc[0].line, sc[0].column)))
+
+
 def _path_steps(rec: LeakRecord, ends, again: str = "") -> List[Related]:
     """The steps of a leaking path after the acquire: only events of this resource and its owners
     (releases of other handles are left out), branches that read a status or a handle (a test of
@@ -262,18 +270,35 @@ def _path_steps(rec: LeakRecord, ends, again: str = "") -> List[Related]:
     # a test of plain values can only decide an early exit (the return or raise under it)
     last_branch = max((i for i, (_s, _t, k) in enumerate(after) if k == "branch"), default=-1) \
         if rec.exit_site is not None else -1
+    after = _with_failures(after, rec.failed, res.site)
     out, seen = [], set(ends)
     for i, (s, text, kind) in enumerate(after):
         if kind == "release" and getattr(text, "rids", None) is not None and not (text.rids & mine):
             continue
         if kind == "branch" and not getattr(text, "acl", True) and i != last_branch:
             continue
-        shown = dx.acquired_again(s, again)[1] if kind == "acquire" else str(text)
+        if kind == "acquire":  # the next iteration's (its failure, at the same call, said with it)
+            shown = dx.acquired_again(s, again, any(f == s for f, _c in rec.failed))[1]
+        else:
+            shown = dx.failed_step(s, text)[1] if kind == "failed" else str(text)
         if (s.line, s.column) in seen or (s.line, shown) in seen:
             continue
         seen.update({(s.line, s.column), (s.line, shown)})
         out.append(Related(s.path, s.line, s.column, shown, "step"))
     return out
+
+
+def _with_failures(after: List, failed: Tuple, acquired) -> List:
+    """The steps with the calls the path assumes failed (at or after the acquire) put in by
+    position: where a cleanup or a later call must fail for the path to exist, a reader sees it."""
+    start = (acquired.line, acquired.column)
+    for site, call in failed:
+        pos = (site.line, site.column)
+        if pos < start:
+            continue
+        at = next((i for i, (s, _t, _k) in enumerate(after) if (s.line, s.column) > pos), len(after))
+        after.insert(at, (site, call, "failed"))
+    return after
 
 
 def _leak_facts(subj, rec: LeakRecord, error_only: bool, end_site=None) -> "dx.Leak":
