@@ -43,12 +43,32 @@ class Subject:
         return (self.site, f"{self.label} acquired by {self.api}", "acquire")
 
 
-def subject(protocol, res, named: bool = True) -> Subject:
-    """How a resource (typestate.Res) is named in messages."""
+def subject(protocol, res, named: bool = True, held: Optional[Tuple[str, bool]] = None) -> Subject:
+    """How a resource (typestate.Res) is named in messages. ``held``: (container, earlier) when,
+    where it leaks, its name holds another value and only a container still holds it (``earlier``:
+    the name holds a later instance of the same acquire, made by the next loop iteration)."""
     label = protocol.label(res.kind)
+    if held is not None and not res.external:
+        holder, earlier = held
+        when = "acquired on an earlier iteration and " if earlier else ""
+        return Subject(f"{label} from {res.api} (line {res.site.line}), {when}kept in `{holder}`,", label, "",
+                       res.api, res.site)
     name = f" `{res.name}`" if res.name and named else ""
     text = f"{label}{name}" if res.external else f"{label}{name} from {res.api} (line {res.site.line})"
     return Subject(text, label, res.name, res.api, res.site)
+
+
+def acquired_again(site: Any, name: str, fails: bool = False) -> Step:
+    """The step of a leaking path where a loop's next iteration acquires into the leaked handle's
+    name (``fails``: and the path assumes that call fails)."""
+    how = ", and the call fails (this path assumes it)" if fails else ""
+    return (site, f"acquired again here by the next iteration{how}: `{name}` no longer holds it", "step")
+
+
+def failed_step(site: Any, call: str) -> Step:
+    """The step of a path where a call whose status the path assumes failed is made: every failure
+    a leaking path needs is shown (a cleanup that must fail too is not a likely path)."""
+    return (site, f"{call} fails here (this path assumes it)", "step")
 
 
 # ----------------------------------------------------------------------------- leaks

@@ -329,6 +329,7 @@ class LeakRecord:
     trace: Tuple = ()
     overwrite_site: Any = None
     code: str = "ACL101"
+    failed: Tuple = ()  # (site, call) of the statuses the path (``trace``) assumes failed
 
 
 def ext_path(res: Res) -> str:

@@ -59,6 +59,7 @@ class Interpreter(Statements, LiteralLoops, Domains, Callbacks, Assignment, Cond
         self.leaks: Dict[Hashable, LeakRecord] = {}
         self.leak_owned: Dict[Hashable, Tuple] = {}  # leak key -> what the leaked handle owns (exits.py)
         self.leaks_at: Dict[Hashable, Dict[Hashable, object]] = {}  # exit -> leak key -> Res live there
+        self.leak_held: Dict[Tuple, Tuple[str, bool]] = {}  # (exit, rid) -> container holding it there (exits.py)
         self.machine = Machine(protocol, self._emit, options)
         self.loop_depth = 0
         self.cur: Optional[PState] = None  # state being evaluated (for emit context)

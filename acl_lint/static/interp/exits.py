@@ -14,7 +14,7 @@ from ...findings import Finding, Related
 from ..positions import NodeSite
 from ..positions import cst_dotted as _dotted
 from ..summaries import EXIT_CALLS
-from ..values import MAX_STATES, LeakRecord, Outcome, PState
+from ..values import MAX_STATES, LeakRecord, Outcome, PState, canon_rid
 
 #: keyed kinds whose release is the teardown of the process (acl.rt.reset_device, acl.finalize)
 PROCESS_TEARDOWN = frozenset({"device", "process"})
@@ -30,7 +30,8 @@ class Exits:
         key = res.site
         rec = self.leaks.get(key)
         if rec is None:
-            rec = self.leaks[key] = LeakRecord(res=res, kinds=set(), exit_site=at, trace=st.trace)
+            rec = self.leaks[key] = LeakRecord(res=res, kinds=set(), exit_site=at, trace=st.trace,
+                                               failed=_failures(st))
         rec.kinds.add(how)
         if key not in self.leak_owned:
             self.leak_owned[key] = self.owned_sites(st, res)
@@ -40,9 +41,28 @@ class Exits:
         if code != "ACL101":
             rec.code = code
         if how == "normal" and "normal" not in rec.kinds - {how}:
-            rec.exit_site, rec.trace, rec.res = at, st.trace, res
+            rec.exit_site, rec.trace, rec.res, rec.failed = at, st.trace, res, _failures(st)
         if how in ("normal", "error"):
             self.leaks_at.setdefault(_exit_key(at), {}).setdefault(key, res)
+            held = self.held_by(st, res)
+            if held is not None:
+                self.leak_held.setdefault((_exit_key(at), res.rid), held)
+
+    @staticmethod
+    def held_by(st: PState, res: Res):
+        """(container, earlier) when the name a leaked handle was acquired into now holds another
+        value and a local container still holds the handle (a list a loop fills); ``earlier``: the
+        name holds a later instance of the same acquire (the next iteration's). Else None."""
+        if res.name not in st.env:  # no name, or acquired into a container (`hosts[...]`)
+            return None
+        bound = st.rids_of(st.env.get(res.name))
+        if res.rid in bound:
+            return None
+        holders = [k for k, v in st.env.items() if v is not None and v[0] == "b" and res.rid in st.boxes.get(v[1], ())]
+        if not holders:
+            return None
+        site = canon_rid(res.rid)
+        return holders[0], any(canon_rid(r) == site and r != res.rid for r in bound)
 
     def owned_sites(self, st: PState, res: Res) -> Tuple:
         """(site, text) of the live handles a leaked one owns (a dataset's buffers and their
@@ -171,6 +191,7 @@ class Exits:
     def _leak_finding(self, rec: LeakRecord, mod, fname: str, also: Tuple[Res, ...] = ()) -> Finding:
         res = rec.res
         subj = dx.subject(self.p, res)
+        again = ""
         if "iter" in rec.kinds:
             d = dx.leak_per_iteration(dx.Leak(subj, exit="end"))
         elif "overwrite" in rec.kinds:
@@ -178,14 +199,17 @@ class Exits:
         else:
             error_only = "normal" not in rec.kinds
             code = rec.code if rec.code != "ACL101" else ("ACL102" if error_only else "ACL101")
+            held = {o.rid: self.leak_held.get((_exit_key(rec.exit_site), o.rid)) for o in (res,) + tuple(also)}
+            subj = dx.subject(self.p, res, held=held[res.rid])
             facts = _leak_facts(subj, rec, error_only, self._end_site(mod))
-            d = dx.leak(code, replace(facts, also=tuple(dx.subject(self.p, o) for o in also)))
+            d = dx.leak(code, replace(facts, also=tuple(dx.subject(self.p, o, held=held[o.rid]) for o in also)))
+            again = res.name if held[res.rid] and held[res.rid][1] else ""
         ends = [(s.line, s.column) for (s, _t, _k) in d.related if s is not None]
         steps = [Related(mod.path, res.site.line, res.site.column, subj.acquired_by[1], "acquire")]
         steps += [Related(s.path, s.line, s.column, text, "acquire") for (s, text) in self.leak_owned.get(res.site, ())]
         # the other handles left live at this exit (fan-in) come right after the primary's acquire
         steps += [Related(s.path, s.line, s.column, text, kind) for (s, text, kind) in d.related if kind == "acquire"]
-        steps += _path_steps(rec, ends)
+        steps += _path_steps(rec, ends, again)
         steps += [Related(s.path, s.line, s.column, text, kind) for (s, text, kind) in d.related if kind != "acquire"]
         return Finding(
             code=d.code, message=d.message, path=res.site.path, line=res.site.line,
@@ -223,33 +247,58 @@ def _fan_in(records, live_at) -> List[Tuple[LeakRecord, Tuple[Res, ...]]]:
     return out
 
 
-def _path_steps(rec: LeakRecord, ends) -> List[Related]:
+def _failures(st: PState) -> Tuple:
+    """(site, call) of the calls whose status this path assumes failed (each call's last status)."""
+    out = [(rec.site, rec.call) for sid, how in st.assume.items() if how == "failed"
+           for rec in (st.status.get(sid),) if rec is not None and rec.site is not None]
+    return tuple(sorted(out, key=lambda sc: (sc[0].line, sc[0].column)))
+
+
+def _path_steps(rec: LeakRecord, ends, again: str = "") -> List[Related]:
     """The steps of a leaking path after the acquire: only events of this resource and its owners
     (releases of other handles are left out), branches that read a status or a handle (a test of
     plain values only as the last branch before a return or raise), each once, none repeating
-    the exit."""
+    the exit; ``again``: the name a later iteration's acquire at the same site rebinds (a step)."""
     res = rec.res
     mine = {res.rid, res.origin} | {t for _typ, t in res.links}
     trace = rec.trace
     start = next((i for i, (s, _t, _k) in enumerate(trace) if s == res.site), None)
     if start is None:
         return []
-    after = [(s, t, k) for (s, t, k) in trace[start + 1:] if s is not None and k != "acquire"]
+    after = [(s, t, k) for (s, t, k) in trace[start + 1:]
+             if s is not None and (k != "acquire" or (again and s == res.site))]
     # a test of plain values can only decide an early exit (the return or raise under it)
     last_branch = max((i for i, (_s, _t, k) in enumerate(after) if k == "branch"), default=-1) \
         if rec.exit_site is not None else -1
+    after = _with_failures(after, rec.failed, res.site)
     out, seen = [], set(ends)
     for i, (s, text, kind) in enumerate(after):
         if kind == "release" and getattr(text, "rids", None) is not None and not (text.rids & mine):
             continue
         if kind == "branch" and not getattr(text, "acl", True) and i != last_branch:
             continue
-        shown = str(text)
+        if kind == "acquire":  # the next iteration's (its failure, at the same call, said with it)
+            shown = dx.acquired_again(s, again, any(f == s for f, _c in rec.failed))[1]
+        else:
+            shown = dx.failed_step(s, text)[1] if kind == "failed" else str(text)
         if (s.line, s.column) in seen or (s.line, shown) in seen:
             continue
         seen.update({(s.line, s.column), (s.line, shown)})
         out.append(Related(s.path, s.line, s.column, shown, "step"))
     return out
+
+
+def _with_failures(after: List, failed: Tuple, acquired) -> List:
+    """The steps with the calls the path assumes failed (at or after the acquire) put in by
+    position: where a cleanup or a later call must fail for the path to exist, a reader sees it."""
+    start = (acquired.line, acquired.column)
+    for site, call in failed:
+        pos = (site.line, site.column)
+        if pos < start:
+            continue
+        at = next((i for i, (s, _t, _k) in enumerate(after) if (s.line, s.column) > pos), len(after))
+        after.insert(at, (site, call, "failed"))
+    return after
 
 
 def _leak_facts(subj, rec: LeakRecord, error_only: bool, end_site=None) -> "dx.Leak":
