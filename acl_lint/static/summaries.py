@@ -67,6 +67,9 @@ class Summary:
     #: a helper whose paths return different shapes (`return ptr` / `return ptr, buf`): the shape
     #: per tuple length (0: a single handle), chosen at the call by how its result is unpacked
     returns_by_arity: Dict[int, Tuple[Any, int, Any]] = field(default_factory=dict)
+    #: the returned handles (their `returns` index) that every path checked non-null before
+    #: returning them (the helper raises or returns otherwise): never 0, never None at the caller
+    returns_nonnull: FrozenSet[Optional[int]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,25 @@ def live_rids(v) -> List:
     if v is not None and v[0] == "t":
         return [x for x in v[1] if x is not None and x[0] == "r"]
     return []
+
+
+def _checked_returns(returns, rets: List[PState]) -> FrozenSet[Optional[int]]:
+    """The returned handles every path showed non-null (a status or a test of the handle)
+    before returning them: a helper that raises on each failure (`check_ret(ret); return buf`)."""
+    out = set()
+    for index, _kind in returns:
+        if all(_returned_nonnull(s, index) for s in rets):
+            out.add(index)
+    return frozenset(out)
+
+
+def _returned_nonnull(s: PState, index: Optional[int]) -> bool:
+    v = s.returned
+    if index is not None:
+        v = v[1][index] if v is not None and v[0] == "t" and index < len(v[1]) else None
+    if v is None or v[0] != "r":
+        return is_null(v) if v is not None else False  # `return None, ...` is the none_items' business
+    return bool(v[1]) and all(r in s.nonnull for r in v[1])
 
 
 def _none_items(rets: List[PState]):
@@ -300,6 +322,7 @@ class Summaries:
             summ.returns_list = next(iter(shapes))[1]
         elif len(shapes) == 1 and all_have:
             summ.returns, summ.returns_len, summ.returns_boxes = next(iter(shapes))
+            summ.returns_nonnull = _checked_returns(summ.returns, rets)
             self._owned_templates(summ, rets, interp)
         elif all_have and all(sh[0] != "list" for sh in shapes):
             by_arity = {}

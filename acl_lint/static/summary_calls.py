@@ -217,6 +217,9 @@ class SummaryCalls:
             val = Handles(frozenset({rid}))
             if "all" in summ.none_items or index in summ.none_items:
                 self.maybe_none.add(rid)
+            elif index in summ.returns_nonnull:  # the helper raised on its failure
+                st.nonnull = st.nonnull | {rid}
+                self.checked_returns.add(rid)
             made.append(rid)
             if index is not None:
                 items[index] = val
