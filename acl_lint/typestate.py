@@ -317,6 +317,10 @@ class Machine:
             state = seq.initial_when_null[1]
         return replace(res, seq=state)
 
+    def sync_stream(self, st: TState, stream: Arg) -> None:
+        """What acl.rt.synchronize_stream(stream) does (a project helper that runs it)."""
+        self._sync(st, "stream", stream)
+
     def _sync(self, st: TState, what: str, arg: Arg) -> None:
         if what == "device":
             st.pending.clear()

@@ -19,7 +19,8 @@ import libcst as cst
 from ..protocol import Api
 from .index import FunctionInfo, _blocks
 from .liveness import names_in
-from .positions import cst_dotted as dotted
+from .positions import cst_dotted as dotted, cst_walk
+from .resolve import acl_call_name
 from .values import NULLV, PState, Status, StatusRec, ext_id, ext_path, is_null
 
 
@@ -67,6 +68,11 @@ class Summary:
     #: a helper whose paths return different shapes (`return ptr` / `return ptr, buf`): the shape
     #: per tuple length (0: a single handle), chosen at the call by how its result is unpacked
     returns_by_arity: Dict[int, Tuple[Any, int, Any]] = field(default_factory=dict)
+    #: the returned handles (their `returns` index) that every path checked non-null before
+    #: returning them (the helper raises or returns otherwise): never 0, never None at the caller
+    returns_nonnull: FrozenSet[Optional[int]] = frozenset()
+    #: parameters whose stream every normal return synchronised (or learnt to be None)
+    syncs: Set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -141,6 +147,25 @@ def live_rids(v) -> List:
     return []
 
 
+def _checked_returns(returns, rets: List[PState]) -> FrozenSet[Optional[int]]:
+    """The returned handles every path showed non-null (a status or a test of the handle)
+    before returning them: a helper that raises on each failure (`check_ret(ret); return buf`)."""
+    out = set()
+    for index, _kind in returns:
+        if all(_returned_nonnull(s, index) for s in rets):
+            out.add(index)
+    return frozenset(out)
+
+
+def _returned_nonnull(s: PState, index: Optional[int]) -> bool:
+    v = s.returned
+    if index is not None:
+        v = v[1][index] if v is not None and v[0] == "t" and index < len(v[1]) else None
+    if v is None or v[0] != "r":
+        return is_null(v) if v is not None else False  # `return None, ...` is the none_items' business
+    return bool(v[1]) and all(r in s.nonnull for r in v[1])
+
+
 def _none_items(rets: List[PState]):
     """Where the returned values of these paths are None ("all", or the index in a tuple)."""
     for s in rets:
@@ -209,6 +234,8 @@ class Summaries:
         if fn.is_method and rets:
             self._summarise_attrs(summ, rets)
         self._summarise_returns(summ, rets, interp)
+        if rets:
+            self._summarise_syncs(fn, summ, params)
         raising = fn.name in self.engine.extra_check_helpers or (
             _RAISES.search(fn.module.text) and may_raise(fn.node))
         if (raising or returns_constant(fn.node)) and (
@@ -300,6 +327,7 @@ class Summaries:
             summ.returns_list = next(iter(shapes))[1]
         elif len(shapes) == 1 and all_have:
             summ.returns, summ.returns_len, summ.returns_boxes = next(iter(shapes))
+            summ.returns_nonnull = _checked_returns(summ.returns, rets)
             self._owned_templates(summ, rets, interp)
         elif all_have and all(sh[0] != "list" for sh in shapes):
             by_arity = {}
@@ -383,6 +411,23 @@ class Summaries:
             if kinds and len(kinds) == 1:
                 summ.acquires_attrs[key] = next(iter(kinds))
 
+    def _summarise_syncs(self, fn: FunctionInfo, summ: Summary, params: List[str]) -> None:
+        """Parameters the function synchronises on every path that returns (a project
+        `synchronize_stream(stream)` that raises on failure): a second run with work pending on
+        each such stream; a path that learnt the parameter is None (`if stream is None: return`)
+        needs no sync (the call side does nothing for a None argument)."""
+        cands = [p for p in params if p in _stream_sync_args(fn, self.protocol)]
+        if not cands:
+            return
+        interp = self.engine.interpreter(fn, summary_mode=True)
+        init = self.engine.initial_state(fn)
+        for p in cands:
+            init.ts.pending[ext_id(p)] = frozenset()
+        rets = [s for s in interp.run(body_of(fn), init).ret if not s.dead]
+        for p in cands:
+            if rets and all(ext_id(p) not in s.ts.pending or is_null(s.env.get(p)) for s in rets):
+                summ.syncs.add(fn.params[params.index(p)])
+
     def _summarise_checks(self, fn: FunctionInfo, summ: Summary, params: List[str], raising: bool = True) -> None:
         """A parameter whose non-zero value makes the function raise or exit on every path
         (a check helper), or return a truthy value exactly when it is non-zero (a verdict)."""
@@ -418,6 +463,18 @@ class Summaries:
             summ.checks.add(fn.params[i])
         if summ.checks:
             summ.always_raises = False
+
+
+def _stream_sync_args(fn: FunctionInfo, protocol) -> Set[str]:
+    """Names passed as the stream of a stream-synchronising pyACL call in the function's body."""
+    out: Set[str] = set()
+    for node in cst_walk(fn.node.body):
+        if type(node) is cst.Call and node.args and type(node.args[0].value) is cst.Name:
+            name = acl_call_name(fn.module, dotted(node.func)) if dotted(node.func) else None
+            api = protocol.api(name) if name else None
+            if api is not None and api.sync == "stream":
+                out.add(node.args[0].value.value)
+    return out
 
 
 def _may_test(fn: FunctionInfo, params: List[str]) -> bool:

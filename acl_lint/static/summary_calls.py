@@ -12,7 +12,7 @@ import libcst as cst
 
 from .positions import cst_dotted as dotted
 from .summaries import Summary
-from .values import Box, Handles, NULLV, Outcome, PState, Status, StatusRec, Tup, UNKNOWN, _replace
+from .values import Box, Handles, NULLV, Outcome, PState, Status, StatusRec, Tup, UNKNOWN, _replace, is_null
 
 
 class SummaryCalls:
@@ -93,6 +93,8 @@ class SummaryCalls:
                 self.check_status(expr, v, st, out, site, f"{fn.qualname}() raises")
                 continue
             self.mark_read(v, st)
+            if pname in summ.syncs:
+                self._synced_through(expr, v, st)
             if pname in summ.releases:
                 releases += self._released_through(summ.releases[pname], expr, v, st)
             elif pname in summ.escapes:
@@ -103,6 +105,14 @@ class SummaryCalls:
                 self._release_keyed(summ.releases_keyed[pname], expr, v, st, site, pseudo,
                                     summ.release_sites.get(pname, site))
         return releases
+
+    def _synced_through(self, expr, v, st: PState) -> None:
+        """The helper synchronised the stream passed here (None: it may return without syncing)."""
+        rids = st.rids_of(v) if v is not None else frozenset()
+        if v is None and dotted(expr):
+            rids = self.external(st, dotted(expr), None)[1]
+        if rids and not is_null(v):
+            self.machine.sync_stream(st.ts, frozenset(rids))
 
     def _released_through(self, kinds, expr, v, st: PState) -> List[Tuple[Any, FrozenSet[str], bool]]:
         """The handles an argument stands for, and what they own of the kinds the helper releases."""
@@ -217,6 +227,9 @@ class SummaryCalls:
             val = Handles(frozenset({rid}))
             if "all" in summ.none_items or index in summ.none_items:
                 self.maybe_none.add(rid)
+            elif index in summ.returns_nonnull:  # the helper raised on its failure
+                st.nonnull = st.nonnull | {rid}
+                self.checked_returns.add(rid)
             made.append(rid)
             if index is not None:
                 items[index] = val

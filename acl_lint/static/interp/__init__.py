@@ -79,6 +79,7 @@ class Interpreter(Statements, LiteralLoops, Domains, Callbacks, Assignment, Cond
         self.redundant_null_checks: Set[int] = set()  # `h is None or ret` tests (conditions.py)
         self._try_guards: Optional[dict] = None  # conditions.py try_guards
         self.maybe_none: Set[Hashable] = set()  # handles from project helpers that may return None
+        self.checked_returns: Set[Hashable] = set()  # handles from project helpers that checked them
         self.low_value_calls: Dict[str, str] = {} if options.get("report-low-value-statuses") else dict(
             protocol.low_value)  # call -> when its unchecked status is noise (rules/low_value.toml)
         self.low_value_pending: Dict[Hashable, str] = {}  # unread statuses of those calls

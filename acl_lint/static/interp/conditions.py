@@ -87,14 +87,16 @@ class Conditions:
     def dead_null_check(self, test: cst.Comparison, subject, v, st: PState) -> bool:
         """``h is None`` / ``h is not None`` on a handle that pyACL returned (directly, or through a
         project helper whose every return path returns such a handle): pyACL returns 0 on failure,
-        never None, so the test has one truth. Whether the check is dead is decided over every
+        never None, so the test has one truth. A helper that checked the handle before returning
+        it (it raises on failure) returns neither: its caller's test is dead but harmless, and the
+        `is None` branch is pruned by ``assume_zero`` (the handle is on ``st.nonnull``). Whether the check is dead is decided over every
         path that reaches it (ACL503 at the end of the function: see ``flush_null_checks``)."""
         api = ""
         if v is not None and v[0] == "r" and v[1]:
             for rid in v[1]:
                 res = st.ts.res.get(rid)
                 if (isinstance(rid, tuple) and rid and rid[0] == "ext") or rid in self.maybe_none \
-                        or res is None or res.external or not res.api:
+                        or rid in self.checked_returns or res is None or res.external or not res.api:
                     api = ""
                     break
                 api = res.api
