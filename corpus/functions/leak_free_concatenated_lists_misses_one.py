@@ -21,7 +21,7 @@ def run():
         if ret != ACL_SUCCESS:
             break
         inputs.append(buf)
-        host, ret = acl.rt.malloc_host(size)  # expect: ACL101
+        host, ret = acl.rt.malloc_host(size)  # expect[static]: ACL101  # expect[runtime]: ACL103
         if ret != ACL_SUCCESS:
             break
         staging.append(host)
