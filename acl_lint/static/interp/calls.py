@@ -179,6 +179,10 @@ class Calls:
                 self.mark_read(a, st)
             parts = tuple(args) if name == "zip" else (UNKNOWN, args[0])
             return Zipped(parts)
+        if name in ("itertools.chain", "chain") and args and all(a is not None and a[0] == "b" for a in args):
+            for a in args:
+                self.mark_read(a, st)
+            return self.joined_lists(node, args, st)
         if name in ("dict", "list", "set") and not node.args:
             bid = ("dict" if name == "dict" else "box", id(node))  # `dict()` is `{}`: a new container
             st.boxes[bid] = frozenset()

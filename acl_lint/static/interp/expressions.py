@@ -76,6 +76,9 @@ class Expressions:
             left, right = self.ev(node.left, st, out), self.ev(node.right, st, out)
             for v in (left, right):
                 self.mark_read(v, st)
+            if type(node.operator) is cst.Add and left is not None and right is not None \
+                    and left[0] == "b" == right[0]:
+                return self.joined_lists(node, (left, right), st)
             if isinstance(node.operator, NUMBER_OPS) and not (st.rids_of(left) or st.rids_of(right)):
                 return Num("arith")
             if all(v is not None and v[0] == "n" or type(n) is cst.Integer
@@ -133,6 +136,14 @@ class Expressions:
             self.mark_read(v, st)
         bid = ("dict" if type(node) is cst.Dict else "box", id(node))
         st.boxes[bid] = frozenset(rids)
+        return Box(bid)
+
+    @staticmethod
+    def joined_lists(node: cst.CSTNode, parts, st: PState):
+        """`a + b` of two lists (or `itertools.chain(a, b)`): a new list of the elements of both,
+        so a loop over it visits (and a release in it releases) every element of either."""
+        bid = ("box", id(node))
+        st.boxes[bid] = frozenset().union(*[st.rids_of(v) for v in parts])
         return Box(bid)
 
     def ev_subscript(self, node: cst.Subscript, st: PState, out: Outcome):

@@ -15,6 +15,7 @@ import libcst as cst
 
 from ..joins import forget_released, widen
 from ..liveness import Liveness, prune_dead
+from .loop_tests import continue_keeps_test
 from ..values import Elem, Handles, LOOP_UNROLL, NULLV, Outcome, PState, Tup, UNKNOWN, dedupe
 
 #: compound statements interpreted over the whole set of path states at once
@@ -265,7 +266,7 @@ class Statements:
 
     def run_loop(self, node, states: List[PState], bind: Callable[[PState], List[PState]],
                  exit_refine: Optional[Callable[[PState], List[PState]]], at_least_once: bool,
-                 infinite: bool, bind_is_for: bool = False) -> Outcome:
+                 infinite: bool, bind_is_for: bool = False, cont_exits: bool = True) -> Outcome:
         """The body runs over the states at the loop head until no new one arrives there (by
         ``head_key``), at most ``LOOP_UNROLL`` times: enough to see a handle acquired in one
         iteration and lost in the next, and no more for loops whose iterations look alike."""
@@ -295,11 +296,12 @@ class Statements:
                 out.ret.extend(o.ret)
                 out.exc.extend(o.exc)
                 out.brk.extend(o.brk)
+                staying = [] if cont_exits else o.cont  # a `continue` that cannot leave (loop_tests.py)
                 cur = o.normal + o.cont
                 self.prune(cur, head_live)
                 cur = self.join(cur)
                 if not infinite:
-                    exits.extend(s.copy() for s in cur)
+                    exits.extend(s.copy() for s in cur if not any(s is x for x in staying))
                 cur = _fresh(cur, seen)
                 if not cur:
                     break
@@ -385,7 +387,8 @@ class Statements:
         def ends(s: PState) -> List[PState]:
             return self.refine(node.test, s, False)
 
-        out = self.run_loop(node, states, bind, ends, False, infinite)
+        stays = self.fn is not None and continue_keeps_test(node, self.fn.node, self.fn_params)
+        out = self.run_loop(node, states, bind, ends, False, infinite, cont_exits=not stays)
         out.extend(pre, normal=False)
         return out
 
