@@ -193,7 +193,7 @@ class PState:
             frozenset(self.boxes.items()) if self.boxes else _NONE,
             frozenset((k, v.read, v.rids) for k, v in status.items() if not v.read or k in refs) if status else _NONE,
             self.err,
-            frozenset(kv for kv in assume.items() if kv[0] in refs) if assume and refs else _NONE,
+            frozenset(kv for kv in assume.items() if kv[0] in refs or (type(kv[0]) is tuple and kv[0][0] == "truth")) if assume else _NONE,
             self.dead,
             self.returned,
         )
@@ -216,7 +216,7 @@ class PState:
         refs = self.status_refs()
         status = frozenset((k, v.read, frozenset(map(canon_rid, v.rids)))
                            for k, v in self.status.items() if not v.read or k in refs)
-        assume = frozenset(kv for kv in self.assume.items() if kv[0] in refs)
+        assume = frozenset(kv for kv in self.assume.items() if kv[0] in refs or (type(kv[0]) is tuple and kv[0][0] == "truth"))
         return (env, res, canon_rid(self.ts.ctx), pending, boxes, status, self.err, assume, self.dead)
 
     def coarse_key(self):

@@ -39,11 +39,12 @@ from .conditions import Conditions
 from .exits import Exits
 from .domains import Domains
 from .expressions import Expressions
+from .flags import Flags
 from .literal_loops import LiteralLoops
 from .statements import Statements
 
 
-class Interpreter(Statements, LiteralLoops, Domains, Callbacks, Assignment, Conditions, Expressions, Calls, SummaryCalls, Exits, OwnerFacts):
+class Interpreter(Statements, LiteralLoops, Domains, Flags, Callbacks, Assignment, Conditions, Expressions, Calls, SummaryCalls, Exits, OwnerFacts):
     """Interprets one function. ``host`` (the engine) supplies call resolution and summaries."""
 
     def __init__(self, host, fn, protocol: Protocol, options: Dict[str, Any], summary_mode: bool = False):

@@ -10,6 +10,7 @@ import libcst as cst
 from ... import diagnostics as dx
 
 from ..low_value import context_created_here
+from .flags import forget_flags
 from ..positions import cst_dotted as dotted
 from ..values import Handles, Outcome, PState, UNKNOWN, _escaped, ext_id, is_null
 
@@ -45,6 +46,7 @@ class Assignment:
                 st.ts.res.pop(ext_id(name), None)  # a new element each iteration
             if st.assume:
                 st.assume.pop(("dom", name), None)  # a new value: no longer one of a known set
+                forget_flags(st, name)
             self.note_assigned(name)
             self.overwrite(name, v, st, stmt, loop_bind)
             st.env[name] = v

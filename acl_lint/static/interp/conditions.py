@@ -75,6 +75,8 @@ class Conditions:
             return self.assume_zero(subject, sv, st, is_zero, none_cmp, success)
         if isinstance(test, (cst.Name, cst.Attribute, cst.Subscript)):
             v = self.peek(test, st)
+            if not self.refine_flag(test, v, st, truth):
+                return []  # this path already took the other side of the same unchanged flag
             return self.assume_zero(test, v, st, not truth, False)
         if type(test) is cst.NamedExpr:
             return self.refine(test.target, st, truth)
