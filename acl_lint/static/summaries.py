@@ -19,7 +19,7 @@ import libcst as cst
 from ..protocol import Api
 from .index import FunctionInfo, _blocks
 from .liveness import names_in
-from .positions import cst_dotted as dotted, cst_walk
+from .positions import cst_children, cst_dotted as dotted, cst_walk
 from .resolve import acl_call_name
 from .values import NULLV, PState, Status, StatusRec, ext_id, ext_path, is_null
 
@@ -164,6 +164,20 @@ def _returned_nonnull(s: PState, index: Optional[int]) -> bool:
     if v is None or v[0] != "r":
         return is_null(v) if v is not None else False  # `return None, ...` is the none_items' business
     return bool(v[1]) and all(r in s.nonnull for r in v[1])
+
+
+def returns_none_literally(fn_node: cst.FunctionDef) -> bool:
+    """Does the function's own body (not nested functions or classes) say `return None` or `return`?"""
+    todo = list(cst_children(fn_node.body))
+    while todo:
+        n = todo.pop()
+        t = type(n)
+        if t is cst.Return:
+            if n.value is None or (type(n.value) is cst.Name and n.value.value == "None"):
+                return True
+        elif t not in (cst.FunctionDef, cst.ClassDef, cst.Lambda):
+            todo.extend(cst_children(n))
+    return False
 
 
 def _none_items(rets: List[PState]):
@@ -323,6 +337,10 @@ class Summaries:
             elif found is False:
                 all_have = False
         summ.none_items = frozenset(_none_items(rets))
+        if interp.fn is not None and returns_none_literally(interp.fn.node):
+            # its `return None` is on a branch the analysis found dead (a dead `is None` check of
+            # its own, reported there): its caller's `is None` test echoes that one defect
+            summ.none_items |= {"all"}
         if len(shapes) == 1 and all_have and next(iter(shapes))[0] == "list":
             summ.returns_list = next(iter(shapes))[1]
         elif len(shapes) == 1 and all_have:
