@@ -252,8 +252,10 @@ class CallGraph:
                     return False
             elif site.loop_around_try or not self.ends_process(site.caller):
                 return False  # caught and carried on (a serving loop, a retry): the process lives
-        # no caller in the project (library code), or too many to read: the findings stay
-        return called and id(fn) not in self._unsure
+        if not called:
+            return _dead_in_script(fn)
+        # too many possible callers to read: the findings stay
+        return id(fn) not in self._unsure
 
     def ends_process(self, fn: Optional[FunctionInfo]) -> bool:
         """Is the normal end of ``fn`` the end of the process (module code, an entry function
@@ -271,6 +273,22 @@ class CallGraph:
             else:
                 self._ends[key] = called and key not in self._unsure
         return self._ends[key]
+
+
+_MAIN_GUARD = re.compile(r"^if\s+__name__\s*==\s*['\"]__main__['\"]\s*:", re.M)
+
+
+def _dead_in_script(fn: FunctionInfo) -> bool:
+    """A module-level function of a script (a module with an ``if __name__ == "__main__":``
+    block) that nothing calls and nothing names (not a thread target, a callback or an export):
+    it only runs when the script runs it, so it is no library's entry point. Anything else with
+    no caller in the project (library code) keeps its findings."""
+    if fn.cls is not None or "." in fn.qualname:
+        return False
+    text = fn.module.text
+    if not _MAIN_GUARD.search(text):
+        return False
+    return len(re.findall(r"\b%s\b" % re.escape(fn.name), text)) == 1
 
 
 def _imported(text: str) -> Set[str]:
