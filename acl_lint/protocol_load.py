@@ -255,47 +255,43 @@ def _load_context(path: Path, apis) -> Tuple[FrozenSet[str], Dict[str, str]]:
 
 
 _LOW_VALUE_WHEN = frozenset({"next_call_checked", "context_created_here"})
-
-
-def _load_low_value(path: Path, apis) -> Tuple[Dict[str, str], Dict[str, Tuple[str, ...]]]:
-    """rules/low_value.toml: call -> the condition under which its unchecked status is noise, and
-    call -> the calls whose presence in the module keeps it worth reporting (``unless_module_calls``)."""
-    if not path.exists():
-        return {}, {}
-    out, unless = {}, {}
-    for call, table in load_toml(path).get("status", {}).items():
-        e = _Entry(path, f"status {call!r}", table, ("when", "failure", "why", "unless_module_calls"))
-        if call.removeprefix("acl.") not in apis:
-            e.fail(f"unknown call {call!r}")
-        when = e.get("when", str, "")
-        if when not in _LOW_VALUE_WHEN:
-            e.fail(f"when must be one of {', '.join(sorted(_LOW_VALUE_WHEN))}, got {when!r}")
-        out[call] = when
-        unless[call] = e.str_list("unless_module_calls")
-    return out, unless
-
-
 _LOW_VALUE_LEAK_WHEN = frozenset({"entry_returns"})
 
 
-def _load_low_value_leaks(path: Path, apis) -> Dict[str, Tuple[str, int, Tuple[str, ...]]]:
-    """rules/low_value.toml [leak.*]: call -> (when, entry_arg, unless_used_by)."""
-    if not path.exists():
-        return {}
-    out = {}
-    for call, table in load_toml(path).get("leak", {}).items():
-        e = _Entry(path, f"leak {call!r}", table, ("when", "entry_arg", "unless_used_by", "why"))
+def _low_value_entries(tables, path: Path, section: str, fields, whens, apis):
+    """(call, entry, when) of one section of rules/low_value.toml, each call and `when` checked."""
+    for call, table in tables.get(section, {}).items():
+        e = _Entry(path, f"{section} {call!r}", table, fields)
         if call.removeprefix("acl.") not in apis:
             e.fail(f"unknown call {call!r}")
         when = e.get("when", str, "")
-        if when not in _LOW_VALUE_LEAK_WHEN:
-            e.fail(f"when must be one of {', '.join(sorted(_LOW_VALUE_LEAK_WHEN))}, got {when!r}")
-        unless = e.str_list("unless_used_by")
-        for other in unless:
+        if when not in whens:
+            e.fail(f"when must be one of {', '.join(sorted(whens))}, got {when!r}")
+        yield call, e, when
+
+
+def _load_low_value(path: Path, apis):
+    """rules/low_value.toml, read once:
+    - [status.*]: call -> the condition under which its unchecked status is noise, and call -> the
+      calls whose presence in the module keeps it worth reporting (``unless_module_calls``);
+    - [leak.*]: call -> (when, entry_arg, unless_used_by)."""
+    if not path.exists():
+        return {}, {}, {}
+    tables = load_toml(path)
+    statuses, unless = {}, {}
+    for call, e, when in _low_value_entries(tables, path, "status", ("when", "failure", "why", "unless_module_calls"),
+                                            _LOW_VALUE_WHEN, apis):
+        statuses[call] = when
+        unless[call] = e.str_list("unless_module_calls")
+    leaks = {}
+    for call, e, when in _low_value_entries(tables, path, "leak", ("when", "entry_arg", "unless_used_by", "why"),
+                                            _LOW_VALUE_LEAK_WHEN, apis):
+        used_by = e.str_list("unless_used_by")
+        for other in used_by:
             if other.removeprefix("acl.") not in apis:
                 e.fail(f"unknown call {other!r} in unless_used_by")
-        out[call] = (when, e.get("entry_arg", int, 0), unless)
-    return out
+        leaks[call] = (when, e.get("entry_arg", int, 0), used_by)
+    return statuses, unless, leaks
 
 
 def load_protocol(directory: Optional[Path] = None) -> Protocol:
@@ -354,5 +350,5 @@ def load_protocol(directory: Optional[Path] = None) -> Protocol:
         names=apinames.load(base, apis),
         low_value=low_value[0],
         low_value_unless=low_value[1],
-        low_value_leaks=_load_low_value_leaks(base / "low_value.toml", apis),
+        low_value_leaks=low_value[2],
     )
