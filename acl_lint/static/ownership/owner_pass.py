@@ -19,12 +19,15 @@ run-once methods by name or by being called only from run-once methods.
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import replace
 from typing import Dict, Iterable, List, Optional, Set
 
+import libcst as cst
+
 from ... import diagnostics as dx
 from ...findings import Finding, Related
-from ..positions import NodeSite
+from ..positions import NodeSite, cst_walk
 
 INIT_PATTERNS = ("__init__", "__new__", "__enter__", "init*", "_init*", "setup*", "_setup*", "open", "load*",
                  "_load*", "prepare*", "_prepare*", "start*", "_start*", "initialize*", "_initialize*",
@@ -52,6 +55,29 @@ class _Facts:
                 it = None
             self.known[id(fn)] = it
         return it
+
+
+def _named_once(fn) -> bool:
+    """Its module names ``fn`` only where it is defined: no call, no reference (a callback, a
+    dispatch table), no identifier-like string (a ``getattr`` name). Comments and prose (a
+    docstring that mentions it) do not count."""
+    name, text = fn.name, fn.module.text
+    word = re.compile(r"\b%s\b" % re.escape(name))
+    if len(word.findall(text)) == 1:
+        return True
+    seen = 0
+    for node in cst_walk(fn.module.tree):
+        t = type(node)
+        if t is cst.Name and node.value == name:
+            seen += 1
+        elif t is cst.SimpleString and _IDENT_STRING.match(node.raw_value) and word.search(node.raw_value):
+            seen += 1
+        if seen > 1:
+            return False
+    return True
+
+
+_IDENT_STRING = re.compile(r"^[\w.]+$")
 
 
 def _matches(name: str, patterns: Iterable[str]) -> bool:
@@ -151,7 +177,7 @@ class OwnerPass:
                 continue
             fn = methods[name]
             rerun = name not in once and name not in releasing and not name.startswith("__")
-            per_call = rerun and name not in once_here
+            per_call = rerun and name not in once_here and not self.dead(name, fn, callers)
             # a helper whose callers release what it stores (gen / execute / drop) is part of a pair
             for site, (attr, res, direct, owner_attr) in it.self_stores.items():
                 if site in reported:
@@ -402,6 +428,15 @@ class OwnerPass:
                     once.add(n)
                     changed = True
         return once, callers
+
+    def dead(self, name: str, fn, callers) -> bool:
+        """A private method (``_name``) that nothing in the project calls and nothing names (no
+        callback, thread target or ``getattr`` string): dead code, so it runs on no call and
+        overwrites nothing per call. A public method with no caller stays a library entry."""
+        if not name.startswith("_") or callers.get(name) or not _named_once(fn):
+            return False
+        graph = self.engine.callgraph
+        return next(iter(graph.sites(fn)), None) is None and graph.all_callers_read(fn)
 
     def once_per_object(self, fn, seen: frozenset = frozenset()) -> bool:
         """Does every call chain of the project run ``fn`` at most once per object (PATTERNS F7)?
