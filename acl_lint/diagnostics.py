@@ -228,6 +228,26 @@ def _owned_inside(code: str, s: Subject, attr: str, owner: str) -> Diagnostic:
                             f"`self.{attr}` never release the {s.label} inside it", ())
 
 
+def owned_inside_also(d: Diagnostic, attr: str, others: Sequence[Tuple[Subject, str]],
+                      releasers: Sequence[Tuple[Any, str]]) -> Diagnostic:
+    """One finding for the handles left inside several attributes that the same release methods
+    release (one release loop over two datasets that forgets their memory: one defect, one
+    fix). ``d``: the first handle's finding (inside ``self.attr``); ``others``: (subject,
+    attribute) of the rest; ``releasers``: (site, name) of the release methods, as steps."""
+    named = [f"{s.text} inside `self.{a}`" for s, a in others]
+    listed = ", ".join(named[:-1]) + f" and {named[-1]}" if len(named) > 1 else named[0]
+    where = " and ".join(f"`{m}()`" for _site, m in releasers)
+    attrs = [f"`self.{a}`" for a in dict.fromkeys([attr] + [a for _s, a in others])]
+    steps = tuple((s.site, f"{s.label} acquired by {s.api}, also left inside `self.{a}`", "acquire")
+                  for s, a in others)
+    steps += tuple((site, f"`{m}()` releases {' and '.join(attrs)}, not what is inside", "step")
+                   for site, m in releasers)
+    verb = "release" if len(releasers) > 1 else "releases"
+    return Diagnostic(d.code, f"{d.message}; the same holds for the {listed} ({where} {verb} "
+                              f"{' and '.join(attrs)} but never what is inside them: fix it there)",
+                      d.related + steps)
+
+
 def _orphan(code: str, what: str, leak: Leak, attr: str, owner: str) -> Diagnostic:
     if attr:
         return _owned_inside(code, leak.subject, attr, owner)

@@ -1,7 +1,9 @@
 """Datasets destroyed and memory freed, but the data buffers never destroyed (firing: ACL107).
 
 release() frees both device allocations and destroys both datasets; nothing
-ever calls destroy_data_buffer, so each buffer is orphaned by its dataset.
+ever calls destroy_data_buffer, so each buffer is orphaned by its dataset. One
+release method forgets both: one static finding, at the first buffer, naming the
+second (the runtime audit reports each buffer it sees orphaned).
 """
 
 import os
@@ -39,7 +41,7 @@ class ModelProcess(object):
             acl.destroy_data_buffer(input_buffer)
             raise Exception("acl.mdl.add_dataset_buffer failed ret={}".format(ret))
         self.output_dataset = acl.mdl.create_dataset()
-        output_buffer = acl.create_data_buffer(self.output_ptr, self.output_size)  # expect: ACL107
+        output_buffer = acl.create_data_buffer(self.output_ptr, self.output_size)  # expect[runtime]: ACL107
         _, ret = acl.mdl.add_dataset_buffer(self.output_dataset, output_buffer)
         if ret != ACL_SUCCESS:
             acl.destroy_data_buffer(output_buffer)

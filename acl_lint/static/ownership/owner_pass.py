@@ -172,6 +172,7 @@ class OwnerPass:
         reported: Set[object] = set()
         unreleased_per_call: Dict[str, List[tuple]] = {}
         overwrites: List[tuple] = []  # (res, attr, per-call method, fn) stored over per call
+        inside: List[tuple] = []  # (res, attr, fn) left inside an attribute its releases forget
         for name, it in facts.items():
             if it is None:
                 continue
@@ -210,9 +211,10 @@ class OwnerPass:
                 else:
                     if kinds and not self.covered(res.kind, kinds):
                         reported.add(site)
-                        out.append(self.finding(res, self.owned_inside(res, attr, owner), fn))
+                        inside.append((res, attr, fn))
             self.per_call_effects(name, fn, it, facts, once, per_call, rerun, findings, replaced, out)
 
+        self.report_inside(owner, inside, facts, methods, out)
         for res, attr, name, fn, via in self.at_acquire(overwrites, facts):
             out.append(self.finding(res, dx.handle_overwritten(self.subject(res), attr=attr, method=name,
                                                                via=via), fn))
@@ -471,6 +473,25 @@ class OwnerPass:
                 if direct and not self.covered(res.kind, releases.get(attr)):
                     out.append(self.finding(
                         res, dx.owner_never_releases(self.subject(res), attr, "", module=True), it.fn))
+
+    def report_inside(self, owner, inside, facts, methods, out) -> None:
+        """Handles left inside attributes whose releases forget them (ACL105/106/107): one
+        finding per code and set of release methods (a release loop over two datasets that
+        forgets their memory is one defect), at the first handle, naming the others."""
+        groups: Dict[tuple, List[tuple]] = {}
+        for res, attr, fn in sorted(inside, key=lambda x: (x[0].site.line, x[0].site.column)):
+            by = frozenset(n for n, it in facts.items() if it is not None and (
+                attr in it.self_releases or attr in it.callback_releases_of))
+            groups.setdefault((dx.owned_leak_code(self.p, res.kind), by), []).append((res, attr, fn))
+        for (_code, by), group in groups.items():
+            res, attr, fn = group[0]
+            d = self.owned_inside(res, attr, owner)
+            if len(group) > 1 and by:
+                d = dx.owned_inside_also(d, attr, [(self.subject(r), a) for r, a, _f in group[1:]],
+                                         self.release_methods(methods, by))
+            out.append(self.finding(res, d, fn))
+            if not by:
+                out.extend(self.finding(r, self.owned_inside(r, a, owner), f) for r, a, f in group[1:])
 
     def owned_inside(self, res, attr: str, owner: str) -> "dx.Diagnostic":
         """Owned through ``self.attr`` whose releases forget it: ACL106 (memory), ACL107
