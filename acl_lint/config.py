@@ -43,7 +43,7 @@ RULE_OPTIONS: Dict[str, Tuple[str, Any]] = {
     "report-process-exit-leaks": ("bool", False),
     "report-low-value-statuses": ("bool", False),
     "report-low-value-leaks": ("bool", False),
-    "buffer-free-order": ("bool", True),
+    "buffer-free-order": ("bool", False),  # opt-in: rules/orders.toml option_default
     "max-file-size": ("size", DEFAULT_MAX_FILE_SIZE),
     "file-time-limit": ("seconds", DEFAULT_TIME_LIMIT),
 }

@@ -153,6 +153,7 @@ class Order:
     option: str = ""
     sources: Tuple[str, ...] = ()
     enforce: bool = True  # False: ownership only, no order is checked
+    option_default: bool = True  # False: opt-in, checked only when ``option`` is set to true
 
 
 @dataclass(frozen=True)

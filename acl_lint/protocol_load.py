@@ -172,7 +172,7 @@ def _load_orders(path: Path, kinds) -> Tuple[Order, ...]:
     for i, table in enumerate(load_toml(path).get("order", [])):
         e = _Entry(path, f"order #{i + 1}", table, (
             "first", "first_kinds_with", "then", "link", "code", "message", "leak_code", "immediate", "owns",
-            "assume_related", "option", "sources", "enforce"))
+            "assume_related", "option", "option_default", "sources", "enforce"))
         attr = e.get("first_kinds_with", str, "")
         if attr:  # the kinds that have this attribute set in kinds.toml
             if attr not in ("before_finalize",) or "first" in table:
@@ -189,7 +189,7 @@ def _load_orders(path: Path, kinds) -> Tuple[Order, ...]:
             e.get("code", str, required=True), e.get("message", str, required=True),
             e.get("leak_code", str, ""), e.get("immediate", bool, False), e.get("owns", bool, False),
             e.get("assume_related", bool, False), e.get("option", str, ""), e.str_list("sources"),
-            e.get("enforce", bool, True),
+            e.get("enforce", bool, True), e.get("option_default", bool, True),
         ))
     return tuple(out)
 

@@ -43,7 +43,7 @@ class Machine:
         opts = options or {}
         self.disabled_orders = frozenset(
             id(o) for o in protocol.orders
-            if not o.enforce or (o.option and opts.get(o.option, True) is False)
+            if not o.enforce or (o.option and opts.get(o.option, o.option_default) is not True)
         )
 
     # ------------------------------------------------------------------ describing

@@ -33,6 +33,13 @@ def options(text):
     return m.group(1).split() if m else []
 
 
+def configure(here, text):
+    """`# fix-config: key = value` lines of a fixture: its [tool.acl-lint] settings (an opt-in rule)."""
+    lines = re.findall(r"^# fix-config: (.*)$", text, re.MULTILINE)
+    if lines:
+        (here / "pyproject.toml").write_text("[tool.acl-lint]\n" + "\n".join(lines) + "\n")
+
+
 def remains(text):
     return sorted((i, m.group(1)) for i, line in enumerate(text.splitlines(), 1)
                   for m in re.finditer(r"# remains: (ACL\d{3})", line))
@@ -48,6 +55,7 @@ def here(tmp_path, monkeypatch):
 def test_fix_snapshot_and_relint(here, capsys, name):
     shutil.copy(FIXES / name, here / name)
     before = (here / name).read_text()
+    configure(here, before)
     _, found = lint_json(capsys, name)
     fixable = {(f["line"], f["code"]) for f in found["findings"] if f["fix"]}
     assert fixable, "a fix fixture needs findings with a fix"
@@ -67,9 +75,10 @@ def test_fix_snapshot_and_relint(here, capsys, name):
 def test_safe_fixes_only_without_unsafe_fixes(here, capsys):
     shutil.copy(FIXES / "teardown_order.py", here / "t.py")
     before = (here / "t.py").read_text()
+    configure(here, before)
     assert main(["--no-cache", "t.py"]) == 1
     out = capsys.readouterr().out
-    assert "help (unsafe fix, --unsafe-fixes): Move `acl.destroy_data_buffer(buf)` (line 22) above line 21" in out
+    assert "help (unsafe fix, --unsafe-fixes): Move `acl.destroy_data_buffer(buf)` (line 23) above line 22" in out
     assert "No fixes available (4 hidden fixes can be enabled with the `--unsafe-fixes` option)." in out
     assert main(["--fix", "--no-cache", "t.py"]) == 1
     assert (here / "t.py").read_text() == before  # unsafe fixes need --unsafe-fixes

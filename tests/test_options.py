@@ -133,9 +133,23 @@ def test_release_status_is_checked_only_with_the_option(tmp_path):
     assert f"mod.py:{line_of(RELEASE_STATUS, 'rt.free')}:5: ACL501" in out and "acl.rt.free" in out
 
 
-def test_buffer_free_order_can_be_turned_off(tmp_path):
-    assert f"mod.py:{line_of(BUFFER_ORDER, 'destroy_data_buffer')}:5: ACL203" in lint(tmp_path, BUFFER_ORDER)
+def test_buffer_free_order_is_opt_in(tmp_path):
+    """No Huawei page orders rt.free and destroy_data_buffer: silent by default, reported
+    (saying why) when the option asks for the pyACL samples' order."""
+    assert "ACL203" not in lint(tmp_path, BUFFER_ORDER)
     assert "ACL203" not in lint(tmp_path, BUFFER_ORDER, "buffer-free-order = false\n")
+    out = lint(tmp_path, BUFFER_ORDER, "buffer-free-order = true\n")
+    assert f"mod.py:{line_of(BUFFER_ORDER, 'destroy_data_buffer')}:5: ACL203" in out
+    assert "checked with buffer-free-order = true" in out
+
+
+def test_every_order_option_default_is_the_config_default():
+    from acl_lint.config import RULE_OPTIONS
+    from acl_lint.protocol_load import load_protocol
+
+    for order in load_protocol().orders:
+        if order.option:
+            assert RULE_OPTIONS[order.option][1] is order.option_default, order.option
 
 
 def test_check_helpers_names_a_helper_the_body_does_not_reveal(tmp_path):

@@ -1,8 +1,9 @@
-"""mmdeploy's own DataBuffer.destroy(): destroy_data_buffer, then free (firing: ACL203).
+"""mmdeploy's own DataBuffer.destroy(): destroy_data_buffer, then free (clean by default).
 
-mmdeploy destroys the data buffer before freeing the memory it wraps, in
-the same method; acl-lint's default order is free -> destroy_data_buffer ->
-destroy_dataset (configurable). Dataset.destroy() and the rest are fine.
+mmdeploy destroys the data buffer before freeing the memory it wraps, in the
+same method. No Huawei page orders the two (only the pyACL samples free
+first), so this is reported only with `buffer-free-order = true`.
+Dataset.destroy() and the rest are fine.
 """
 
 import os
@@ -32,7 +33,7 @@ class DataBuffer:
 
     def destroy(self):
         if self.handle is not None:
-            acl.destroy_data_buffer(self.handle)  # expect: ACL203
+            acl.destroy_data_buffer(self.handle)
             acl.rt.free(self.data)
             self.handle = None
 

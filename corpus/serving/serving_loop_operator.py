@@ -178,9 +178,9 @@ class ServingOperator:
         if input_dataset:
             acl.mdl.destroy_dataset(input_dataset)  # expect: ACL203
         for buf in output_bufs:
-            acl.destroy_data_buffer(buf)  # expect: ACL203
+            acl.destroy_data_buffer(buf)
         for buf in input_bufs:
-            acl.destroy_data_buffer(buf)  # expect: ACL203
+            acl.destroy_data_buffer(buf)
         for ptr in output_ptrs:
             acl.rt.free(ptr)
         for ptr in input_ptrs:

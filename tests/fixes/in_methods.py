@@ -4,6 +4,7 @@ docstring lines sit left of the method's indentation, and the teardown order
 swapped with --unsafe-fixes in another method of the same class. Positions
 map back to the file's lines and columns."""
 # fix-options: --unsafe-fixes
+# fix-config: buffer-free-order = true
 import functools
 
 import acl

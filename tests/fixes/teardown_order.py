@@ -4,6 +4,7 @@ changes, so the fix is unsafe. Two rounds put free -> destroy_data_buffer ->
 destroy_dataset in order. Not fixed: a move across a statement that reads the
 status the moved statement writes."""
 # fix-options: --unsafe-fixes
+# fix-config: buffer-free-order = true
 import acl
 
 ACL_SUCCESS = 0
