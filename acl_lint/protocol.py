@@ -204,6 +204,8 @@ class Protocol:
     low_value: Dict[str, str] = field(default_factory=dict)
     #: call -> calls whose presence in the module keeps its unchecked status worth reporting
     low_value_unless: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
+    #: call -> the later calls its failure makes fail (``dependents_checked``)
+    low_value_dependents: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
     #: call -> (when, entry arg, calls whose use of the handle keeps its leak worth reporting)
     #: for a handle whose leak is low value (rules/low_value.toml [leak.*])
     low_value_leaks: Dict[str, Tuple[str, int, Tuple[str, ...]]] = field(default_factory=dict)

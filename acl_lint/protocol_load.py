@@ -254,7 +254,7 @@ def _load_context(path: Path, apis) -> Tuple[FrozenSet[str], Dict[str, str]]:
     return frozenset(needs), dict(effects)
 
 
-_LOW_VALUE_WHEN = frozenset({"next_call_checked", "context_created_here"})
+_LOW_VALUE_WHEN = frozenset({"next_call_checked", "context_created_here", "dependents_checked"})
 _LOW_VALUE_LEAK_WHEN = frozenset({"entry_returns"})
 
 
@@ -272,17 +272,22 @@ def _low_value_entries(tables, path: Path, section: str, fields, whens, apis):
 
 def _load_low_value(path: Path, apis):
     """rules/low_value.toml, read once:
-    - [status.*]: call -> the condition under which its unchecked status is noise, and call -> the
-      calls whose presence in the module keeps it worth reporting (``unless_module_calls``);
+    - [status.*]: call -> the condition under which its unchecked status is noise, call -> the
+      calls whose presence in the module keeps it worth reporting (``unless_module_calls``), and
+      call -> the later calls its failure makes fail (``dependents``);
     - [leak.*]: call -> (when, entry_arg, unless_used_by)."""
     if not path.exists():
-        return {}, {}, {}
+        return {}, {}, {}, {}
     tables = load_toml(path)
-    statuses, unless = {}, {}
-    for call, e, when in _low_value_entries(tables, path, "status", ("when", "failure", "why", "unless_module_calls"),
-                                            _LOW_VALUE_WHEN, apis):
+    statuses, unless, dependents = {}, {}, {}
+    for call, e, when in _low_value_entries(tables, path, "status", ("when", "failure", "why", "unless_module_calls",
+                                                                     "dependents"), _LOW_VALUE_WHEN, apis):
         statuses[call] = when
         unless[call] = e.str_list("unless_module_calls")
+        dependents[call] = e.str_list("dependents", required=when == "dependents_checked")
+        for other in dependents[call]:
+            if other.removeprefix("acl.") not in apis:
+                e.fail(f"unknown call {other!r} in dependents")
     leaks = {}
     for call, e, when in _low_value_entries(tables, path, "leak", ("when", "entry_arg", "unless_used_by", "why"),
                                             _LOW_VALUE_LEAK_WHEN, apis):
@@ -291,7 +296,7 @@ def _load_low_value(path: Path, apis):
             if other.removeprefix("acl.") not in apis:
                 e.fail(f"unknown call {other!r} in unless_used_by")
         leaks[call] = (when, e.get("entry_arg", int, 0), used_by)
-    return statuses, unless, leaks
+    return statuses, unless, leaks, dependents
 
 
 def load_protocol(directory: Optional[Path] = None) -> Protocol:
@@ -351,4 +356,5 @@ def load_protocol(directory: Optional[Path] = None) -> Protocol:
         low_value=low_value[0],
         low_value_unless=low_value[1],
         low_value_leaks=low_value[2],
+        low_value_dependents=low_value[3],
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 CTOR = '''
 import acl
@@ -325,3 +326,17 @@ def test_thread_that_ends_by_itself_is_low_value_and_reported_with_the_option(tm
     endless = THREAD_RETURNS.replace("while self.pending:\n            self.pending.pop(0)\n        return 0",
                                      "while True:\n            acl.rt.process_report(100)")
     assert "ACL105" in lint(tmp_path, endless), "a thread that never returns stays reported"
+
+
+def test_subscribe_report_is_low_value_where_launch_callback_statuses_are_checked(tmp_path):
+    """A failed subscription makes every launch_callback on the stream fail: where the module
+    hands those statuses back (checked by its caller), the subscription's own status is noise;
+    where a launch_callback status is thrown away, both stay findings."""
+    corpus = Path(__file__).resolve().parent.parent / "corpus" / "functions"
+    checked = (corpus / "subscribe_unchecked_launch_checked.py").read_text()
+    at = f"mod.py:{line_of(checked, 'acl.rt.subscribe_report(')}:13: ACL501 the status returned by acl.rt.subscribe_report"
+    assert "ACL501" not in lint(tmp_path, checked)
+    assert at in lint(tmp_path, checked, "report-low-value-statuses = true\n")
+    ignored = (corpus / "subscribe_unchecked_launch_ignored.py").read_text()
+    out = lint(tmp_path, ignored)
+    assert "acl.rt.subscribe_report is ignored" in out and "acl.rt.launch_callback is ignored" in out, out

@@ -114,6 +114,23 @@ def _leaves(body) -> bool:
     return False
 
 
+def dependents_checked(mod: ModuleInfo, dependents) -> bool:
+    """rules/low_value.toml ``dependents_checked``: the module makes at least one of the
+    ``dependents`` calls (those a failure of the unchecked call makes fail) and throws none of
+    their statuses away (each is assigned, tested, returned or passed on): the failure shows up
+    there, checked (or reported as ACL501 itself where it is assigned and never read)."""
+    wanted = {d.removeprefix("acl.") for d in dependents}
+    made = False
+    for node in cst_walk(mod.tree):
+        t = type(node)
+        if t is cst.Call:
+            made = made or acl_call_name(mod, dotted(node.func) or "") in wanted
+        elif (t is cst.Expr or (t is cst.Assign and all(dotted(a.target) == "_" for a in node.targets))) \
+                and type(node.value) is cst.Call and acl_call_name(mod, dotted(node.value.func) or "") in wanted:
+            return False  # a dependent whose status is thrown away: the failure goes unseen
+    return made
+
+
 def context_created_here(mod: ModuleInfo, fn: Optional[FunctionInfo], call, unless) -> bool:
     """rules/low_value.toml ``context_created_here``: `acl.rt.set_context(ctx)` after this very
     function created `ctx` with `acl.rt.create_context` (which already made it current), in a

@@ -9,7 +9,7 @@ import libcst as cst
 
 from ... import diagnostics as dx
 
-from ..low_value import context_created_here
+from ..low_value import context_created_here, dependents_checked
 from .flags import forget_flags
 from ..positions import cst_dotted as dotted
 from ..values import Handles, Outcome, PState, UNKNOWN, _escaped, ext_id, is_null
@@ -245,6 +245,8 @@ class Assignment:
             return when == "next_call_checked" or context_created_here(
                 self.mod, self.fn, getattr(self.unread.get(sid, (None,))[0], "node", None),
                 self.p.low_value_unless.get(call, ()))
+        if when == "dependents_checked":
+            return dependents_checked(self.mod, self.p.low_value_dependents.get(call, ()))
         return False
 
     def flush_unread(self) -> None:
