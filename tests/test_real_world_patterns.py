@@ -85,3 +85,38 @@ def test_check_helper_from_an_aliased_module(tmp_path):
     result = lint_paths([str(tmp_path)])
     assert [(f.code, f.line) for f in result.findings] == [("ACL102", 6)]
 
+
+
+DEAD_OR_NAMED = '''import threading
+
+import acl
+
+
+class Feeder:
+    def __init__(self):
+        self.stream = None
+{wiring}
+    def _refresh(self):
+        self.stream, ret = acl.rt.create_stream()
+        if ret != 0:
+            raise RuntimeError(ret)
+
+    def close(self):
+        acl.rt.destroy_stream(self.stream)
+'''
+
+
+@pytest.mark.parametrize("wiring, reported", [
+    ("", False),  # nothing calls or names `_refresh`: dead code, nothing runs per call
+    ("        # _refresh() is kept for later\n", False),  # a comment is no reference
+    ("\n    def start(self):\n        threading.Thread(target=self._refresh).start()\n", True),  # a callback
+    ("\n    def bind(self):\n        self.on_tick = self._refresh\n", True),  # stored to be called
+    ("\n    def handle(self, name):\n        getattr(self, \"_refresh\")()\n", True),  # called by name
+])
+def test_a_private_method_runs_per_call_only_if_something_calls_or_names_it(wiring, reported):
+    source = DEAD_OR_NAMED.format(wiring=wiring)
+    result = lint_sources([("feeder.py", source)])
+    got = [f for f in result.findings if f.code == "ACL104"]
+    assert bool(got) == reported, [f"{f.line}: {f.code} {f.message}" for f in result.findings]
+    if reported:
+        assert "by `_refresh()`, which runs per call" in got[0].message
