@@ -201,6 +201,7 @@ class Statements:
     s_ImportFrom = s_Import
 
     def s_Del(self, node: cst.Del, st: PState) -> Outcome:
+        self.deleted(node, st)
         return Outcome(normal=[st])
 
     def s_FunctionDef(self, node: cst.FunctionDef, st: PState) -> Outcome:

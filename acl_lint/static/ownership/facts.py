@@ -15,7 +15,7 @@ import libcst as cst
 from ...typestate import Res
 from ..positions import NodeSite
 from ..positions import cst_dotted as dotted
-from ..values import Elem, LeakRecord, PState, ext_id, ext_path
+from ..values import Elem, LeakRecord, Outcome, PState, ext_id, ext_path
 from ..interp.calls import Released
 from ..interp.exits import _failures
 
@@ -125,7 +125,21 @@ class OwnerFacts:
         if method is not None and all(c[3] != site for c in self.object_calls):
             self.object_calls.append((built[1], built[0], method, site))
 
-    def taken_out(self, key: str, node, st: PState, target: str):
+    def deleted(self, node, st: PState) -> None:
+        """``del self.pool[k]``: the element leaves the container as with ``self.pool.pop(k)``,
+        and nothing holds it any more: a handle not released first is dropped (a leak); an object
+        is not judged here (its ``__del__`` runs only if nothing else references it)."""
+        targets = [e.value for e in node.target.elements] if isinstance(node.target, cst.Tuple) else [node.target]
+        for t in targets:
+            key = dotted(t.value) if type(t) is cst.Subscript else ""
+            if not key.startswith("self.") or self.summary_mode:
+                continue
+            elem = self.ev(t, st, Outcome())
+            if any(r in st.ts.res and not st.ts.res[r].live for r in st.rids_of(elem)):
+                continue  # released here before it was deleted
+            self.taken_out(key, t, st, "", how="del")
+
+    def taken_out(self, key: str, node, st: PState, target: str, how: str = "pop"):
         """``self.pool.pop()``: the element leaves the container; until it is released, put back
         or handed on, this function holds it (a handle of the container's kind, if it holds any)."""
         rid = ext_id(key + "[]", ("taken", id(node)))
@@ -133,7 +147,7 @@ class OwnerFacts:
         stmt = self.cur_stmt  # `a, b = self.pairs.pop()`: the element is the pair, named by both
         if isinstance(stmt, cst.Assign) and stmt.value is node and isinstance(stmt.targets[0].target, cst.Tuple):
             target = ", ".join(dotted(e.value) or "_" for e in stmt.targets[0].target.elements)
-        st.ts.res[rid] = Res(rid=rid, kind="unknown", name=target or key + ".pop()", api="pop",
+        st.ts.res[rid] = Res(rid=rid, kind="unknown", name=target or key + ".pop()", api=how,
                              site=site, external=True)
         st.add_trace(site, "taken out", "acquire")  # where its leaking path starts
         self.taking = True

@@ -292,7 +292,7 @@ class OwnerPass:
                 error_only = all(e[2] for e in exits)
                 if error_only and name in releasing:
                     continue
-                subj = dx.taken_out(self.p.label(next(iter(kinds[attr]))), attr, res.name, site)
+                subj = dx.taken_out(self.p.label(next(iter(kinds[attr]))), attr, res.name, site, res.api)
                 end = _end_of(methods[name])
                 leak = dx.Leak(subj, exit=how, exit_site=exit_site, error_only=error_only, end_site=end,
                                branch=_deciding_branch(path))
@@ -300,8 +300,8 @@ class OwnerPass:
                 # the path: the pop, the branches that decide the handle's fate, the exit
                 steps = [(r, r.message, r.kind) for r in _path_steps(path, [((exit_site or end).line,
                                                                             (exit_site or end).column)])]
-                d = d._replace(related=(dx.taken_step(attr, site),) + tuple(steps) + d.related)
-                out.append(self.finding_at(site, d, methods[name].qualname, res.name, "pop"))
+                d = d._replace(related=(dx.taken_step(attr, site, res.api),) + tuple(steps) + d.related)
+                out.append(self.finding_at(site, d, methods[name].qualname, res.name, res.api))
 
     def check_field_exits(self, facts, methods, once, callers, out) -> None:
         """A per-call method storing a fresh handle in ``self.x`` that it releases on a normal
