@@ -266,7 +266,7 @@ class SummaryCalls:
         made = []
         first = self.new_rid(site.node, st, "")  # flags the previous iteration's, if lost
         for n, kind in enumerate(sorted(kinds)):
-            rid = first if n == 0 else (first[0], ("filled", kind, first[1]))
+            rid = first if n == 0 else (first[0], ("filled", kind))
             self.machine.acquire(st.ts, rid, kind, f"{dotted(expr)}[...]", f"{fn.qualname}()", site)
             st.add_trace(site, f"{self.p.label(kind)} acquired by {fn.qualname}()", "acquire")
             made.append(rid)
