@@ -126,11 +126,12 @@ def _runtime_tail(leak: Leak) -> str:
     return f" ({leak.count} from this line)" if leak.count >= 2 else ""
 
 
-def taken_out(label: str, attr: str, name: str, site: Any) -> Subject:
-    """A handle taken out of a container on self (``h = self.pool.pop()``): this function holds it."""
-    named = f" `{name}`" if name and not name.endswith(".pop()") else ""
-    return Subject(f"{label}{named} taken out of `self.{attr}` by pop() (line {site.line})", label, name,
-                   "pop", site)
+def taken_out(label: str, attr: str, name: str, site: Any, how: str = "pop") -> Subject:
+    """A handle taken out of a container on self (``h = self.pool.pop()``): this function holds it;
+    ``how == "del"``: deleted from it (``del self.pool[k]``), which drops it."""
+    named = f" `{name}`" if name and not name.endswith(".pop()") and how == "pop" else ""
+    how_text = f"taken out of `self.{attr}` by pop()" if how == "pop" else f"deleted from `self.{attr}` by `del`"
+    return Subject(f"{label}{named} {how_text} (line {site.line})", label, name, how, site)
 
 
 def field_left_live(leak: Leak, attr: str, method: str) -> Diagnostic:
@@ -141,7 +142,9 @@ def field_left_live(leak: Leak, attr: str, method: str) -> Diagnostic:
                               f"its next call overwrites it", d.related)
 
 
-def taken_step(attr: str, site: Any) -> Step:
+def taken_step(attr: str, site: Any, how: str = "pop") -> Step:
+    if how == "del":
+        return (site, f"deleted from `self.{attr}` here: nothing releases it", "acquire")
     return (site, f"taken out of `self.{attr}` here", "acquire")
 
 

@@ -261,10 +261,12 @@ class SummaryCalls:
 
     def _filled(self, fn, kinds, bid, expr, st: PState, site) -> None:
         """The helper appended fresh handles to the caller's list: one handle per kind stands for
-        them, acquired here and held by that list."""
+        them, acquired here and held by that list; in a loop, the previous iteration's are lost
+        when nothing holds them any more (ACL103, as when the loop acquires them inline)."""
         made = []
-        for kind in sorted(kinds):
-            rid = (id(site.node), ("filled", bid, kind))
+        first = self.new_rid(site.node, st, "")  # flags the previous iteration's, if lost
+        for n, kind in enumerate(sorted(kinds)):
+            rid = first if n == 0 else (first[0], ("filled", kind))
             self.machine.acquire(st.ts, rid, kind, f"{dotted(expr)}[...]", f"{fn.qualname}()", site)
             st.add_trace(site, f"{self.p.label(kind)} acquired by {fn.qualname}()", "acquire")
             made.append(rid)

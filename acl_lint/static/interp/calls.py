@@ -36,8 +36,9 @@ CONTAINER_TAKE = frozenset({"pop", "popleft"})  # what they return is no longer 
 
 
 class Released(str):
-    """A release step's text, knowing what it released (a leaking path shows only the releases
-    of its own resource and of that resource's owners)."""
+    """A step's text, knowing which resources it is about: what a release released, or the
+    handles a branch decides (a leaking path shows only the releases and deciding branches of
+    its own resource and of that resource's owners)."""
 
     def __new__(cls, text: str, rids):
         obj = str.__new__(cls, text)

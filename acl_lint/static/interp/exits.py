@@ -268,12 +268,13 @@ def _path_steps(rec: LeakRecord, ends, again: str = "") -> List[Related]:
     after = [(s, t, k) for (s, t, k) in trace[start + 1:]
              if s is not None and (k != "acquire" or (again and s == res.site))]
     # a test of plain values can only decide an early exit (the return or raise under it)
-    last_branch = max((i for i, (_s, _t, k) in enumerate(after) if k == "branch"), default=-1) \
+    last_branch = max((i for i, (_s, t, k) in enumerate(after) if k == "branch"
+                       and (getattr(t, "rids", None) is None or t.rids & mine)), default=-1) \
         if rec.exit_site is not None else -1
     after = _with_failures(after, rec.failed, res.site)
     out, seen = [], set(ends)
     for i, (s, text, kind) in enumerate(after):
-        if kind == "release" and getattr(text, "rids", None) is not None and not (text.rids & mine):
+        if kind in ("release", "branch") and getattr(text, "rids", None) is not None and not (text.rids & mine):
             continue
         if kind == "branch" and not getattr(text, "acl", True) and i != last_branch:
             continue

@@ -201,6 +201,7 @@ class Statements:
     s_ImportFrom = s_Import
 
     def s_Del(self, node: cst.Del, st: PState) -> Outcome:
+        self.deleted(node, st)
         return Outcome(normal=[st])
 
     def s_FunctionDef(self, node: cst.FunctionDef, st: PState) -> Outcome:
@@ -237,6 +238,7 @@ class Statements:
             touches = touches or self.touches_acl(node.test, st)
             t_states.extend(self.refine(node.test, st.copy(), True))
             f_states.extend(self.refine(node.test, st, False))
+        self.note_decided(node, t_states, f_states)
         if t_states:
             self._branch(node.test, t_states, True, touches)
             out.extend(self.exec_block(self.body_of(node), self.join(t_states)))

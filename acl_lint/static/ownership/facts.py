@@ -7,12 +7,17 @@ how the handles it stores are linked to each other. ``owner_pass.py`` reads them
 
 from __future__ import annotations
 
+import ast
 from typing import Dict, Hashable, List, Optional, Set, Tuple
+
+import libcst as cst
 
 from ...typestate import Res
 from ..positions import NodeSite
 from ..positions import cst_dotted as dotted
-from ..values import Elem, PState, ext_id, ext_path
+from ..values import Elem, LeakRecord, Outcome, PState, ext_id, ext_path
+from ..interp.calls import Released
+from ..interp.exits import _failures
 
 
 def _is_taken(rid) -> bool:
@@ -38,9 +43,11 @@ class OwnerFacts:
         self.constructed: Dict[str, Tuple[object, NodeSite]] = {}
         self.pending_new: Optional[Tuple[str, object, NodeSite]] = None
         self.object_calls: List[Tuple[NodeSite, object, object, NodeSite]] = []
-        # `h = self.pool.pop()`: pop site -> (attr, [(exit kind, exit site, error path)]) of the exits
-        # where the taken handle is neither released, put back, stored nor handed on
-        self.taken_live: Dict[Hashable, Tuple[str, Res, List[Tuple[str, object, bool]]]] = {}
+        # `h = self.pool.pop()`: pop site -> (attr, res, [(exit kind, exit site, error path, path
+        # record)]) of the exits where the taken handle is neither released, put back, stored nor
+        # handed on; `taking`: this function takes handles out (its branches are worth a look)
+        self.taken_live: Dict[Hashable, Tuple[str, Res, List[Tuple[str, object, bool, LeakRecord]]]] = {}
+        self.taking = False
         # a fresh handle stored in `self.x` here: acquire site -> (x, res, [(still held by self.x at
         # this exit, exit kind, exit site, error path)]) over the exits (the per-call temporary)
         self.field_exits: Dict[Hashable, Tuple[str, Res, List[Tuple[bool, str, object, bool]]]] = {}
@@ -118,12 +125,32 @@ class OwnerFacts:
         if method is not None and all(c[3] != site for c in self.object_calls):
             self.object_calls.append((built[1], built[0], method, site))
 
-    def taken_out(self, key: str, node, st: PState, target: str):
+    def deleted(self, node, st: PState) -> None:
+        """``del self.pool[k]``: the element leaves the container as with ``self.pool.pop(k)``,
+        and nothing holds it any more: a handle not released first is dropped (a leak); an object
+        is not judged here (its ``__del__`` runs only if nothing else references it)."""
+        targets = [e.value for e in node.target.elements] if isinstance(node.target, cst.Tuple) else [node.target]
+        for t in targets:
+            key = dotted(t.value) if type(t) is cst.Subscript else ""
+            if not key.startswith("self.") or self.summary_mode:
+                continue
+            elem = self.ev(t, st, Outcome())
+            if any(r in st.ts.res and not st.ts.res[r].live for r in st.rids_of(elem)):
+                continue  # released here before it was deleted
+            self.taken_out(key, t, st, "", how="del")
+
+    def taken_out(self, key: str, node, st: PState, target: str, how: str = "pop"):
         """``self.pool.pop()``: the element leaves the container; until it is released, put back
         or handed on, this function holds it (a handle of the container's kind, if it holds any)."""
         rid = ext_id(key + "[]", ("taken", id(node)))
-        st.ts.res[rid] = Res(rid=rid, kind="unknown", name=target or key + ".pop()", api="pop",
-                             site=self.site(node), external=True)
+        site = self.site(node)
+        stmt = self.cur_stmt  # `a, b = self.pairs.pop()`: the element is the pair, named by both
+        if isinstance(stmt, cst.Assign) and stmt.value is node and isinstance(stmt.targets[0].target, cst.Tuple):
+            target = ", ".join(dotted(e.value) or "_" for e in stmt.targets[0].target.elements)
+        st.ts.res[rid] = Res(rid=rid, kind="unknown", name=target or key + ".pop()", api=how,
+                             site=site, external=True)
+        st.add_trace(site, "taken out", "acquire")  # where its leaking path starts
+        self.taking = True
         bid = ("taken", id(node))  # an element: `a, b = self.pairs.pop()` binds both to it
         st.boxes[bid] = frozenset({rid})
         return Elem(bid)
@@ -145,7 +172,25 @@ class OwnerFacts:
                 continue
             how = ("return" if st.exit_site is not None else "end") if cat == "ret" else "raise"
             rec = self.taken_live.setdefault(res.site, (res.rid[1][5:-2], res, []))
-            rec[2].append((how, st.exit_site, st.err))
+            path = LeakRecord(res=res, kinds=set(), exit_site=st.exit_site, trace=st.trace, failed=_failures(st))
+            rec[2].append((how, st.exit_site, st.err, path))
+
+    def note_decided(self, node, t_states: List[PState], f_states: List[PState]) -> None:
+        """An ``if`` whose one side hands a taken handle on (``self.busy.append(h)``) and whose
+        other side does not decides that handle's fate: a step on the paths of the side that does
+        not (a "not taken" step even without an ``else``), tied to the handle (shown in its path only)."""
+        if not self.taking:
+            return
+        a = self.mod.positions.ast_of(node)
+        if a is None:
+            return
+        uses = [{n.id for stmt in side for n in ast.walk(stmt) if type(n) is ast.Name} for side in (a.orelse, a.body)]
+        for states, truth, other, own in ((t_states, True, uses[0], uses[1]), (f_states, False, uses[1], uses[0])):
+            for st in states:
+                rids = frozenset(rid for name in other - own if name in st.env
+                                 for rid in st.rids_of(st.env[name]) if _is_taken(rid))
+                if rids:
+                    st.add_trace(self.site(node.test), Released(self.cond_text(node.test, truth), rids), "branch")
 
     def note_field_exits(self, st: PState, cat: str, by_rid: Dict[Hashable, str]) -> None:
         """Per exit: is each fresh handle this function stored in ``self.x`` released, or still

@@ -27,6 +27,8 @@ import libcst as cst
 
 from ... import diagnostics as dx
 from ...findings import Finding, Related
+from ...typestate import Site
+from ..interp.exits import _path_steps
 from ..positions import NodeSite, cst_walk
 
 INIT_PATTERNS = ("__init__", "__new__", "__enter__", "init*", "_init*", "setup*", "_setup*", "open", "load*",
@@ -78,6 +80,23 @@ def _named_once(fn) -> bool:
 
 
 _IDENT_STRING = re.compile(r"^[\w.]+$")
+def _end_of(fn) -> Site:
+    """The last line of a function: where a path that runs off its end leaves."""
+    end = fn.module.positions.of(fn.node)[2]
+    return Site(fn.module.path, end, 1, end, 1)
+
+
+def _deciding_branch(path) -> Optional[tuple]:
+    """(text, line) of the last branch on a leaking path that decides the handle's fate: one tied
+    to it (its other side hands the handle on) or one that reads a status or a handle."""
+    start = next((i for i, (s, _t, _k) in enumerate(path.trace) if s == path.res.site), len(path.trace))
+    for s, text, kind in reversed(path.trace[start:]):
+        if kind != "branch" or s is None or (path.exit_site is not None and s.line == path.exit_site.line):
+            continue
+        rids = getattr(text, "rids", None)
+        if (path.res.rid in rids) if rids is not None else getattr(text, "acl", True):
+            return (str(text), s.line)
+    return None
 
 
 def _matches(name: str, patterns: Iterable[str]) -> bool:
@@ -295,17 +314,20 @@ class OwnerPass:
             for site, (attr, res, exits) in (it.taken_live.items() if it is not None else ()):
                 if len(kinds.get(attr, ())) != 1:
                     continue  # not a container of handles of one kind: nothing to say
-                how, exit_site, _err = next((e for e in exits if not e[2]), exits[0])
+                how, exit_site, _err, path = next((e for e in exits if not e[2]), exits[0])
                 error_only = all(e[2] for e in exits)
                 if error_only and name in releasing:
                     continue
-                subj = dx.taken_out(self.p.label(next(iter(kinds[attr]))), attr, res.name, site)
-                leak = dx.Leak(subj, exit=how, exit_site=exit_site, error_only=error_only,
-                               end_site=NodeSite(methods[name].module.path, methods[name].node,
-                                                 methods[name].module.positions))
+                subj = dx.taken_out(self.p.label(next(iter(kinds[attr]))), attr, res.name, site, res.api)
+                end = _end_of(methods[name])
+                leak = dx.Leak(subj, exit=how, exit_site=exit_site, error_only=error_only, end_site=end,
+                               branch=_deciding_branch(path))
                 d = dx.leak_on_error_path(leak) if error_only else dx.resource_leak(leak)
-                d = d._replace(related=(dx.taken_step(attr, site),) + d.related)
-                out.append(self.finding_at(site, d, methods[name].qualname, res.name, "pop"))
+                # the path: the pop, the branches that decide the handle's fate, the exit
+                steps = [(r, r.message, r.kind) for r in _path_steps(path, [((exit_site or end).line,
+                                                                            (exit_site or end).column)])]
+                d = d._replace(related=(dx.taken_step(attr, site, res.api),) + tuple(steps) + d.related)
+                out.append(self.finding_at(site, d, methods[name].qualname, res.name, res.api))
 
     def check_field_exits(self, facts, methods, once, callers, out) -> None:
         """A per-call method storing a fresh handle in ``self.x`` that it releases on a normal
@@ -324,8 +346,7 @@ class OwnerPass:
                     continue
                 _held, how, exit_site, _err = left[0]
                 leak = dx.Leak(dx.subject(self.p, res), exit=how, exit_site=exit_site, error_only=True,
-                               end_site=NodeSite(methods[name].module.path, methods[name].node,
-                                                 methods[name].module.positions))
+                               end_site=_end_of(methods[name]))
                 out.append(self.finding(res, dx.field_left_live(leak, attr, name), methods[name]))
 
     def check_object_calls(self, it, by_fn, out) -> None:
