@@ -221,6 +221,23 @@ def owner_never_releases(s: Subject, attr: str, owner: str, module: bool = False
     return Diagnostic("ACL105", msg, _skipped_steps(attr, skipped_by))
 
 
+def deleted_object_kept(s: Subject, cls: str, function: str, name: str, built, kept: Tuple[Any, str],
+                        deleted, others: Sequence[Tuple[Subject, str]] = (), attr: str = "") -> Diagnostic:
+    """ACL103: ``del name`` of a ``cls`` object still referenced by ``kept`` (site, holder): its
+    ``__del__`` does not run, so what its constructor stored leaks on every call of ``function``."""
+    kept_site, holder = kept
+    also = "".join(f", with {o.text} in `self.{a}`" for o, a in others)
+    msg = (f"{s.text}, stored in `self.{attr}` by `{cls}()`{also}, leaks on every call of `{function}()`: "
+           f"`del {name}` (line {deleted.line}) does not run `{cls}.__del__`, which releases it, because "
+           f"`{holder}` (line {kept_site.line}) still references the object")
+    steps = ((built, f"`{cls}()` builds the object here", "step"),
+             (kept_site, f"`{holder}` keeps a reference to it", "step"),
+             (deleted, f"`del {name}` only unbinds the name: the object lives on in `{holder}`", "exit"))
+    steps += tuple((o.site, f"{o.label} acquired by {o.api}, released only by `{cls}.__del__`", "acquire")
+                   for o, _a in others)
+    return Diagnostic("ACL103", msg, steps)
+
+
 def _skipped_steps(attr: str, skipped_by: Sequence[Tuple[Any, str]]) -> Tuple[Step, ...]:
     return tuple((site, f"`{name}()` does not release `self.{attr}`", "step") for site, name in skipped_by)
 

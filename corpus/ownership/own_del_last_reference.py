@@ -1,6 +1,6 @@
 """`del` of the last reference to an object whose `__del__` releases its handles (clean).
 
-The look-alike of limits/fn_registry_keeps_deleted_object.py without the
+The look-alike of own_registry_keeps_deleted_object.py without the
 registry: classify() builds a Classifier, uses it and ends with `del net`.
 Nothing else references the object, so `del` runs Classifier.__del__, which
 unloads the model before the next request loads another: one model loaded

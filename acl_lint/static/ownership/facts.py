@@ -43,6 +43,8 @@ class OwnerFacts:
         self.constructed: Dict[str, Tuple[object, NodeSite]] = {}
         self.pending_new: Optional[Tuple[str, object, NodeSite]] = None
         self.object_calls: List[Tuple[NodeSite, object, object, NodeSite]] = []
+        # `del net` of an object built here: (construct site, __init__, name, del site)
+        self.object_dels: List[Tuple[NodeSite, object, str, NodeSite]] = []
         # `h = self.pool.pop()`: pop site -> (attr, res, [(exit kind, exit site, error path, path
         # record)]) of the exits where the taken handle is neither released, put back, stored nor
         # handed on; `taking`: this function takes handles out (its branches are worth a look)
@@ -127,10 +129,15 @@ class OwnerFacts:
 
     def deleted(self, node, st: PState) -> None:
         """``del self.pool[k]``: the element leaves the container as with ``self.pool.pop(k)``,
-        and nothing holds it any more: a handle not released first is dropped (a leak); an object
-        is not judged here (its ``__del__`` runs only if nothing else references it)."""
+        and nothing holds it any more: a handle not released first is dropped (a leak). ``del net``
+        of an object built here is remembered: its ``__del__`` runs only if nothing else references
+        it (``registry.py``; the owner pass judges it)."""
         targets = [e.value for e in node.target.elements] if isinstance(node.target, cst.Tuple) else [node.target]
         for t in targets:
+            if type(t) is cst.Name and t.value in self.constructed and not self.summary_mode:
+                built = self.constructed.pop(t.value)  # whether it releases: the owner pass decides
+                self.object_dels.append((built[1], built[0], t.value, self.site(t)))
+                continue
             key = dotted(t.value) if type(t) is cst.Subscript else ""
             if not key.startswith("self.") or self.summary_mode:
                 continue

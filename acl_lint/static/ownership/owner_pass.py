@@ -30,6 +30,7 @@ from ...findings import Finding, Related
 from ...typestate import Site
 from ..interp.exits import _path_steps
 from ..positions import NodeSite, cst_walk
+from .registry import check_deleted_objects
 
 INIT_PATTERNS = ("__init__", "__new__", "__enter__", "init*", "_init*", "setup*", "_setup*", "open", "load*",
                  "_load*", "prepare*", "_prepare*", "start*", "_start*", "initialize*", "_initialize*",
@@ -169,6 +170,7 @@ class OwnerPass:
                                  extra=overridden)
             for fn in list(mod.functions.values()) + [m for c in mod.classes.values() for m in c.methods.values()]:
                 self.check_object_calls(by_fn.get(id(fn)), by_fn, out)
+                check_deleted_objects(self, by_fn.get(id(fn)), by_fn, out)
             module_fns = {f.name: f for f in mod.functions.values()}
             module_fns["<module>"] = None
             self.check_module(mod, module_fns, by_fn, interps, out)

@@ -1,18 +1,15 @@
-"""Known limit (false negative): `del` of an object that a registry still references.
+"""`del` of an object that a registry still references releases nothing (ACL103).
 
 Classifier loads a model in `__init__` and unloads it in `__del__`. classify()
 runs per request: it builds a Classifier, files it in the module-level
 LOADED list (for a status page) and ends with `del net`, meant to unload the
 model. But LOADED still references the object, so `__del__` does not run:
 every request leaves one more model loaded, and nothing ever empties LOADED.
-acl-lint does not follow an object of a project class through the function
-that builds it (its handles are judged per class, and Classifier releases
-them in `__del__`), so `del` is neither a release nor a drop for it, and the
-registry's leak is not reported statically; the runtime audit sees the
-models still loaded. The look-alike without the registry, where `del net`
-drops the last reference and runs `__del__` (a real release), is
-own_del_last_reference.py. When the analyzer tracks objects as owners of
-their handles, turn `todo` into `expect`.
+The finding is at the handle the object holds, with the construction, the
+registry and the `del` as steps. Look-alikes: own_del_last_reference.py (the
+`del` drops the last reference, so `__del__` runs) and
+own_registry_del_released_first.py (released before it is filed away, or kept
+only in a local list).
 """
 
 import os
@@ -26,7 +23,7 @@ LOADED = []
 
 class Classifier(object):
     def __init__(self, path):
-        self.model_id, ret = acl.mdl.load_from_file(path)  # expect[runtime]: ACL103
+        self.model_id, ret = acl.mdl.load_from_file(path)  # expect: ACL103
         if ret != ACL_SUCCESS:
             raise RuntimeError("load_from_file failed: {}".format(ret))
 
@@ -35,7 +32,7 @@ class Classifier(object):
 
 
 def classify(path):
-    net = Classifier(path)  # todo[static]: ACL105
+    net = Classifier(path)
     LOADED.append(net)
     print("model", net.model_id, "loaded;", len(LOADED), "in the registry")
     del net
