@@ -18,6 +18,7 @@ from typing import Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple
 
 import libcst as cst
 
+from .. import timings
 from .positions import cst_children
 from .index import FunctionInfo, ModuleInfo
 from .positions import cst_dotted as dotted
@@ -153,14 +154,18 @@ class CallGraph:
 
     def _word_index(self) -> "_Words":
         if self._words is None:
-            index = self.engine.index
-            paths = sorted({p for ps in index.by_last.values() for p in ps})
-            self._words = _Words(paths, self._text)
+            with timings.aside():  # once per run: not the cost of the function that asked first
+                index = self.engine.index
+                paths = sorted({p for ps in index.by_last.values() for p in ps})
+                self._words = _Words(paths, self._text)
         return self._words
 
     def _text(self, path: str) -> Optional[str]:
         mod = self.engine.index.modules.get(path)
-        return mod.text if mod is not None else self.engine._read(path)
+        if mod is not None:
+            return mod.text
+        raw = self.engine.project_text
+        return raw(path) if raw is not None else self.engine._read(path)
 
     def _collect(self, mod: ModuleInfo) -> None:
         units: List[Tuple[Optional[FunctionInfo], cst.CSTNode]] = [(None, mod.tree)]
