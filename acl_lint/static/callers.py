@@ -26,7 +26,7 @@ from .positions import cst_dotted as dotted
 _LOOPS = (cst.For, cst.While)
 _LOOP_TYPES = frozenset(_LOOPS)
 _SCOPE_TYPES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
-_CALLED = re.compile(r"(\w+)\s*\(")
+_CALLED = re.compile(r"\b(\w+)\s*\(")
 #: at most this many files parsed to find the callers of one function (each parse costs)
 MAX_CALLER_FILES = 4
 _IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import\b(.*)|import[ \t]+(.*))", re.M)
@@ -125,6 +125,11 @@ class CallGraph:
             paths = set(words.called.get(name, ()))
             if init_of is not None:
                 paths |= words.subclassing.get(name, set())
+            if fn.cls is not None and init_of is None:
+                # a method is only called on an instance the file builds (`C(...)`, `self.x = C(...)`)
+                # or in a subclass: a file naming no class of its family holds no call site of it
+                paths = {p for p in paths if any(p in words.called.get(c, ()) or p in words.subclassing.get(c, ())
+                                                 for c in words.family(fn.cls.name))}
             found = [p for p in paths if p != home.path and self._imports(p, words, last, home.path)]
             # nearest first: vendored copies of a library share its module name, and the scripts
             # beside a copy are the ones that import it; a "no" (a caller that catches) ends early
@@ -356,7 +361,7 @@ def _dead_in_script(fn: FunctionInfo) -> bool:
 class _FileWords(NamedTuple):
     called: FrozenSet[str]  # names followed by "(" (a call, a class statement's name)
     specs: FrozenSet[str]  # dotted modules its import lines name (`from a.b import c`: a.b, a.b.c)
-    bases: FrozenSet[str]  # last parts of the base classes of its class statements
+    classes: FrozenSet[Tuple[str, str]]  # (class, last part of one of its bases) of its class statements
 
 
 #: path -> (hash of its text, its words): one read per file and process, whatever the chunks
@@ -369,7 +374,7 @@ def _file_words(path: str, text: str) -> _FileWords:
     if hit is not None and hit[0] == key:
         return hit[1]
     words = _FileWords(frozenset(_CALLED.findall(text)), frozenset(_import_specs(text)),
-                       frozenset(b.rsplit(".", 1)[-1] for bases in _CLASS.findall(text)
+                       frozenset((name, b.rsplit(".", 1)[-1]) for name, bases in _CLASS.findall(text)
                                  for b in re.findall(r"[\w.]+", bases)))
     _FILE_WORDS[path] = (key, words)
     return words
@@ -382,7 +387,8 @@ class _Words:
     def __init__(self, paths, read):
         self.text = read
         self.called: Dict[str, Set[str]] = {}
-        self.subclassing: Dict[str, Set[str]] = {}
+        self.subclassing: Dict[str, Set[str]] = {}  # base class name -> files with a class of that base
+        self.subclasses: Dict[str, Set[str]] = {}  # base class name -> the classes of that base
         self.specs: Dict[str, FrozenSet[str]] = {}
         for path in paths:
             text = read(path)
@@ -392,11 +398,22 @@ class _Words:
             self.specs[path] = w.specs
             for n in w.called:
                 self.called.setdefault(n, set()).add(path)
-            for b in w.bases:
+            for name, b in w.classes:
                 self.subclassing.setdefault(b, set()).add(path)
+                self.subclasses.setdefault(b, set()).add(name)
+
+    def family(self, name: str) -> Set[str]:
+        """``name`` and the names of the classes that subclass it, at any depth (by name)."""
+        out, todo = {name}, [name]
+        while todo:
+            for sub in self.subclasses.get(todo.pop(), ()):
+                if sub not in out:
+                    out.add(sub)
+                    todo.append(sub)
+        return out
 
 
-_CLASS = re.compile(r"^[ \t]*class[ \t]+\w+[ \t]*\(([^)]*)\)", re.M)
+_CLASS = re.compile(r"^[ \t]*class[ \t]+(\w+)[ \t]*\(([^)]*)\)", re.M)
 
 
 def _import_specs(text: str) -> Set[str]:
