@@ -8,6 +8,13 @@ function goes on to its end). Leaks that exist only then are not findings by def
 (``report-process-exit-leaks = true`` reports them). A function with no call site in the
 project (a library function, a thread target, a callback), or called where an exception is
 caught inside a loop, keeps its findings.
+
+The callers in other files are found by a look at the words of every project file (it calls
+the name, its imports reach this very module by Python's search path: ``import_paths``; for a
+method, it names a class of the method's family), then parsed one at a time, nearest first,
+at most :data:`MAX_CALLER_FILES` per function (past that the answer is unsure and the
+findings stay). A constructor is also called through the subclasses that inherit it and by
+``super().__init__()`` in those that do not.
 """
 
 from __future__ import annotations
