@@ -230,7 +230,7 @@ class Report:
             lines.append("  " + "  ".join(cells).rstrip())
         start = self.files.get(STARTUP)
         if start is not None:
-            lines.append(f"  start-up (once per process: reading the project's call index, rule tables): "
+            lines.append(f"  start-up (once per process: the rule tables; per run: the project's call index): "
                          f"{start[0]:.2f} s wall, {start[1]:.2f} s CPU")
         per_file = sum(t[0] for t in self.files.values())
         if self.batch_wall > per_file + 0.005:

@@ -39,7 +39,8 @@ class Engine:
 
     def __init__(self, options: Optional[Mapping[str, Any]] = None):
         self.options = dict(options or {})
-        self.protocol = protocol_mod.default()
+        with timings.aside():  # the rule tables, read once per process: --timings' start-up line
+            self.protocol = protocol_mod.default()
         self.index = ProjectIndex()
         self.index.loader = self._load_lazy
         self._zero: Dict[int, Set[str]] = {}
