@@ -49,7 +49,7 @@ class Recorder:
         self.cpu = 0.0
         self.aside_wall = 0.0  # charged elsewhere (lazy parses, start-up) so far: not the running file's
         self.aside_cpu = 0.0
-        self._depth = 0
+        self._inner: List[List[float]] = []  # per open aside block: the time of the blocks inside it
 
     def add(self, path: str, wall: float, cpu: float, parse: float = 0.0,
             functions: Optional[Mapping[str, float]] = None, loads: int = 0) -> None:
@@ -77,18 +77,22 @@ _active: Optional[Recorder] = None
 def aside(path: Optional[str] = None) -> Iterator[None]:
     """Charge the work inside to ``path``'s parse (a module loaded lazily for another file's
     sake) or, without a path, to the process's start-up; never to the file being analysed.
-    Nested blocks count once (the outermost)."""
+    A block inside another is charged to its own target and not to the outer one's."""
     rec = _active
-    if rec is None or rec._depth:
+    if rec is None:
         yield
         return
-    rec._depth += 1
+    rec._inner.append([0.0, 0.0])
     w0, c0 = time.perf_counter(), time.process_time()
     try:
         yield
     finally:
-        rec._depth -= 1
-        wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+        gross_wall, gross_cpu = time.perf_counter() - w0, time.process_time() - c0
+        inner_wall, inner_cpu = rec._inner.pop()
+        wall, cpu = gross_wall - inner_wall, gross_cpu - inner_cpu
+        if rec._inner:
+            rec._inner[-1][0] += gross_wall
+            rec._inner[-1][1] += gross_cpu
         rec.aside_wall += wall
         rec.aside_cpu += cpu
         if path is None:
