@@ -74,14 +74,11 @@ class CallGraph:
     def sites(self, fn: FunctionInfo):
         """The call sites of ``fn``: those in the modules read so far, then those in the other
         project files that may call it (they import its module and call its name; a constructor
-        by its class), parsed one at a time, so that a question answered by an early site reads
-        no more files. A caller outside this run's files (a script that only imports the
+        by its class), read one at a time (parsed if not in the run), so that a question
+        answered by an early site reads no more files. A caller outside this run's files (a script that only imports the
         library, or a module of another chunk) is seen, whatever files the run was given."""
         if self._sites is None:
             self._sites = {}
-            with timings.aside():  # once per run: not the cost of the function that asked first
-                for mod in self.modules:
-                    self._add_module(mod)
         self._add_module(fn.module)  # its own module's calls (also when it was loaded lazily)
         found = self._sites.setdefault(id(fn), [])
         i, parsed = 0, 0
@@ -130,7 +127,7 @@ class CallGraph:
             named.add((name, home.path))
             here = os.path.dirname(home.path)
             last = home.name.rsplit(".", 1)[-1]
-            paths = set(words.called.get(name, ()))
+            paths = set(words.called.get(name, ())) | words.imported.get(name, set())
             if init_of is not None:
                 paths |= words.subclassing.get(name, set())
             if fn.cls is not None and init_of is None:
@@ -395,6 +392,7 @@ class _Words:
     def __init__(self, paths, read):
         self.text = read
         self.called: Dict[str, Set[str]] = {}
+        self.imported: Dict[str, Set[str]] = {}  # name -> files importing it by name
         self.subclassing: Dict[str, Set[str]] = {}  # base class name -> files with a class of that base
         self.subclasses: Dict[str, Set[str]] = {}  # base class name -> the classes of that base
         self.specs: Dict[str, FrozenSet[str]] = {}
@@ -406,6 +404,8 @@ class _Words:
             self.specs[path] = w.specs
             for n in w.called:
                 self.called.setdefault(n, set()).add(path)
+            for spec in w.specs:  # `from home import name as other`: called by another name
+                self.imported.setdefault(spec.rsplit(".", 1)[-1], set()).add(path)
             for name, b in w.classes:
                 self.subclassing.setdefault(b, set()).add(path)
                 self.subclasses.setdefault(b, set()).add(name)
