@@ -78,6 +78,10 @@ def candidates(by_last: Dict[str, List[str]], name: str) -> List[str]:
     return [p for p in by_last.get(parts[-1], ()) if module_name(p).split(".")[-len(parts):] == parts]
 
 
+#: path -> (hash of its text, its search dirs): each file read once per process, whatever the chunks
+_DIRS: Dict[str, Tuple[int, Dirs]] = {}
+
+
 def search_dirs(path: str, text: str) -> Dirs:
     """The folders ``path`` adds to ``sys.path`` (front, appended), each resolved against the
     file's own folder: string literals and ``os.path`` expressions over ``__file__``, also
@@ -85,6 +89,14 @@ def search_dirs(path: str, text: str) -> Dirs:
     What cannot be evaluated is left out."""
     if not _EDITS.search(text):
         return (), ()
+    key = hash(text)
+    hit = _DIRS.get(path)
+    if hit is None or hit[0] != key:
+        hit = _DIRS[path] = (key, _search_dirs(path, text))
+    return hit[1]
+
+
+def _search_dirs(path: str, text: str) -> Dirs:
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, MemoryError, RecursionError):

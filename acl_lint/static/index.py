@@ -244,7 +244,6 @@ class ProjectIndex:
     #: every project file by the last component of its module name: resolution does not depend
     #: on which files a run (or a worker of a parallel run) parsed
     by_last: Dict[str, List[str]] = field(default_factory=dict)
-    _dirs: Dict[str, "import_paths.Dirs"] = field(default_factory=dict)  # path -> its sys.path edits
 
     def add(self, path: str, tree: cst.Module, text: str) -> ModuleInfo:
         mod = ModuleInfo(path=path, name=_module_name(path), tree=tree, text=text, positions=Positions(tree, text))
@@ -294,19 +293,12 @@ class ProjectIndex:
         cands = import_paths.candidates(self.by_last, name)
         if not cands:
             return None
-        dirs = self.search_dirs(importer, text) if importer is not None and text is not None else ((), ())
+        dirs = import_paths.search_dirs(importer, text) if importer is not None and text is not None else ((), ())
         chosen = import_paths.choose(cands, len([p for p in name.split(".") if p]), importer, dirs)
         if chosen is None:
             exact = [p for p in cands if _module_name(p) == name]
             chosen = exact[0] if len(exact) == 1 else None
         return chosen
-
-    def search_dirs(self, path: str, text: str) -> import_paths.Dirs:
-        """The folders a file adds to sys.path (read once per file)."""
-        dirs = self._dirs.get(path)
-        if dirs is None:
-            dirs = self._dirs[path] = import_paths.search_dirs(path, text)
-        return dirs
 
     def zero_names(self, mod: ModuleInfo) -> Set[str]:
         """Names bound to 0 as seen from ``mod``: the success names, its own upper-case constants,
