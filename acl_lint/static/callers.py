@@ -128,8 +128,8 @@ class CallGraph:
             here = os.path.dirname(home.path)
             last = home.name.rsplit(".", 1)[-1]
             paths = set(words.called.get(name, ())) | words.imported.get(name, set())
-            if init_of is not None:
-                paths |= words.subclassing.get(name, set())
+            subclassing = words.subclassing.get(name, set()) if init_of is not None else set()
+            paths |= subclassing
             if fn.cls is not None and init_of is None:
                 # a method is only called on an instance the file builds (`C(...)`, `self.x = C(...)`)
                 # or in a subclass: a file naming no class of its family holds no call site of it
@@ -139,11 +139,10 @@ class CallGraph:
             # nearest first: vendored copies of a library share its module name, and the scripts
             # beside a copy are the ones that import it; a "no" (a caller that catches) ends early
             for path in sorted(found, key=lambda p: (-_shared(here, p), p)):
-                if path in self._done:
-                    continue
-                yield path
-                mod = self.engine.index.modules.get(path)
-                if init_of is not None and mod is not None:
+                if path not in self._done:
+                    yield path
+                mod = self.engine.index.modules.get(path)  # read (now or for an earlier question)
+                if path in subclassing and mod is not None:
                     todo += self._inheriting(fn, mod)
 
     def _inheriting(self, init: FunctionInfo, mod: ModuleInfo) -> List[Tuple[str, ModuleInfo]]:

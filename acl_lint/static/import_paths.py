@@ -87,12 +87,10 @@ def search_dirs(path: str, text: str) -> Dirs:
     file's own folder: string literals and ``os.path`` expressions over ``__file__``, also
     through module-level names (``BASE_DIR = os.path.dirname(os.path.abspath(__file__))``).
     What cannot be evaluated is left out."""
-    if not _EDITS.search(text):
-        return (), ()
-    key = hash(text)
+    key = hash(text)  # computed once per text object: a look-up costs no scan of the text
     hit = _DIRS.get(path)
     if hit is None or hit[0] != key:
-        hit = _DIRS[path] = (key, _search_dirs(path, text))
+        hit = _DIRS[path] = (key, _search_dirs(path, text) if _EDITS.search(text) else ((), ()))
     return hit[1]
 
 

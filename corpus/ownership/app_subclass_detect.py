@@ -1,7 +1,7 @@
 """A script over subclass_pkg: main() builds a Detector (its constructor runs
 BaseModel.__init__ through super()) and runs pipeline.classify_all (which builds a Classifier,
-whose constructor is BaseModel's), with nothing catching, from the `__main__` block. A
-failed malloc in BaseModel's constructor ends the process: its leak is not reported by
+whose constructor is BaseScorer's), with nothing catching, from the `__main__` block. A
+failed call in either base constructor ends the process: their leaks are not reported by
 default."""
 import acl
 

@@ -1,5 +1,5 @@
-"""Two subclasses of BaseModel: one with its own constructor, one inheriting it."""
-from .base_model import BaseModel
+"""Detector calls BaseModel's constructor through super(); Classifier inherits BaseScorer's."""
+from .base_model import BaseModel, BaseScorer
 
 
 class Detector(BaseModel):
@@ -8,6 +8,6 @@ class Detector(BaseModel):
         self.threshold = threshold
 
 
-class Classifier(BaseModel):
+class Classifier(BaseScorer):
     def top1(self, scores):
         return max(range(len(scores)), key=scores.__getitem__)
