@@ -119,3 +119,34 @@ def test_bad_timings_value_is_a_usage_error(tree):
     proc = acl_lint("--timings=0", str(tree))
     assert proc.returncode == 2 and "expected a number of files >= 1" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_a_module_parsed_for_another_files_call_is_charged_to_that_module(tmp_path):
+    """app.py is tiny, but its calls resolve into helpers.py, a big module that never names acl
+    (so it is not analysed, only parsed when a call needs it): that parse is helpers.py's row,
+    marked as done for other files' calls; app.py's row and its functions do not include it;
+    the call index read once per run is the start-up line, not the first file's time."""
+    helpers = ['"""Status checks and many other utilities (no runtime calls here)."""\n\n\n'
+               "def check_ret(message, ret):\n    if ret != 0:\n        raise RuntimeError(message)\n"]
+    for i in range(1500):
+        helpers.append(f"\n\ndef util_{i}(a, b):\n    if a > b:\n        return [a, b, {i}]\n"
+                       f"    return {{'a': a, 'b': b, 'i': {i}}}\n")
+    (tmp_path / "helpers.py").write_text("".join(helpers))
+    (tmp_path / "app.py").write_text(
+        "import acl\n\nfrom helpers import check_ret\n\n\n"
+        "def stage(size):\n    buf, ret = acl.rt.malloc(size, 0)\n    check_ret('malloc', ret)\n"
+        "    ret = acl.rt.memset(buf, size, 0, size)\n    check_ret('memset', ret)\n    return buf\n")
+    proc = acl_lint("--no-cache", "--jobs", "1", "--timings", "5", str(tmp_path))
+    assert proc.returncode == 1, proc.stderr
+    assert "Slowest files (of 1 analysed)" in proc.stdout
+    rows, _ = timing_rows(proc.stdout)
+    by_name = {Path(r["file"]).name: r for r in rows}
+    assert set(by_name) == {"app.py", "helpers.py"}
+    helper, app = by_name["helpers.py"], by_name["app.py"]
+    assert helper["rest"].startswith(" (not analysed: parsed once for other files' calls)"), helper["rest"]
+    assert float(helper["parse"]) == float(helper["wall"]) > 0
+    assert float(app["wall"]) < float(helper["wall"])  # the tiny file does not pay for the big parse
+    fn = re.search(r"stage \((\d+\.\d+)\)", app["rest"])
+    assert fn and float(fn.group(1)) <= float(app["wall"])
+    assert re.search(r"^  start-up \(once per process: the rule tables; per run: the project's call index\): "
+                     r"\d+\.\d\d s wall, \d+\.\d\d s CPU$", proc.stdout, re.M)

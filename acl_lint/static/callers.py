@@ -8,16 +8,24 @@ function goes on to its end). Leaks that exist only then are not findings by def
 (``report-process-exit-leaks = true`` reports them). A function with no call site in the
 project (a library function, a thread target, a callback), or called where an exception is
 caught inside a loop, keeps its findings.
+
+The callers in other files are found by a look at the words of every project file (it calls
+the name, its imports reach this very module by Python's search path: ``import_paths``; for a
+method, it names a class of the method's family), then parsed one at a time, nearest first,
+at most :data:`MAX_CALLER_FILES` per function (past that the answer is unsure and the
+findings stay). A constructor is also called through the subclasses that inherit it and by
+``super().__init__()`` in those that do not.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from typing import Dict, List, NamedTuple, Optional, Set, Tuple
+from typing import Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple
 
 import libcst as cst
 
+from .. import timings
 from .positions import cst_children
 from .index import FunctionInfo, ModuleInfo
 from .positions import cst_dotted as dotted
@@ -25,7 +33,7 @@ from .positions import cst_dotted as dotted
 _LOOPS = (cst.For, cst.While)
 _LOOP_TYPES = frozenset(_LOOPS)
 _SCOPE_TYPES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
-_CALLED = re.compile(r"(\w+)\s*\(")
+_CALLED = re.compile(r"\b(\w+)\s*\(")
 #: at most this many files parsed to find the callers of one function (each parse costs)
 MAX_CALLER_FILES = 4
 _IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import\b(.*)|import[ \t]+(.*))", re.M)
@@ -59,20 +67,18 @@ class CallGraph:
         self._unsure: Set[int] = set()  # functions whose possible callers were not all read
         self._pending: List[Tuple] = []  # `self.attr.method()` calls, resolved at the end of their module
         self._done: Set[str] = set()  # paths whose calls are recorded
-        self._words: Optional[Dict[str, Tuple[Set[str], Set[str]]]] = None  # path -> (names called, imported)
+        self._words: Optional[_Words] = None  # what each project file calls, imports and subclasses
 
     # ------------------------------------------------------------------ building
 
     def sites(self, fn: FunctionInfo):
         """The call sites of ``fn``: those in the modules read so far, then those in the other
         project files that may call it (they import its module and call its name; a constructor
-        by its class), parsed one at a time, so that a question answered by an early site reads
-        no more files. A caller outside this run's files (a script that only imports the
+        by its class), read one at a time (parsed if not in the run), so that a question
+        answered by an early site reads no more files. A caller outside this run's files (a script that only imports the
         library, or a module of another chunk) is seen, whatever files the run was given."""
         if self._sites is None:
             self._sites = {}
-            for mod in self.modules:
-                self._add_module(mod)
         self._add_module(fn.module)  # its own module's calls (also when it was loaded lazily)
         found = self._sites.setdefault(id(fn), [])
         i, parsed = 0, 0
@@ -104,26 +110,71 @@ class CallGraph:
         self._collect(mod)
 
     def _candidates(self, fn: FunctionInfo):
-        name = fn.cls.name if fn.name == "__init__" and fn.cls is not None else fn.name
-        home = fn.module.name.rsplit(".", 1)[-1]
+        """The files that may call ``fn``, nearest first. A constructor is also called through
+        the subclasses that inherit it (``Sub(...)``, found once the module defining ``Sub``
+        is read) and by those that define their own (``super().__init__()`` in the module
+        that subclasses it)."""
+        words = self._word_index()
+        init_of = fn.cls if fn.name == "__init__" and fn.cls is not None else None
+        todo = [(init_of.name if init_of is not None else fn.name, fn.module)]
+        named = set()
+        if init_of is not None:
+            todo += self._inheriting(fn, fn.module)
+        while todo:
+            name, home = todo.pop(0)
+            if (name, home.path) in named:
+                continue
+            named.add((name, home.path))
+            here = os.path.dirname(home.path)
+            last = home.name.rsplit(".", 1)[-1]
+            paths = set(words.called.get(name, ())) | words.imported.get(name, set())
+            subclassing = words.subclassing.get(name, set()) if init_of is not None else set()
+            paths |= subclassing
+            if fn.cls is not None and init_of is None:
+                # a method is only called on an instance the file builds (`C(...)`, `self.x = C(...)`)
+                # or in a subclass: a file naming no class of its family holds no call site of it
+                paths = {p for p in paths if any(p in words.called.get(c, ()) or p in words.subclassing.get(c, ())
+                                                 for c in words.family(fn.cls.name))}
+            found = [p for p in paths if p != home.path and self._imports(p, words, last, home.path)]
+            # nearest first: vendored copies of a library share its module name, and the scripts
+            # beside a copy are the ones that import it; a "no" (a caller that catches) ends early
+            for path in sorted(found, key=lambda p: (-_shared(here, p), p)):
+                if path not in self._done:
+                    yield path
+                mod = self.engine.index.modules.get(path)  # read (now or for an earlier question)
+                if path in subclassing and mod is not None:
+                    todo += self._inheriting(fn, mod)
+
+    def _inheriting(self, init: FunctionInfo, mod: ModuleInfo) -> List[Tuple[str, ModuleInfo]]:
+        """The classes of ``mod`` (other than its own) whose constructor is ``init``."""
+        index = self.engine.index
+        return [(c.name, mod) for c in mod.classes.values()
+                if c is not init.cls and c.bases and index.method(c, "__init__") is init]
+
+    def _imports(self, path: str, words: "_Words", last: str, target: str) -> bool:
+        """Does an import in ``path`` reach the module file ``target`` (whose dotted name ends
+        with ``last``)? The same resolution as the analysis (``import_paths``): a script
+        beside another copy of a vendored library imports that copy, not this one."""
+        specs = [s for s in words.specs.get(path, ()) if s.rsplit(".", 1)[-1] == last]
+        if not specs:
+            return False
+        text = words.text(path)
+        return text is not None and any(self.engine.index.find_spec(s, path, text) == target for s in specs)
+
+    def _word_index(self) -> "_Words":
         if self._words is None:
-            index = self.engine.index
-            self._words = {}
-            for path in sorted({p for paths in index.by_last.values() for p in paths} - self._done):
-                mod = index.modules.get(path)
-                text = mod.text if mod is not None else self.engine._read(path)
-                if text:
-                    self._words[path] = (set(_CALLED.findall(text)), _imported(text))
-        here = os.path.dirname(fn.module.path)
-        # a file with another copy of the module beside it imports that copy (resolve.py's rule)
-        copies = {os.path.dirname(p) for p in self.engine.index.by_last.get(home, ()) if p != fn.module.path}
-        found = [p for p, (called, imported) in self._words.items()
-                 if name in called and home in imported and _imports_it(p, imported, fn.module, here, copies)]
-        # nearest first: vendored copies of a library share its module name, and the scripts
-        # beside a copy are the ones that import it; a "no" (a caller that catches) ends early
-        for path in sorted(found, key=lambda p: (-_shared(here, p), p)):
-            if path not in self._done:
-                yield path
+            with timings.aside():  # once per run: not the cost of the function that asked first
+                index = self.engine.index
+                paths = sorted({p for ps in index.by_last.values() for p in ps})
+                self._words = _Words(paths, self._text)
+        return self._words
+
+    def _text(self, path: str) -> Optional[str]:
+        mod = self.engine.index.modules.get(path)
+        if mod is not None:
+            return mod.text
+        raw = self.engine.project_text
+        return raw(path) if raw is not None else self.engine._read(path)
 
     def _collect(self, mod: ModuleInfo) -> None:
         units: List[Tuple[Optional[FunctionInfo], cst.CSTNode]] = [(None, mod.tree)]
@@ -208,6 +259,24 @@ class CallGraph:
                 return self._init_of(target.classes[name])
         return None, None
 
+    def _inherited(self, mod, fn, func: cst.Attribute) -> Optional[FunctionInfo]:
+        """``super().m(...)`` / ``super(Cls, self).m(...)`` in a method: ``m`` of a base class;
+        ``Base.m(self, ...)``: ``m`` of that class."""
+        index = self.engine.index
+        value = func.value
+        if type(value) is cst.Call and dotted(value.func) == "super":
+            if fn is None or fn.cls is None:
+                return None
+            for base in fn.cls.bases:
+                cls = index.resolve_class(fn.cls.module, base)
+                found = index.method(cls, func.attr.value) if cls is not None else None
+                if found is not None:
+                    return found
+            return None
+        head = dotted(value)
+        cls = index.resolve_class(mod, head) if head and head != "self" else None
+        return index.method(cls, func.attr.value) if cls is not None else None
+
     def _init_of(self, cls):
         init = self.engine.index.method(cls, "__init__") if cls is not None else None
         return (init, "<new>") if init is not None else (None, None)
@@ -215,6 +284,8 @@ class CallGraph:
     def _record(self, mod, fn, call: cst.Call, in_loop, catching, loop_around, classes) -> None:
         func = call.func
         target, _ = self._resolve(mod, fn, func)
+        if target is None and isinstance(func, cst.Attribute):
+            target = self._inherited(mod, fn, func)
         if target is None and isinstance(func, cst.Attribute):
             cls = None
             if isinstance(func.value, cst.Name):
@@ -291,21 +362,81 @@ def _dead_in_script(fn: FunctionInfo) -> bool:
     return len(re.findall(r"\b%s\b" % re.escape(fn.name), text)) == 1
 
 
-def _imported(text: str) -> Set[str]:
-    """Every name in the import lines of a text: module path parts, imported names and the
-    dotted names they form (`atlas_utils.utils`): a file can only call into a module it
-    imports (a cheap look, before parsing it)."""
+class _FileWords(NamedTuple):
+    called: FrozenSet[str]  # names followed by "(" (a call, a class statement's name)
+    specs: FrozenSet[str]  # dotted modules its import lines name (`from a.b import c`: a.b, a.b.c)
+    classes: FrozenSet[Tuple[str, str]]  # (class, last part of one of its bases) of its class statements
+
+
+#: path -> (hash of its text, its words): one read per file and process, whatever the chunks
+_FILE_WORDS: Dict[str, Tuple[int, _FileWords]] = {}
+
+
+def _file_words(path: str, text: str) -> _FileWords:
+    key = hash(text)
+    hit = _FILE_WORDS.get(path)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    words = _FileWords(frozenset(_CALLED.findall(text)), frozenset(_import_specs(text)),
+                       frozenset((name, b.rsplit(".", 1)[-1]) for name, bases in _CLASS.findall(text)
+                                 for b in re.findall(r"[\w.]+", bases)))
+    _FILE_WORDS[path] = (key, words)
+    return words
+
+
+class _Words:
+    """The project's files by the names they call and the classes they subclass (a look at
+    the text: a file that calls ``name`` is parsed only if its imports reach the module)."""
+
+    def __init__(self, paths, read):
+        self.text = read
+        self.called: Dict[str, Set[str]] = {}
+        self.imported: Dict[str, Set[str]] = {}  # name -> files importing it by name
+        self.subclassing: Dict[str, Set[str]] = {}  # base class name -> files with a class of that base
+        self.subclasses: Dict[str, Set[str]] = {}  # base class name -> the classes of that base
+        self.specs: Dict[str, FrozenSet[str]] = {}
+        for path in paths:
+            text = read(path)
+            if not text:
+                continue
+            w = _file_words(path, text)
+            self.specs[path] = w.specs
+            for n in w.called:
+                self.called.setdefault(n, set()).add(path)
+            for spec in w.specs:  # `from home import name as other`: called by another name
+                self.imported.setdefault(spec.rsplit(".", 1)[-1], set()).add(path)
+            for name, b in w.classes:
+                self.subclassing.setdefault(b, set()).add(path)
+                self.subclasses.setdefault(b, set()).add(name)
+
+    def family(self, name: str) -> Set[str]:
+        """``name`` and the names of the classes that subclass it, at any depth (by name)."""
+        out, todo = {name}, [name]
+        while todo:
+            for sub in self.subclasses.get(todo.pop(), ()):
+                if sub not in out:
+                    out.add(sub)
+                    todo.append(sub)
+        return out
+
+
+_CLASS = re.compile(r"^[ \t]*class[ \t]+(\w+)[ \t]*\(([^)]*)\)", re.M)
+
+
+def _import_specs(text: str) -> Set[str]:
+    """The dotted module names of a text's import lines, relative ones with their dots
+    (`from ..a import b, c`: ..a, ..a.b, ..a.c)."""
     out: Set[str] = set()
     for m in _IMPORT.finditer(text):
         base, names, plain = m.groups()
-        for dotted_name in re.findall(r"[\w.]+", plain or ""):
-            out.add(dotted_name)
-            out.update(dotted_name.split("."))
-        if base is not None:
-            base = base.strip(".")
-            out.update([base] + base.split("."))
-            for n in re.findall(r"\w+", names or ""):
-                out.update({n, f"{base}.{n}" if base else n})
+        if base is None:
+            for part in (plain or "").split("#")[0].split(","):
+                out.update(part.split()[:1])
+            continue
+        out.add(base)
+        for n in re.findall(r"\w+", (names or "").split("#")[0]):
+            if n != "as":
+                out.add(base + n if base.endswith(".") else f"{base}.{n}")
     out.discard("")
     return out
 
@@ -316,17 +447,3 @@ def _shared(here: str, path: str) -> int:
         return len(os.path.commonpath([here, os.path.dirname(path)]))
     except ValueError:  # one relative, one absolute (or another drive)
         return 0
-
-
-def _imports_it(path: str, imported: Set[str], module: ModuleInfo, here: str, copies: Set[str]) -> bool:
-    """Can `import home` in ``path`` reach ``module`` (resolve.py's rule, approximated on the
-    text)? Beside it, yes; beside another copy, no; elsewhere, with several copies in the
-    project, only through a dotted name that ends its module name (`atlas_utils.utils`)."""
-    where = os.path.dirname(path)
-    if where == here:
-        return True
-    if where in copies:
-        return False
-    if not copies:
-        return True
-    return any("." in d and (module.name == d or module.name.endswith("." + d)) for d in imported)

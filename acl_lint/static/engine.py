@@ -18,7 +18,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Set, 
 
 import libcst as cst
 
-from .. import budget, protocol as protocol_mod
+from .. import budget, protocol as protocol_mod, timings
 from ..findings import FileError, Finding
 from ..sources import mentions_acl  # noqa: F401 (also the prefilter of lint.py)
 from ..typestate import Res
@@ -39,11 +39,13 @@ class Engine:
 
     def __init__(self, options: Optional[Mapping[str, Any]] = None):
         self.options = dict(options or {})
-        self.protocol = protocol_mod.default()
+        with timings.aside():  # the rule tables, read once per process: --timings' start-up line
+            self.protocol = protocol_mod.default()
         self.index = ProjectIndex()
         self.index.loader = self._load_lazy
         self._zero: Dict[int, Set[str]] = {}
         self.project_loader = None  # path -> text, for modules outside this run's files
+        self.project_text = None  # path -> text, not checked for parsing (a look at the words)
         self.deps: Dict[str, Set[str]] = {}  # analysed path -> other project paths its result depends on
         self.class_links_of: Dict[int, Dict[str, Tuple[Tuple[str, str], ...]]] = {}  # learnt by relink
         self._runs: Dict[int, Tuple[Interpreter, Outcome]] = {}
@@ -63,14 +65,17 @@ class Engine:
         return self.project_loader(path) if self.project_loader is not None else None
 
     def _load_lazy(self, path: str) -> Optional[ModuleInfo]:
-        try:
-            text = self._read(path)
-            if text is None:
+        """A project module not analysed in this run, parsed because a call resolves into it
+        (--timings charges the parse to that module, not to the file whose call asked)."""
+        with timings.aside(path):
+            try:
+                text = self._read(path)
+                if text is None:
+                    return None
+                tree = parse_module(text)
+            except Exception:
                 return None
-            tree = parse_module(text)
-        except Exception:
-            return None
-        return self.index.add(path, tree, text)
+            return self.index.add(path, tree, text)
 
     def module_of(self, fn) -> ModuleInfo:
         return fn.module if isinstance(fn, FunctionInfo) else self._current_module
@@ -148,7 +153,7 @@ class Engine:
         clock = budget.start(self.options)
         for i, (fn, body) in enumerate(units):
             name = fn.qualname if fn is not None else "<module>"
-            t0 = time.perf_counter()
+            t0, aside0 = time.perf_counter(), timings.aside_seconds()
             try:
                 clock.check()
                 found, interp = self.analyse_unit(mod, fn, body)
@@ -162,7 +167,7 @@ class Engine:
                 errors.append(_internal_error(mod.path, name, exc))
                 continue
             finally:
-                self.function_seconds[mod.path, name] = time.perf_counter() - t0
+                self.function_seconds[mod.path, name] = time.perf_counter() - t0 - (timings.aside_seconds() - aside0)
             findings.extend(found)
             if fn is not None:
                 interps[id(fn)] = interp
@@ -226,6 +231,8 @@ def analyze_files(files: Sequence[Tuple[str, str]], options: Optional[Mapping[st
         return read(path) if read is not None else None
 
     engine.project_loader = load
+    unchecked = getattr(read, "unchecked", read)
+    engine.project_text = lambda path: texts.get(path) or (unchecked(path) if unchecked is not None else None)
     findings: List[Finding] = []
     errors: List[FileError] = []
     mods = []

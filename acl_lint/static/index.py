@@ -13,6 +13,7 @@ from typing import Dict, List, Optional, Set, Tuple
 import libcst as cst
 
 from ..discovery import module_name as _module_name
+from . import import_paths
 from .positions import Positions
 from .positions import cst_dotted as _dotted
 
@@ -216,6 +217,19 @@ class _Collector:
                     self.mod.zero_names.add(t.target.value)
 
 
+def _absolute(spec: str, path: str, name: str) -> Tuple[str, str]:
+    """The dotted name an import spec in file ``path`` (module ``name``) means, and for a
+    relative one the name after its dots as a second guess."""
+    if not spec.startswith("."):
+        return spec, ""
+    level = len(spec) - len(spec.lstrip("."))
+    base = name.split(".")
+    is_pkg = path.replace("\\", "/").endswith("__init__.py")
+    keep = len(base) - level + (1 if is_pkg else 0)
+    rest = spec.lstrip(".")
+    return ".".join(base[:max(keep, 0)] + ([rest] if rest else [])), rest
+
+
 @dataclass
 class ProjectIndex:
     modules: Dict[str, ModuleInfo] = field(default_factory=dict)  # by path
@@ -257,30 +271,11 @@ class ProjectIndex:
         return mod
 
     def _lookup(self, name: str, importer: Optional[ModuleInfo] = None, may_load=None) -> Optional[ModuleInfo]:
-        """The project module a dotted import name refers to.
-
-        Candidates are the files whose path ends with the dotted name; among several, the
-        one beside the importing file wins (Python puts a script's folder first on
-        sys.path), then the one whose full module name matches; otherwise the name is
-        ambiguous and stays unresolved. ``may_load(path)`` (default: yes) says whether the
-        chosen module may be used (see ``resolve.py``).
-        """
-        parts = [p for p in name.split(".") if p]
-        if not parts:
-            return None
-        cands = [p for p in self.by_last.get(parts[-1], ())
-                 if _module_name(p).split(".")[-len(parts):] == parts]
-        if not cands:
-            return None
-        chosen = None
-        if len(cands) > 1 and importer is not None:
-            here = importer.path.replace("\\", "/").rsplit("/", 1)[0]
-            near = [p for p in cands if p.replace("\\", "/").rsplit("/", 1)[0] == here]
-            if len(near) == 1:
-                chosen = near[0]
-        if chosen is None:
-            exact = [p for p in cands if _module_name(p) == name]
-            chosen = exact[0] if len(exact) == 1 else (cands[0] if len(cands) == 1 else None)
+        """The project module a dotted import name refers to (see :func:`find`).
+        ``may_load(path)`` (default: yes) says whether the chosen module may be used
+        (see ``resolve.py``)."""
+        chosen = self.find(name, importer.path if importer is not None else None,
+                           importer.text if importer is not None else None)
         if chosen is None:
             return None
         if may_load is not None and not may_load(chosen):
@@ -289,6 +284,21 @@ class ProjectIndex:
         if mod is not None:
             self.consulted.add(mod.path)
         return mod
+
+    def find(self, name: str, importer: Optional[str] = None, text: Optional[str] = None) -> Optional[str]:
+        """The path of the project file an ``import name`` in file ``importer`` (whose text is
+        ``text``) reaches: among the files whose path ends with the dotted name, the one
+        Python's search path finds first from there (``import_paths.choose``), else the one
+        whose full module name is ``name``; otherwise None (ambiguous)."""
+        cands = import_paths.candidates(self.by_last, name)
+        if not cands:
+            return None
+        dirs = import_paths.search_dirs(importer, text) if importer is not None and text is not None else ((), ())
+        chosen = import_paths.choose(cands, len([p for p in name.split(".") if p]), importer, dirs)
+        if chosen is None:
+            exact = [p for p in cands if _module_name(p) == name]
+            chosen = exact[0] if len(exact) == 1 else None
+        return chosen
 
     def zero_names(self, mod: ModuleInfo) -> Set[str]:
         """Names bound to 0 as seen from ``mod``: the success names, its own upper-case constants,
@@ -303,18 +313,19 @@ class ProjectIndex:
 
     def resolve_module(self, mod: ModuleInfo, spec: str, may_load=None) -> Optional[ModuleInfo]:
         """The module a `from spec import ...` in ``mod`` refers to, if it is in this run."""
-        if spec.startswith("."):
-            level = len(spec) - len(spec.lstrip("."))
-            base = mod.name.split(".")
-            is_pkg = mod.path.replace("\\", "/").endswith("__init__.py")
-            keep = len(base) - level + (1 if is_pkg else 0)
-            rest = spec.lstrip(".")
-            name = ".".join(base[:max(keep, 0)] + ([rest] if rest else []))
-            found = self._lookup(name, mod, may_load)
-            if found is None and rest:
-                found = self._lookup(rest, mod, may_load)
-            return found
-        return self._lookup(spec, mod, may_load)
+        name, fallback = _absolute(spec, mod.path, mod.name)
+        found = self._lookup(name, mod, may_load)
+        if found is None and fallback:
+            found = self._lookup(fallback, mod, may_load)
+        return found
+
+    def find_spec(self, spec: str, path: str, text: str) -> Optional[str]:
+        """:meth:`resolve_module` on a file's path and text (nothing parsed, nothing loaded)."""
+        name, fallback = _absolute(spec, path, _module_name(path))
+        found = self.find(name, path, text)
+        if found is None and fallback:
+            found = self.find(fallback, path, text)
+        return found
 
     def resolve_function(self, mod: ModuleInfo, name: str, may_load=None) -> Optional[FunctionInfo]:
         """A plain-name call ``name(...)`` in ``mod``: a local def or an imported one."""
