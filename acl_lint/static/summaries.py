@@ -200,6 +200,7 @@ class Summaries:
         self._computing: Set[int] = set()
         self._pseudo: Dict[int, HelperApi] = {}
         self._deps: Dict[int, Set[str]] = {}
+        self._raises: Dict[int, bool] = {}  # id(module) -> its text raises or exits somewhere
 
     def of(self, fn: FunctionInfo) -> Optional[Summary]:
         """The summary of ``fn`` (None: unknown, e.g. recursion); records what it depends on."""
@@ -234,6 +235,14 @@ class Summaries:
 
     # ------------------------------------------------------------------ computing
 
+    def _module_raises(self, mod) -> bool:
+        """Whether the module's text has a `raise` or an exit call at all (searched once per module)."""
+        key = id(mod)
+        found = self._raises.get(key)
+        if found is None:
+            found = self._raises[key] = bool(_RAISES.search(mod.text))
+        return found
+
     def _summarise(self, fn: FunctionInfo) -> Summary:
         summ = Summary(params=fn.params)
         params = [p.lstrip("*") for p in fn.params]
@@ -251,7 +260,7 @@ class Summaries:
         if rets:
             self._summarise_syncs(fn, summ, params)
         raising = fn.name in self.engine.extra_check_helpers or (
-            _RAISES.search(fn.module.text) and may_raise(fn.node))
+            self._module_raises(fn.module) and may_raise(fn.node))
         if (raising or returns_constant(fn.node)) and (
                 _may_test(fn, params) or fn.name in self.engine.extra_check_helpers):
             self._summarise_checks(fn, summ, params, bool(raising))
@@ -434,7 +443,8 @@ class Summaries:
         `synchronize_stream(stream)` that raises on failure): a second run with work pending on
         each such stream; a path that learnt the parameter is None (`if stream is None: return`)
         needs no sync (the call side does nothing for a None argument)."""
-        cands = [p for p in params if p in _stream_sync_args(fn, self.protocol)]
+        synced = _stream_sync_args(fn, self.protocol)
+        cands = [p for p in params if p in synced]
         if not cands:
             return
         interp = self.engine.interpreter(fn, summary_mode=True)
