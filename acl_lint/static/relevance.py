@@ -40,8 +40,9 @@ from .index import FunctionInfo, ModuleInfo
 from ..sources import mentions_acl
 from .positions import cst_children, cst_dotted as dotted
 
-_STORES = (cst.Assign, cst.AugAssign, cst.AnnAssign, cst.Del, cst.For, cst.CompFor, cst.WithItem,
-           cst.NamedExpr)
+#: nodes that bind a target (exact types: ``isinstance`` on libcst's ABCs is slow)
+_STORES = frozenset({cst.Assign, cst.AugAssign, cst.AnnAssign, cst.Del, cst.For, cst.CompFor, cst.WithItem,
+                     cst.NamedExpr})
 _TAKES = frozenset({"pop", "popleft", "popitem"})
 
 
@@ -134,7 +135,7 @@ class Relevance:
                 func = node.func
                 if type(func) is cst.Attribute and func.attr.value in _TAKES and _on_self(func.value):
                     free = False
-            elif free and isinstance(node, _STORES) and _stores_on_self(node):
+            elif free and t in _STORES and _stores_on_self(node):
                 free = False
             todo.extend(cst_children(node))
         return True, free, tuple(built)
