@@ -168,6 +168,9 @@ class Positions:
             found = self._nodes[id(root)] = list(cst_walk(root))
         return found
 
+    def forget(self, root: cst.CSTNode) -> None:
+        self._nodes.pop(id(root), None)
+
     # ------------------------------------------------------------------ the mirror
 
     def mirror(self) -> Optional[ast.AST]:

@@ -38,7 +38,7 @@ import libcst as cst
 
 from .index import FunctionInfo, ModuleInfo
 from ..sources import mentions_acl
-from .positions import cst_children, cst_dotted as dotted
+from .positions import cst_children, cst_dotted as dotted, cst_walk
 
 #: nodes that bind a target (exact types: ``isinstance`` on libcst's ABCs is slow)
 _STORES = frozenset({cst.Assign, cst.AugAssign, cst.AnnAssign, cst.Del, cst.For, cst.CompFor, cst.WithItem,
@@ -58,8 +58,11 @@ class Relevance:
     def inert(self, fn: FunctionInfo) -> bool:
         """Not worth interpreting for its own findings: quiet, and no fact for the owner pass."""
         quiet, free, built = self._facts(fn)
-        return quiet and free and all(self.quiet(m) for cls in built for c in self.engine.index.class_chain(cls)
-                                      for m in c.methods.values())
+        inert = quiet and free and all(self.quiet(m) for cls in built for c in self.engine.index.class_chain(cls)
+                                       for m in c.methods.values())
+        if inert:
+            fn.module.positions.forget(fn.node)  # its walk is not needed again (unless its summary is)
+        return inert
 
     def quiet(self, fn: FunctionInfo) -> bool:
         """Makes no handle and no status (what its callers see of it is its summary)."""
@@ -103,23 +106,24 @@ class Relevance:
 
     def _scan(self, mod: ModuleInfo, fn: Optional[FunctionInfo], root: cst.CSTNode
               ) -> Tuple[bool, bool, Tuple[Any, ...]]:
-        """(quiet, free of ownership facts, classes built) of a function's tree (or the top level's)."""
+        """(quiet, free of ownership facts, classes built) of a function's tree (the walk the
+        interpreter's other questions share), or of the top level's (defs are units of their own)."""
         acl_names = set(mod.acl_aliases) | set(mod.acl_members) | {"acl"}
         free = True
         built: List[Any] = []
-        todo = list(cst_children(root))
-        while todo:
-            node = todo.pop()
+        nodes = mod.positions.nodes(root) if fn is not None else _top_level(root)
+        imported: Optional[Set[int]] = None  # names in the function's import statements
+        for node in nodes:
             t = type(node)
             if t is cst.Name:
                 if node.value in acl_names:
-                    return False, False, ()
-            elif t is cst.Import or t is cst.ImportFrom:
-                continue
+                    if imported is None:  # (the top level's walk leaves imports out)
+                        imported = {id(x) for n in nodes if type(n) in (cst.Import, cst.ImportFrom)
+                                    for x in cst_walk(n)} if fn is not None else set()
+                    if id(node) not in imported:
+                        return False, False, ()
             elif t is cst.Global or t is cst.Nonlocal:
                 free = False
-            elif t is cst.FunctionDef and fn is None:
-                continue  # the top level: a def's body is its own unit
             elif t is cst.Call:
                 target = self._call_target(mod, fn, node)
                 if target is False:
@@ -137,7 +141,6 @@ class Relevance:
                     free = False
             elif free and t in _STORES and _stores_on_self(node):
                 free = False
-            todo.extend(cst_children(node))
         return True, free, tuple(built)
 
     def _call_target(self, mod: ModuleInfo, fn: Optional[FunctionInfo], node: cst.Call):
@@ -162,6 +165,17 @@ class Relevance:
         if unsure and any(type(a.value) in (cst.Name, cst.Attribute) for a in node.args):
             return False
         return (target, bound) if target is not None else None
+
+
+def _top_level(root: cst.CSTNode):
+    """The nodes of a module run at its top level: not in a def, not in an import statement."""
+    todo = list(cst_children(root))
+    while todo:
+        node = todo.pop()
+        t = type(node)
+        if t is not cst.FunctionDef and t is not cst.Import and t is not cst.ImportFrom:
+            yield node
+            todo.extend(cst_children(node))
 
 
 def _on_self(node: cst.CSTNode) -> bool:
