@@ -13,12 +13,14 @@ makes no handle and no status) when
   which parameters it keeps acts on handles only). Those summaries are computed lazily,
   from the callee's one interpretation, only when the callee is not quiet itself.
 
-A quiet function is *inert* when, besides, nothing in it is a fact for the owner pass: it
-binds no attribute or element of ``self`` nor a name declared ``global`` / ``nonlocal``,
-takes nothing out of a container on ``self`` (``self.pool.pop()``), calls no method of
-``self`` that is not inert (the owner pass counts a method's callers), and the classes it
-instantiates have quiet methods only (the owner pass follows ``obj.method()`` on an object
-a function builds). A call into a project module not loaded yet and not naming acl is
+A quiet function is *inert* when, besides, nothing in it is a fact for the owner pass. Those
+facts are about handles made here (stored on ``self`` or a global, released through it) and
+about who calls whom, so: it declares no name ``global`` / ``nonlocal``, takes nothing out of
+a container on ``self`` (``self.pool.pop()`` makes a handle from outside that this function
+holds), calls no method of ``self`` that is not inert (the owner pass counts a method's
+callers), and the classes it instantiates have quiet methods only (the owner pass follows
+``obj.method()`` on an object a function builds). Binding ``self.x`` (to a parameter, to
+None) makes no fact: what a caller learns from it (``nulls_attrs``) is in the summary. A call into a project module not loaded yet and not naming acl is
 unknown code, unless it passes a name (it could then be a status the resolver follows):
 that makes the caller not quiet. Recursion is not quiet either.
 
@@ -40,9 +42,6 @@ from .index import FunctionInfo, ModuleInfo
 from ..sources import mentions_acl
 from .positions import cst_children, cst_dotted as dotted, cst_walk
 
-#: nodes that bind a target (exact types: ``isinstance`` on libcst's ABCs is slow)
-_STORES = frozenset({cst.Assign, cst.AugAssign, cst.AnnAssign, cst.Del, cst.For, cst.CompFor, cst.WithItem,
-                     cst.NamedExpr})
 _TAKES = frozenset({"pop", "popleft", "popitem"})
 
 
@@ -139,8 +138,6 @@ class Relevance:
                 func = node.func
                 if type(func) is cst.Attribute and func.attr.value in _TAKES and _on_self(func.value):
                     free = False
-            elif free and t in _STORES and _stores_on_self(node):
-                free = False
         return True, free, tuple(built)
 
     def _call_target(self, mod: ModuleInfo, fn: Optional[FunctionInfo], node: cst.Call):
@@ -183,24 +180,3 @@ def _on_self(node: cst.CSTNode) -> bool:
     while type(node) in (cst.Attribute, cst.Subscript):
         node = node.value
     return type(node) is cst.Name and node.value == "self"
-
-
-def _stores_on_self(node: cst.CSTNode) -> bool:
-    """An assignment (or ``del``, loop or ``with`` target) to something rooted at ``self``: a
-    fact for the owner pass and a summary's attribute effects."""
-    t = type(node)
-    if t is cst.Assign:
-        todo = [x.target for x in node.targets]
-    elif t is cst.WithItem:
-        todo = [node.asname.name] if node.asname is not None else []
-    else:
-        todo = [node.target]
-    while todo:
-        x = todo.pop()
-        if type(x) in (cst.Tuple, cst.List):
-            todo.extend(e.value for e in x.elements)
-        elif type(x) is cst.StarredElement:
-            todo.append(x.value)
-        elif type(x) in (cst.Attribute, cst.Subscript) and _on_self(x):
-            return True
-    return False
