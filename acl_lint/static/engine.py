@@ -29,6 +29,7 @@ from .low_value import drop_low_value_leaks
 from .interp import Interpreter
 from .ownership.owner_pass import OwnerPass
 from .ownership.relink import relink_classes
+from .relevance import Relevance
 from .resolve import Resolver
 from .summaries import Summaries, body_of
 from .values import Handles, Outcome, PState, ext_id
@@ -54,6 +55,7 @@ class Engine:
         self.extra_check_helpers = frozenset(self.options.get("check-helpers") or ())
         self.resolver = Resolver(self.index, self._read, self.extra_check_helpers)
         self.summaries = Summaries(self)
+        self.relevance = Relevance(self)
         self.callgraph = CallGraph(self, [])  # the modules of the run, set by analyze_files
 
     def zero_names_for(self, mod: ModuleInfo) -> Set[str]:
@@ -122,9 +124,16 @@ class Engine:
         return run
 
     def interp_of(self, fn: FunctionInfo) -> Interpreter:
-        """The (cached) interpretation of a function, for the owner pass."""
+        """The (cached) interpretation of a function, for the owner pass (an inert function's
+        is not run: it has no facts, ``relevance.py``)."""
         self._current_module = fn.module
+        if id(fn) not in self._runs and self.relevance.inert(fn):
+            return self.interpreter(fn)
         return self.run_fn(fn)[0]
+
+    def inert(self, mod: ModuleInfo, fn: Optional[FunctionInfo]) -> bool:
+        """A unit that cannot make a finding or an ownership fact is not interpreted (``relevance.py``)."""
+        return self.relevance.inert(fn) if fn is not None else self.relevance.module_inert(mod)
 
     # ------------------------------------------------------------------ analysis
 
@@ -156,6 +165,8 @@ class Engine:
             t0, aside0 = time.perf_counter(), timings.aside_seconds()
             try:
                 clock.check()
+                if self.inert(mod, fn):
+                    continue
                 found, interp = self.analyse_unit(mod, fn, body)
             except (budget.CutShort, RecursionError) as exc:  # never silently clean: ACL003 names it
                 cut = isinstance(exc, budget.CutShort)

@@ -148,7 +148,7 @@ class _CallLister(cst.CSTVisitor):
 
 
 class Positions:
-    __slots__ = ("tree", "text", "_ast", "_map", "_lines", "_calls", "_failed")
+    __slots__ = ("tree", "text", "_ast", "_map", "_lines", "_calls", "_failed", "_nodes")
 
     def __init__(self, tree: cst.Module, text: str = ""):
         self.tree = tree
@@ -158,6 +158,18 @@ class Positions:
         self._lines: Optional[List[str]] = None
         self._calls: Dict[int, Dict[int, ast.Call]] = {}  # id(stmt) -> {id(cst call): ast call}
         self._failed = False
+        self._nodes: Dict[int, List[cst.CSTNode]] = {}  # id(root) -> cst_walk(root), for roots walked often
+
+    def nodes(self, root: cst.CSTNode) -> List[cst.CSTNode]:
+        """``list(cst_walk(root))`` for a function or the module, walked once: several
+        questions of the interpreter (try guards, stable flag roots, calls by name) read them."""
+        found = self._nodes.get(id(root))
+        if found is None:
+            found = self._nodes[id(root)] = list(cst_walk(root))
+        return found
+
+    def forget(self, root: cst.CSTNode) -> None:
+        self._nodes.pop(id(root), None)
 
     # ------------------------------------------------------------------ the mirror
 

@@ -19,7 +19,7 @@ import libcst as cst
 from ..protocol import Api
 from .index import FunctionInfo, _blocks
 from .liveness import names_in
-from .positions import cst_children, cst_dotted as dotted, cst_walk
+from .positions import cst_dotted as dotted, cst_walk
 from .resolve import acl_call_name
 from .values import NULLV, PState, Status, StatusRec, ext_id, ext_path, is_null
 
@@ -166,18 +166,16 @@ def _returned_nonnull(s: PState, index: Optional[int]) -> bool:
     return bool(v[1]) and all(r in s.nonnull for r in v[1])
 
 
-def returns_none_literally(fn_node: cst.FunctionDef) -> bool:
-    """Does the function's own body (not nested functions or classes) say `return None` or `return`?"""
-    todo = list(cst_children(fn_node.body))
-    while todo:
-        n = todo.pop()
-        t = type(n)
-        if t is cst.Return:
-            if n.value is None or (type(n.value) is cst.Name and n.value.value == "None"):
-                return True
-        elif t not in (cst.FunctionDef, cst.ClassDef, cst.Lambda):
-            todo.extend(cst_children(n))
-    return False
+def returns_none_literally(fn: FunctionInfo) -> bool:
+    """Does the function's own body (not nested functions or classes) say `return None` or `return`?
+    (One pass over the function's cached nodes; nested scopes are looked at only if needed.)"""
+    nodes = fn.module.positions.nodes(fn.node)
+    found = [n for n in nodes if type(n) is cst.Return
+             and (n.value is None or (type(n.value) is cst.Name and n.value.value == "None"))]
+    if not found:
+        return False
+    nested = {id(x) for n in nodes[1:] if type(n) in (cst.FunctionDef, cst.ClassDef) for x in cst_walk(n)}
+    return any(id(n) not in nested for n in found)
 
 
 def _none_items(rets: List[PState]):
@@ -200,6 +198,7 @@ class Summaries:
         self._computing: Set[int] = set()
         self._pseudo: Dict[int, HelperApi] = {}
         self._deps: Dict[int, Set[str]] = {}
+        self._raises: Dict[int, bool] = {}  # id(module) -> its text raises or exits somewhere
 
     def of(self, fn: FunctionInfo) -> Optional[Summary]:
         """The summary of ``fn`` (None: unknown, e.g. recursion); records what it depends on."""
@@ -234,6 +233,14 @@ class Summaries:
 
     # ------------------------------------------------------------------ computing
 
+    def _module_raises(self, mod) -> bool:
+        """Whether the module's text has a `raise` or an exit call at all (searched once per module)."""
+        key = id(mod)
+        found = self._raises.get(key)
+        if found is None:
+            found = self._raises[key] = bool(_RAISES.search(mod.text))
+        return found
+
     def _summarise(self, fn: FunctionInfo) -> Summary:
         summ = Summary(params=fn.params)
         params = [p.lstrip("*") for p in fn.params]
@@ -251,7 +258,7 @@ class Summaries:
         if rets:
             self._summarise_syncs(fn, summ, params)
         raising = fn.name in self.engine.extra_check_helpers or (
-            _RAISES.search(fn.module.text) and may_raise(fn.node))
+            self._module_raises(fn.module) and may_raise(fn.node))
         if (raising or returns_constant(fn.node)) and (
                 _may_test(fn, params) or fn.name in self.engine.extra_check_helpers):
             self._summarise_checks(fn, summ, params, bool(raising))
@@ -337,7 +344,7 @@ class Summaries:
             elif found is False:
                 all_have = False
         summ.none_items = frozenset(_none_items(rets))
-        if interp.fn is not None and returns_none_literally(interp.fn.node):
+        if interp.fn is not None and returns_none_literally(interp.fn):
             # its `return None` is on a branch the analysis found dead (a dead `is None` check of
             # its own, reported there): its caller's `is None` test echoes that one defect
             summ.none_items |= {"all"}
@@ -434,7 +441,8 @@ class Summaries:
         `synchronize_stream(stream)` that raises on failure): a second run with work pending on
         each such stream; a path that learnt the parameter is None (`if stream is None: return`)
         needs no sync (the call side does nothing for a None argument)."""
-        cands = [p for p in params if p in _stream_sync_args(fn, self.protocol)]
+        synced = _stream_sync_args(fn, self.protocol)
+        cands = [p for p in params if p in synced]
         if not cands:
             return
         interp = self.engine.interpreter(fn, summary_mode=True)
@@ -486,12 +494,17 @@ class Summaries:
 def _stream_sync_args(fn: FunctionInfo, protocol) -> Set[str]:
     """Names passed as the stream of a stream-synchronising pyACL call in the function's body."""
     out: Set[str] = set()
-    for node in cst_walk(fn.node.body):
+    head: Optional[Set[int]] = None  # the nodes of the signature and decorators, if a call is found
+    for node in fn.module.positions.nodes(fn.node):
         if type(node) is cst.Call and node.args and type(node.args[0].value) is cst.Name:
             name = acl_call_name(fn.module, dotted(node.func)) if dotted(node.func) else None
             api = protocol.api(name) if name else None
             if api is not None and api.sync == "stream":
-                out.add(node.args[0].value.value)
+                if head is None:
+                    parts = [*fn.node.decorators, fn.node.params, fn.node.returns]
+                    head = {id(x) for part in parts if part is not None for x in cst_walk(part)}
+                if id(node) not in head:
+                    out.add(node.args[0].value.value)
     return out
 
 

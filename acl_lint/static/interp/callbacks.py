@@ -88,7 +88,7 @@ class Callbacks:
         key = (id(self.mod), cb.registered_by, cb.callback_arg)
         if key not in cache:
             found = []
-            for n in _walk(self.mod.tree):
+            for n in self.mod.positions.nodes(self.mod.tree):
                 if isinstance(n, cst.Call) and acl_call_name(self.mod, dotted(n.func) or "") == cb.registered_by:
                     args = [a.value for a in n.args if a.keyword is None and not a.star]
                     if cb.callback_arg < len(args):

@@ -161,7 +161,7 @@ class Conditions:
         if self._try_guards is not None:
             return self._try_guards
         root = self.fn.node if self.fn is not None else self.mod.tree
-        nodes = list(cst_walk(root))
+        nodes = self.mod.positions.nodes(root)
         nones = {dotted(t.target) for n in nodes if type(n) is cst.Assign and type(n.value) is cst.Name
                  and n.value.value == "None" for t in n.targets} - {""}
         guards: dict = {}

@@ -14,7 +14,7 @@ empty cannot be taken.
 
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, List, Optional
+from typing import Dict, FrozenSet, List, Optional, Sequence
 
 import libcst as cst
 
@@ -63,7 +63,7 @@ class Domains:
         if id(fn) not in cache:
             by_mod = self.host.__dict__.setdefault("_calls_by_name", {})
             if id(fn.module) not in by_mod:
-                by_mod[id(fn.module)] = _calls_by_name(fn.module.tree)
+                by_mod[id(fn.module)] = _calls_by_name(fn.module.positions.nodes(fn.module.tree))
             cache[id(fn)] = _param_domains(fn, by_mod[id(fn.module)].get(fn.name, ()))
         for p, dom in cache[id(fn)].items():
             st.assume[("dom", p)] = dom
@@ -154,9 +154,9 @@ def _find_table(assigns: List[cst.Assign], name: str) -> Optional[FrozenSet[str]
     return found
 
 
-def _calls_by_name(tree: cst.Module) -> Dict[str, List[cst.Call]]:
+def _calls_by_name(nodes: Sequence[cst.CSTNode]) -> Dict[str, List[cst.Call]]:
     out: Dict[str, List[cst.Call]] = {}
-    for node in _walk(tree):
+    for node in nodes:
         if type(node) is cst.Call:  # exact type: isinstance on libcst ABCs is slow
             func = node.func
             callee = func.attr.value if type(func) is cst.Attribute else (

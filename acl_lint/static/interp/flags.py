@@ -15,7 +15,7 @@ are not merged, so no path is ever pruned by a truth that only another path had.
 
 from __future__ import annotations
 
-from typing import FrozenSet, Optional, Tuple
+from typing import FrozenSet, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -57,7 +57,7 @@ class Flags:
         body = self.fn.node if self.fn is not None else self.mod.tree
         roots = cache.get(id(body))
         if roots is None:
-            roots = cache[id(body)] = stable_roots(body)
+            roots = cache[id(body)] = stable_roots(self.mod.positions.nodes(body))
         return roots
 
 
@@ -68,10 +68,10 @@ def forget_flags(st: PState, root: str) -> None:
             del st.assume[k]
 
 
-def stable_roots(scope: cst.CSTNode) -> FrozenSet[str]:
-    """The names of ``scope`` read as flag roots whose object nothing in ``scope`` can change."""
+def stable_roots(nodes: Sequence[cst.CSTNode]) -> FrozenSet[str]:
+    """The names read as flag roots whose object nothing in the scope (all its ``nodes``) can change."""
     read, unstable = set(), set()
-    for n in _walk(scope):
+    for n in nodes:
         t = type(n)
         if t is cst.Name:
             read.add(n.value)

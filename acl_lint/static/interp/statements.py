@@ -35,6 +35,17 @@ def _fresh(states: List[PState], seen: set) -> List[PState]:
 
 
 
+def _holds(v, st: PState) -> bool:
+    """Whether a value holds a handle or a status (what a nested scope can capture)."""
+    if v is None:
+        return False
+    if v[0] == "s":
+        return True
+    if v[0] == "t":
+        return any(_holds(x, st) for x in v[1])
+    return bool(st.rids_of(v))
+
+
 class Statements:
     """Mixin of :class:`~acl_lint.static.interp.Interpreter`."""
 
@@ -216,10 +227,11 @@ class Statements:
 
     def capture(self, node: cst.CSTNode, st: PState) -> None:
         """Handles referenced by a nested function, class or lambda escape into it."""
-        if not any(v is not None and v[0] in ("r", "b", "e", "t", "s") for v in st.env.values()):
+        held = [(key, v) for key, v in st.env.items() if _holds(v, st)]
+        if not held:  # (escaping and reading touch only handles and statuses)
             return
         names = self.mod.positions.names_used(node if not type(node) is cst.Lambda else self.cur_stmt)
-        for key, v in list(st.env.items()):
+        for key, v in held:
             if key.split(".", 1)[0] in names:
                 self.escape(v, st, "captured")
                 self.mark_read(v, st)
