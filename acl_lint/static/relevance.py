@@ -121,8 +121,8 @@ class Relevance:
                                     for x in cst_walk(n)} if fn is not None else set()
                     if id(node) not in imported:
                         return False, False, ()
-            elif t is cst.Global or t is cst.Nonlocal:
-                free = False
+            elif t is cst.Global or t is cst.Nonlocal or t is cst.Del:
+                free = False  # (`del self.pool[k]` takes an element out, as pop() does)
             elif t is cst.Call:
                 target = self._call_target(mod, fn, node)
                 if target is False:
