@@ -20,8 +20,13 @@ and is valid only while
 
 - the file's text hashes the same,
 - every project file its findings depend on (the engine's ``deps_out``:
-  helpers whose summaries it used, base classes, imported constants) hashes
-  the same and is still part of the run, and
+  helpers whose summaries it used, base classes, imported constants, the
+  files read to find who calls its functions) hashes the same and is still
+  part of the run,
+- when its findings depend on who calls its functions (``CALLERS_DEP``: a
+  leak that only ends the process is not reported), the same project files
+  name its module or a dependency's (a new script may be the caller that
+  decides it), and
 - the set of project modules its imports could resolve to is the same (a
   new ``helpers.py`` can change what ``import helpers`` means). Checked
   cheaply as "the same set of project files as last time"; only when that
@@ -45,7 +50,7 @@ from functools import lru_cache
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from . import __version__
-from .findings import Finding, Related
+from .findings import CALLERS_DEP, Finding, Related
 
 CACHE_DIRNAME = ".acl_lint_cache"
 FORMAT = 1
@@ -291,6 +296,9 @@ class Cache:
             if ok:
                 deps = entry["deps"]
                 ok = isinstance(deps, dict) and all(hashes.get(d) == h for d, h in deps.items())
+            if ok and entry["project"] != project and entry.get("callers") is not None:
+                # a file added or removed that names the module may call its functions
+                ok = mentioners(path, list(entry["deps"]), texts, words) == entry["callers"]
             if ok and entry["project"] != project:
                 if index is None:
                     index = names_index(hashes)
@@ -343,7 +351,7 @@ class Cache:
         for path in analysed:
             if path in failed or path not in hashes:
                 continue
-            dep_paths = sorted(set(deps.get(path, ())) - {path})
+            dep_paths = sorted(set(deps.get(path, ())) - {path, CALLERS_DEP})
             if any(d not in hashes for d in dep_paths):
                 continue  # depends on something outside the run: do not trust it later
             try:
@@ -355,6 +363,8 @@ class Cache:
                     "project": project,
                     "relevant": relevant(path, dep_paths, texts, index, words),
                     "findings": [finding_to_json(f) for f in by_path[path]],
+                    "callers": mentioners(path, dep_paths, texts, words)
+                    if CALLERS_DEP in deps.get(path, ()) else None,
                 }
             except Exception:  # noqa: BLE001 - not serialisable: just not cached
                 continue
@@ -498,6 +508,13 @@ def _words(path: str, texts: Mapping[str, str], memo: Dict[str, Set[str]]) -> Se
         w.update(module_name(path).split("."))
         memo[path] = w
     return w
+
+
+def mentioners(path: str, deps: Sequence[str], texts: Mapping[str, str], memo: Dict[str, Set[str]]) -> List[str]:
+    """The other project files that name the module of the file or of a dependency: who may
+    call their functions (sorted)."""
+    names = {short_name(p) for p in [path, *deps]}
+    return sorted(p for p in texts if p != path and not names.isdisjoint(_words(p, texts, memo)))
 
 
 def relevant(path: str, deps: Sequence[str], texts: Mapping[str, str], index: Mapping[str, List[str]],

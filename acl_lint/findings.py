@@ -227,3 +227,8 @@ class RunResult:
 
     def sorted_findings(self) -> List[Finding]:
         return sorted(self.findings, key=Finding.sort_key)
+
+
+#: a dependency of a file's findings on who calls its functions in the project (the process-exit
+#: policy): any file added to or removed from the project may change them (see ``cache.py``)
+CALLERS_DEP = "<callers>"

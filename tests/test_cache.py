@@ -257,3 +257,91 @@ def test_a_fully_cached_run_does_not_import_libcst(project, capsys):
                           timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split()[1] == "False"
+
+
+MODEL = """\
+import acl
+
+
+class Model:
+    def __init__(self, size):
+        dataset = acl.mdl.create_dataset()
+        buf, ret = acl.rt.malloc(size, 0)
+        if ret != 0:
+            raise RuntimeError(ret)
+        self.dataset = dataset
+        self.buf = buf
+
+    def release(self):
+        acl.rt.free(self.buf)
+        acl.mdl.destroy_dataset(self.dataset)
+"""
+
+SCRIPT_ONCE = """\
+from model import Model
+
+
+def main():
+    m = Model(64)
+    m.release()
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+SCRIPT_SERVING = """\
+from model import Model
+
+
+def serve(sizes):
+    for size in sizes:
+        try:
+            m = Model(size)
+        except RuntimeError as e:
+            print("skipped", e)
+            continue
+        m.release()
+
+
+if __name__ == "__main__":
+    serve([64, 128])
+"""
+
+
+@pytest.fixture
+def library(tmp_path, monkeypatch):
+    """A model class whose constructor leaks when it raises: a finding only if some caller
+    survives the exception (the process-exit policy asks who calls it)."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "model.py", MODEL)
+    write(tmp_path / "main.py", SCRIPT_ONCE)
+    return tmp_path
+
+
+def test_a_new_caller_rechecks_the_library_it_calls(library, capsys):
+    _, data, _ = run_json(capsys, ".")
+    assert codes_at(data, "model.py") == []  # the only caller is start-up code: the process ends
+    write(library / "notes.py", "import json\n\nprint(json.dumps({}))\n")  # names no module of it
+    _, _, err = run_json(capsys, ".")
+    assert "1 hit, 0 misses" in err
+    write(library / "serve.py", SCRIPT_SERVING)  # a serving loop that survives the exception
+    _, data, _ = run_json(capsys, ".")
+    _, fresh, _ = run_json(capsys, "--no-cache", ".")
+    assert data == fresh
+    assert codes_at(data, "model.py") == ["ACL102"]
+
+
+def test_editing_a_caller_rechecks_the_library_it_calls(library, capsys):
+    run_json(capsys, ".")
+    write(library / "main.py", SCRIPT_SERVING)  # the same file now catches inside a loop
+    _, data, err = run_json(capsys, ".")
+    assert "0 hits, 1 miss" in err  # main.py names no acl (not analysed); model.py depends on it
+    assert codes_at(data, "model.py") == ["ACL102"]
+
+
+def test_an_unrelated_new_file_keeps_the_entries_that_ask_no_caller(project, capsys):
+    run_json(capsys, ".")
+    write(project / "notes.py", "print('release notes')\n")
+    _, _, err = run_json(capsys, ".")
+    assert "2 hits, 0 misses" in err

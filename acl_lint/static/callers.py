@@ -63,6 +63,10 @@ class CallGraph:
         self._sites: Optional[Dict[int, List[CallSite]]] = None
         self._exits: Dict[int, bool] = {}
         self._ends: Dict[int, bool] = {}
+        # the files read to answer questions: what a module's findings depend on (the cache's deps)
+        self.deps_of: Dict[str, Set[str]] = {}
+        self.touched: Set[str] = set()
+        self._touched_by: Dict[Tuple[int, int], Set[str]] = {}
         self._fields: Dict[Tuple[int, str], object] = {}  # (class, attr) -> class of `self.attr = Cls(...)`
         self._unsure: Set[int] = set()  # functions whose possible callers were not all read
         self._pending: List[Tuple] = []  # `self.attr.method()` calls, resolved at the end of their module
@@ -82,7 +86,10 @@ class CallGraph:
         self._add_module(fn.module)  # its own module's calls (also when it was loaded lazily)
         found = self._sites.setdefault(id(fn), [])
         i, parsed = 0, 0
+        read = self.deps_of.setdefault(fn.module.path, set())
         for path in self._candidates(fn):
+            self.touched.add(path)
+            read.add(path)
             while i < len(found):
                 yield found[i]
                 i += 1
@@ -307,11 +314,22 @@ class CallGraph:
         """Does an exception out of ``fn`` end the process?"""
         if fn is None:
             return True
+        return self._answer(fn, self._exits, self._exits_process)
+
+    def _answer(self, fn: FunctionInfo, memo: Dict[int, bool], compute) -> bool:
+        """``compute(fn)`` once (a cycle answers False); the files it read are what the findings of
+        ``fn``'s module depend on, also when the answer comes from ``memo``."""
         key = id(fn)
-        if key not in self._exits:
-            self._exits[key] = False  # a cycle: not known to end the process
-            self._exits[key] = self._exits_process(fn)
-        return self._exits[key]
+        if key not in memo:
+            saved, self.touched = self.touched, set()
+            memo[key] = False  # a cycle: not known to end the process
+            memo[key] = compute(fn)
+            self._touched_by[(id(memo), key)] = self.touched
+            self.touched = saved | self.touched
+        read = self._touched_by.get((id(memo), key), set())
+        self.touched |= read
+        self.deps_of.setdefault(fn.module.path, set()).update(read)
+        return memo[key]
 
     def _exits_process(self, fn: FunctionInfo) -> bool:
         called = False
@@ -333,17 +351,15 @@ class CallGraph:
         called once from module level or from another entry function, outside any loop)?"""
         if fn is None:
             return True
-        key = id(fn)
-        if key not in self._ends:
-            self._ends[key] = False
-            called = False
-            for s in self.sites(fn):
-                called = True
-                if s.in_loop or s.catching or not self.ends_process(s.caller):
-                    break
-            else:
-                self._ends[key] = called and key not in self._unsure
-        return self._ends[key]
+        return self._answer(fn, self._ends, self._ends_process)
+
+    def _ends_process(self, fn: FunctionInfo) -> bool:
+        called = False
+        for s in self.sites(fn):
+            called = True
+            if s.in_loop or s.catching or not self.ends_process(s.caller):
+                return False
+        return called and id(fn) not in self._unsure
 
 
 _MAIN_GUARD = re.compile(r"^if\s+__name__\s*==\s*['\"]__main__['\"]\s*:", re.M)

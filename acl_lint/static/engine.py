@@ -19,7 +19,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Set, 
 import libcst as cst
 
 from .. import budget, protocol as protocol_mod, timings
-from ..findings import FileError, Finding
+from ..findings import CALLERS_DEP, FileError, Finding
 from ..sources import mentions_acl  # noqa: F401 (also the prefilter of lint.py)
 from ..typestate import Res
 from .parse import parse_module
@@ -283,6 +283,9 @@ def analyze_files(files: Sequence[Tuple[str, str]], options: Optional[Mapping[st
     for f in findings:
         unique.setdefault((f.code, f.path, f.line, f.column), f)
     findings = sorted(unique.values(), key=Finding.sort_key)
+    for path, read in engine.callgraph.deps_of.items():  # who calls a module's functions
+        if path in engine.deps:
+            engine.deps[path] |= (read - {path}) | {CALLERS_DEP}
     if deps_out is not None:
         deps_out.update(engine.deps)
     return findings, errors
