@@ -251,21 +251,38 @@ def _guard(files: List[Tuple[str, str]], below: Optional[int] = None
     return keep, rejected
 
 
-def guarded_reader(texts: Mapping[str, str]) -> Callable[[str], Optional[str]]:
+def guarded_reader(texts: Mapping[str, str]) -> "ProjectReader":
     """``texts.get`` for the project files calls resolve into, withholding a text that fails
     :func:`parse_guard` (checked when first asked for: most are never loaded)."""
-    verdict: Dict[str, bool] = {}
+    return ProjectReader(texts)
 
-    def read(path: str) -> Optional[str]:
-        text = texts.get(path)
+
+class ProjectReader:
+    """The project's texts as the engines of one run read them (see :func:`guarded_reader`),
+    and ``words``, the call graph's word index of those texts (``static/callers.py``), which
+    every engine given this reader shares: a pool fills it before forking."""
+
+    def __init__(self, texts: Mapping[str, str]) -> None:
+        self.texts = texts
+        self._verdict: Dict[str, bool] = {}
+        self._words: Any = None
+
+    def __call__(self, path: str) -> Optional[str]:
+        text = self.texts.get(path)
         if text is None:
             return None
-        ok = verdict.get(path)
+        ok = self._verdict.get(path)
         if ok is None:
-            ok = verdict[path] = parse_guard(path, text) is None
+            ok = self._verdict[path] = parse_guard(path, text) is None
         return text if ok else None
 
-    return read
+    @property
+    def words(self) -> Any:
+        if self._words is None:
+            from .static.callers import WordIndex
+
+            self._words = WordIndex(self.texts)
+        return self._words
 
 
 def _guarded_batch(files: Sequence[Tuple[str, str]], options: Dict, project: Sequence[str],

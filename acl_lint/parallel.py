@@ -157,13 +157,14 @@ def _init_worker(state: Dict[str, Any]) -> None:  # spawn only
     _STATE.update(state)
 
 
-def _read(path: str) -> Optional[str]:
+def _reader() -> Callable[[str], Optional[str]]:
+    """The run's ``lint.ProjectReader`` (made before forking; in a spawned worker, on first use)."""
     read = _STATE.get("read")
     if read is None:
         from .lint import guarded_reader
 
         read = _STATE["read"] = guarded_reader(_STATE["texts"])
-    return read(path)
+    return read
 
 
 def _work(indices: List[int]) -> Batch:
@@ -171,7 +172,7 @@ def _work(indices: List[int]) -> Batch:
     files = [_STATE["files"][i] for i in indices]
     analyse: Analyse = _STATE["analyse"]
     if not _STATE.get("timings"):
-        return analyse(files, dict(_STATE["options"]), _STATE["project"], _read)
+        return analyse(files, dict(_STATE["options"]), _STATE["project"], _reader())
     return _timed_work(analyse, files)
 
 
@@ -179,11 +180,11 @@ def _work_big(indices: List[int]) -> Batch:
     """Big files (in a child of their own, which ends after them): one engine for those that
     import each other, so that a big module is parsed once, not once per importer."""
     files = [_STATE["files"][i] for i in indices]
-    return _STATE["isolated"](files, dict(_STATE["options"]), _STATE["project"], _read)
+    return _STATE["isolated"](files, dict(_STATE["options"]), _STATE["project"], _reader())
 
 
 def _timed_work(analyse: Analyse, files: List[Tuple[str, str]]):
-    return timed_batch(analyse, files, dict(_STATE["options"]), _STATE["project"], _read)
+    return timed_batch(analyse, files, dict(_STATE["options"]), _STATE["project"], _reader())
 
 
 def timed_batch(analyse: Analyse, files: Sequence[Tuple[str, str]], options: Dict[str, Any],
@@ -325,6 +326,11 @@ def analyse_in_pool(
     _STATE.clear()
     _STATE.update(state)
     forked = _context().get_start_method() == "fork"
+    if forked:  # the call graph's word index of every project file: once here, not once per chunk
+        from .lint import guarded_reader
+
+        _STATE["read"] = guarded_reader(state["texts"])
+        _STATE["read"].words.fill()
     frozen = forked and freeze_inherited()
     try:
         if forked:

@@ -268,3 +268,58 @@ def test_small_files_beside_or_importing_a_big_one_go_with_it():
     assert [p for p, _ in together] == ["pkg/huge.py", "pkg/util.py", "app/main.py"]
     assert rest == [("other/a.py", "y = 2\n")]
     assert parallel.with_companions([], small) == ([], small)
+
+
+def test_the_call_graphs_word_index_is_built_once_for_the_whole_run(monkeypatch, tmp_path):
+    """Which files may call a function (static/callers.py) comes from a word index of every
+    project file: the pool builds it once before forking, in-process chunks share it (it used to
+    be built again by every chunk, the parse guard included). Same report either way."""
+    from acl_lint import isolate
+    from acl_lint.static import callers
+
+    monkeypatch.chdir(REPO)
+    log = tmp_path / "scans"
+    original = callers.words_of
+
+    def logged(text):
+        with open(log, "a") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return original(text)
+
+    monkeypatch.setattr(callers, "words_of", logged)
+    monkeypatch.setattr(parallel, "MAX_CHUNK_LINES", 2500)  # several chunks, in-process and forked
+    files = [p for p in (REPO / "corpus").rglob("*.py")]
+    serial = render(lint_mod.lint_paths(["corpus"], Settings(), jobs=1), "json")
+    scans = log.read_text().split()
+    assert set(scans) == {str(os.getpid())} and len(scans) == len(files)
+    if not isolate.available():
+        return
+    log.unlink()
+    stats = {}
+    pooled = render(lint_mod.lint_paths(["corpus"], Settings(), jobs=2, stats=stats), "json")
+    assert pooled == serial and stats["workers"] == 2
+    scans = log.read_text().split()
+    assert set(scans) == {str(os.getpid())} and len(scans) == len(files)  # in the parent, each file once
+
+
+def test_the_shared_word_index_withholds_what_the_parse_guard_withholds():
+    """A file CPython rejects as nested too deeply is no candidate caller (libcst could crash on
+    it), with the run's shared word index as without it."""
+    from acl_lint.static.callers import CallGraph
+    from acl_lint.static.engine import Engine
+    from acl_lint.static.parse import parse_module
+
+    texts = {"pkg/lib.py": "import acl\ndef run():\n    acl.rt.malloc(1, 0)\n",
+             "app/a.py": "from pkg.lib import run\nrun()\n",
+             "app/deep.py": "from pkg.lib import run\nrun()\nx = " + "(" * 300 + ")" * 300 + "\n",
+             "app/b.py": "import os\n"}
+    found = []
+    for shared in (False, True):
+        reader = lint_mod.guarded_reader(texts)
+        eng = Engine({})
+        eng.index.known(texts)
+        eng.project_loader = reader
+        eng.project_words = reader.words if shared else None
+        mod = eng.index.add("pkg/lib.py", parse_module(texts["pkg/lib.py"]), texts["pkg/lib.py"])
+        found.append(list(CallGraph(eng, [mod])._candidates(mod.functions["run"])))
+    assert found == [["app/a.py"], ["app/a.py"]]

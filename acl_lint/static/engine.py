@@ -226,6 +226,7 @@ def analyze_files(files: Sequence[Tuple[str, str]], options: Optional[Mapping[st
         return read(path) if read is not None else None
 
     engine.project_loader = load
+    engine.project_words = getattr(read, "words", None)  # the run's shared word index (lint.ProjectReader)
     findings: List[Finding] = []
     errors: List[FileError] = []
     mods = []
