@@ -107,6 +107,7 @@ class Engine:
         interp.graph = graph
         out = interp.run(body, self.initial_state(fn))
         interp.check_exits(out)
+        interp.forget_liveness()  # kept with the run until the end of the engine, and not needed again
         return interp, out
 
     def run_fn(self, fn: FunctionInfo) -> Tuple[Interpreter, Outcome]:
@@ -251,6 +252,8 @@ def analyze_files(files: Sequence[Tuple[str, str]], options: Optional[Mapping[st
         fs, es = engine.analyse_module(mod, interps)
         findings.extend(fs)
         errors.extend(es)
+        for done in engine.index.modules.values():  # memory: what a finished module no longer needs
+            done.positions.forget_mirror()
     budget.start(engine.options)  # the project-wide passes get a file's time, too
     try:
         findings = relink_classes(engine, mods, interps, findings)
