@@ -314,12 +314,13 @@ def _analyse_todo(todo: List[Tuple[str, str]], options: Dict[str, Any], project:
     deps: Dict[str, Set[str]] = {}
     if jobs > 1 and (big or parallel.worth_a_pool(todo, jobs)):
         parallel.warm_up(options)
-        stats["workers"] = min(jobs, len(parallel.plan_chunks(todo, jobs)) + len(parallel.groups(big)))
+        chunks = parallel.plan_chunks(todo, jobs, context=parallel.context_of(todo, by_path))
+        stats["workers"] = min(jobs, len(chunks) + len(parallel.groups(big)))
         findings, errors, deps = parallel.analyse_in_pool(
             todo, options, project, by_path, _analyze_batch, jobs,
             progress=(lambda done, _n: progress(total - len(todo) - len(big) + done, total)) if progress else None,
             fork_lock=getattr(progress, "_lock", None), gc_threshold=GC_THRESHOLD, timings=report,
-            isolated=big, isolated_analyse=isolated,
+            isolated=big, isolated_analyse=isolated, chunks=chunks,
         )
         return findings, errors, deps
     # the big files first, in a child forked while this process is still small (forked after the
@@ -367,9 +368,9 @@ def _in_chunks(report: Any, files: Sequence[Tuple[str, str]], options: Dict, pro
     """In-process, a big run is analysed in the pool's chunks (at most MAX_CHUNK_LINES lines, a
     folder and the modules it imports together), one engine per chunk, and each chunk's trees and
     states are collected before the next: peak memory stays that of one chunk, not of the tree."""
-    from .parallel import MAX_CHUNK_LINES, freeze_inherited, plan_chunks
+    from .parallel import MAX_CHUNK_LINES, context_of, freeze_inherited, plan_chunks
 
-    chunks = plan_chunks(files, 1, target=MAX_CHUNK_LINES)
+    chunks = plan_chunks(files, 1, target=MAX_CHUNK_LINES, context=context_of(files, getattr(read, "texts", {})))
     if len(chunks) == 1:
         return _timed_batch(report, files, options, project, read)
     findings: List[Finding] = []

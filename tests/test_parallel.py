@@ -64,6 +64,28 @@ def test_an_oversized_folder_is_split():
     assert [i for c in chunks for i in c] == list(range(12))
 
 
+def test_folders_that_import_one_helper_module_are_one_group():
+    """Two folders whose files import the same project module (one that never names acl, so not
+    analysed itself) are analysed together: the helper is parsed and summarised once. The imports
+    resolve as the engine resolves them: beside the importer first, relative to its package."""
+    files = [("app1/run.py", "import acl\nfrom common.helpers import check\n"),
+             ("app2/main.py", "import acl\nfrom common import helpers\n"),
+             ("app3/serve.py", "import acl\nfrom .local import util\n"), ("app3/local/util.py", "import acl\n"),
+             ("app4/x.py", "import acl\nimport helpers\n")]
+    context = [("common/helpers.py", "def check(ret):\n    pass\n"), ("app4/helpers.py", "y = 1\n")]
+    together = sorted(sorted(g) for g in parallel.groups(files, context))
+    assert together == [[0, 1], [2, 3], [4]]
+    assert sorted(sorted(g) for g in parallel.groups(files)) == [[0], [1], [2, 3], [4]]
+
+
+def test_groups_are_packed_largest_first_into_equal_chunks():
+    sizes = [900, 700, 500, 300, 100] * 2
+    files = [(f"pkg{k}/m.py", "x = 1\n" * (n - 1)) for k, n in enumerate(sizes)]
+    chunks = parallel.plan_chunks(files, 2, target=1000)
+    assert sorted(sum(sizes[i] for i in c) for c in chunks) == [1000] * 5
+    assert sorted(i for c in chunks for i in c) == list(range(len(files)))
+
+
 # --- doing less: what is skipped could not have produced a finding ---------------------------
 
 import acl_lint.lint as lint_mod  # noqa: E402

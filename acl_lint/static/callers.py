@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Dict, List, Mapping, NamedTuple, Optional, Set, Tuple
+import sys
+from typing import Dict, FrozenSet, List, Mapping, NamedTuple, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -29,6 +30,9 @@ _CALLED = re.compile(r"(\w+)\s*\(")
 #: at most this many files parsed to find the callers of one function (each parse costs)
 MAX_CALLER_FILES = 4
 _IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import\b(.*)|import[ \t]+(.*))", re.M)
+
+
+Words = Tuple[FrozenSet[str], FrozenSet[str]]  # (names a file calls, names it imports)
 
 
 class CallSite(NamedTuple):
@@ -59,7 +63,7 @@ class CallGraph:
         self._unsure: Set[int] = set()  # functions whose possible callers were not all read
         self._pending: List[Tuple] = []  # `self.attr.method()` calls, resolved at the end of their module
         self._done: Set[str] = set()  # paths whose calls are recorded
-        self._words: Optional[Dict[str, Tuple[Set[str], Set[str]]]] = None  # path -> (names called, imported)
+        self._words: Optional[Dict[str, Words]] = None  # path -> its words
 
     # ------------------------------------------------------------------ building
 
@@ -120,7 +124,7 @@ class CallGraph:
             if path not in self._done:
                 yield path
 
-    def _word_table(self) -> Dict[str, Tuple[Set[str], Set[str]]]:
+    def _word_table(self) -> Dict[str, Words]:
         """What each project file not read yet calls and imports: from the run's shared
         :class:`WordIndex` when the engine has one (the texts as given: a text the parse guard
         withholds is dropped by :meth:`_readable` when it would be a candidate), else from the
@@ -314,22 +318,25 @@ class WordIndex:
 
     def __init__(self, texts: Mapping[str, str]) -> None:
         self.texts = texts
-        self._words: Dict[str, Optional[Tuple[Set[str], Set[str]]]] = {}
+        self._words: Dict[str, Optional[Words]] = {}
 
     def fill(self) -> "WordIndex":
         for path in self.texts:
             self.of(path)
         return self
 
-    def of(self, path: str) -> Optional[Tuple[Set[str], Set[str]]]:
+    def of(self, path: str) -> Optional[Words]:
         if path not in self._words:
             self._words[path] = words_of(self.texts.get(path))
         return self._words[path]
 
 
-def words_of(text: Optional[str]) -> Optional[Tuple[Set[str], Set[str]]]:
-    """(names called, names imported) of a text; None for no text."""
-    return (set(_CALLED.findall(text)), _imported(text)) if text else None
+def words_of(text: Optional[str]) -> Optional[Words]:
+    """(names called, names imported) of a text; None for no text. The names are interned: the
+    same name in a thousand files is one string (the index of a run lives as long as the run)."""
+    if not text:
+        return None
+    return frozenset(map(sys.intern, _CALLED.findall(text))), frozenset(map(sys.intern, _imported(text)))
 
 
 def _imported(text: str) -> Set[str]:
