@@ -251,22 +251,42 @@ def _guard(files: List[Tuple[str, str]], below: Optional[int] = None
     return keep, rejected
 
 
-def guarded_reader(texts: Mapping[str, str]) -> Callable[[str], Optional[str]]:
+def guarded_reader(texts: Mapping[str, str]) -> "ProjectReader":
     """``texts.get`` for the project files calls resolve into, withholding a text that fails
     :func:`parse_guard` (checked when first asked for: most are never loaded)."""
-    verdict: Dict[str, bool] = {}
+    return ProjectReader(texts)
 
-    def read(path: str) -> Optional[str]:
-        text = texts.get(path)
+
+class ProjectReader:
+    """The project's texts as the engines of one run read them (see :func:`guarded_reader`),
+    and ``words``, the call graph's word index of those texts (``static/callers.py``), which
+    every engine given this reader shares: a pool fills it before forking."""
+
+    def __init__(self, texts: Mapping[str, str]) -> None:
+        self.texts = texts
+        self._verdict: Dict[str, bool] = {}
+        self._words: Any = None
+
+    def __call__(self, path: str) -> Optional[str]:
+        text = self.texts.get(path)
         if text is None:
             return None
-        ok = verdict.get(path)
+        ok = self._verdict.get(path)
         if ok is None:
-            ok = verdict[path] = parse_guard(path, text) is None
+            ok = self._verdict[path] = parse_guard(path, text) is None
         return text if ok else None
 
-    read.unchecked = texts.get  # type: ignore[attr-defined]  # for a look at the words, not a parse
-    return read
+    @property
+    def words(self) -> Any:
+        if self._words is None:
+            from .static.callers import WordIndex
+
+            self._words = WordIndex(self.texts)
+        return self._words
+
+    def unchecked(self, path: str) -> Optional[str]:
+        """A project text without the parse guard (for a look at its words, never a parse)."""
+        return self.texts.get(path)
 
 
 def _guarded_batch(files: Sequence[Tuple[str, str]], options: Dict, project: Sequence[str],
@@ -298,12 +318,13 @@ def _analyse_todo(todo: List[Tuple[str, str]], options: Dict[str, Any], project:
     deps: Dict[str, Set[str]] = {}
     if jobs > 1 and (big or parallel.worth_a_pool(todo, jobs)):
         parallel.warm_up(options)
-        stats["workers"] = min(jobs, len(parallel.plan_chunks(todo, jobs)) + len(parallel.groups(big)))
+        chunks = parallel.plan_chunks(todo, jobs, context=parallel.context_of(todo, by_path))
+        stats["workers"] = min(jobs, len(chunks) + len(parallel.groups(big)))
         findings, errors, deps = parallel.analyse_in_pool(
             todo, options, project, by_path, _analyze_batch, jobs,
             progress=(lambda done, _n: progress(total - len(todo) - len(big) + done, total)) if progress else None,
             fork_lock=getattr(progress, "_lock", None), gc_threshold=GC_THRESHOLD, timings=report,
-            isolated=big, isolated_analyse=isolated,
+            isolated=big, isolated_analyse=isolated, chunks=chunks,
         )
         return findings, errors, deps
     # the big files first, in a child forked while this process is still small (forked after the
@@ -351,9 +372,9 @@ def _in_chunks(report: Any, files: Sequence[Tuple[str, str]], options: Dict, pro
     """In-process, a big run is analysed in the pool's chunks (at most MAX_CHUNK_LINES lines, a
     folder and the modules it imports together), one engine per chunk, and each chunk's trees and
     states are collected before the next: peak memory stays that of one chunk, not of the tree."""
-    from .parallel import MAX_CHUNK_LINES, freeze_inherited, plan_chunks
+    from .parallel import MAX_CHUNK_LINES, context_of, freeze_inherited, plan_chunks
 
-    chunks = plan_chunks(files, 1, target=MAX_CHUNK_LINES)
+    chunks = plan_chunks(files, 1, target=MAX_CHUNK_LINES, context=context_of(files, getattr(read, "texts", {})))
     if len(chunks) == 1:
         return _timed_batch(report, files, options, project, read)
     findings: List[Finding] = []

@@ -36,8 +36,10 @@ MIN_CHUNK_LINES = 600  # smaller: a fork and a warm start per few hundred lines
 #: a chunk's engine lives (trees, states) until the chunk is done: bigger trees get more chunks,
 #: not bigger ones, so that a worker's peak memory does not grow with the tree (the cost of more
 #: chunks: each parses again the project modules it loads lazily, rare since a folder and the
-#: modules it imports stay together, and big files take their neighbours along)
-MAX_CHUNK_LINES = 15000
+#: modules it imports stay together, and big files take their neighbours along). 6000: about the
+#: chunks of the real-world corpus (95 kLOC) on 2 cores, each process 80-90 MB; --jobs 1 (the same
+#: chunks in-process) took 24.4 CPU s with 6000 and 24.6 with 15000
+MAX_CHUNK_LINES = 6000
 
 Batch = Tuple[List[Finding], List[FileError], Dict[str, Set[str]]]
 Analyse = Callable[[Sequence[Tuple[str, str]], Dict[str, Any], Sequence[str], Callable[[str], Optional[str]]], Batch]
@@ -61,14 +63,61 @@ def worth_a_pool(files: Sequence[Tuple[str, str]], jobs: int) -> bool:
     return False
 
 
-_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import\b|import[ \t]+([\w.]+))", re.M)
+_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import\b[ \t]*\(?([\w \t,]*)|import[ \t]+([\w.]+))", re.M)
 
 
-def groups(files: Sequence[Tuple[str, str]]) -> List[List[int]]:
+class _Modules:
+    """Which project file an import names, as the engine's index resolves it (static/index.py:
+    the files whose module name ends with the dotted name; among several, the one beside the
+    importer, then the one whose whole name matches), on the text of the import lines only."""
+
+    def __init__(self, paths: Sequence[str]) -> None:
+        self.names = [module_name(p) for p in paths]
+        self.dirs = [os.path.dirname(p.replace("\\", "/")) for p in paths]
+        self.is_pkg = [p.replace("\\", "/").endswith("__init__.py") for p in paths]
+        self.by_last: Dict[str, List[int]] = {}
+        for i, name in enumerate(self.names):
+            self.by_last.setdefault(name.rsplit(".", 1)[-1], []).append(i)
+
+    def lookup(self, name: str, importer: int) -> Optional[int]:
+        parts = [p for p in name.split(".") if p]
+        if not parts:
+            return None
+        cands = [c for c in self.by_last.get(parts[-1], ()) if self.names[c].split(".")[-len(parts):] == parts]
+        if len(cands) > 1:
+            near = [c for c in cands if self.dirs[c] == self.dirs[importer]]
+            exact = [c for c in cands if self.names[c] == name]
+            cands = near if len(near) == 1 else exact
+        return cands[0] if len(cands) == 1 else None
+
+    def targets(self, i: int, text: str):
+        """The project files the import lines of file ``i`` name (modules, and `from pkg import mod`)."""
+        for m in _IMPORT.finditer(text):
+            spec, names, plain = m.groups()
+            if plain is not None:
+                yield self.lookup(plain, i)
+                continue
+            rest = spec.lstrip(".")
+            full = rest
+            if spec.startswith("."):  # relative: from the importer's package, else as if absolute
+                base = self.names[i].split(".")
+                keep = max(len(base) - (len(spec) - len(rest)) + self.is_pkg[i], 0)
+                full = ".".join(base[:keep] + ([rest] if rest else []))
+            found = self.lookup(full, i)
+            if found is None and rest and full != rest:
+                full, found = rest, self.lookup(rest, i)
+            yield found
+            for n in re.findall(r"\w+", names or ""):  # `from pkg import mod`
+                yield self.lookup(f"{full}.{n}" if full else n, i)
+
+
+def groups(files: Sequence[Tuple[str, str]], context: Sequence[Tuple[str, str]] = ()) -> List[List[int]]:
     """Files that belong together: one folder, and modules that import each other
     (a cheap look at the import lines), so that a chunk rarely parses another chunk's
-    modules again to resolve its calls."""
-    parent = list(range(len(files)))
+    modules again to resolve its calls. ``context``: the project's other files, which join
+    the files that import them (a helper module two folders share) but are in no group."""
+    every = list(files) + list(context)
+    parent = list(range(len(every)))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -81,29 +130,14 @@ def groups(files: Sequence[Tuple[str, str]]) -> List[List[int]]:
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
+    modules = _Modules([p for p, _ in every])
     by_dir: Dict[str, int] = {}
-    by_last: Dict[str, List[int]] = {}
-    dirs = []
-    for i, (path, _) in enumerate(files):
-        d = os.path.dirname(path.replace("\\", "/"))
-        dirs.append(d)
-        if d in by_dir:
-            union(i, by_dir[d])
-        else:
-            by_dir[d] = i
-        name = module_name(path)
-        by_last.setdefault(name.rsplit(".", 1)[-1], []).append(i)
-    for i, (path, text) in enumerate(files):
-        for m in _IMPORT.finditer(text):
-            spec = m.group(1) if m.group(1) is not None else m.group(2)
-            last = spec.strip(".").rsplit(".", 1)[-1]
-            cands = by_last.get(last, ())
-            if len(cands) == 1:
-                union(i, cands[0])
-            elif cands:  # several: the one beside the importer, as the engine resolves it
-                near = [c for c in cands if dirs[c] == dirs[i]]
-                if len(near) == 1:
-                    union(i, near[0])
+    for i in range(len(files)):  # a folder's analysed files; context files join through imports only
+        union(i, by_dir.setdefault(modules.dirs[i], i))
+    for i, (_, text) in enumerate(every):
+        for target in modules.targets(i, text):
+            if target is not None:
+                union(i, target)
     comps: Dict[int, List[int]] = {}
     for i in range(len(files)):
         comps.setdefault(find(i), []).append(i)
@@ -126,44 +160,66 @@ def with_companions(big: Sequence[Tuple[str, str]], small: Sequence[Tuple[str, s
                                                            and i not in joined]
 
 
-def plan_chunks(files: Sequence[Tuple[str, str]], jobs: int, target: Optional[int] = None) -> List[List[int]]:
-    """Indices of ``files`` in chunks of about equal line counts (``target`` lines, by default
-    enough chunks for ``jobs`` processes); files that belong together (a folder, modules that
-    import each other) stay together unless the group alone is bigger than a chunk."""
+def plan_chunks(files: Sequence[Tuple[str, str]], jobs: int, target: Optional[int] = None,
+                context: Sequence[Tuple[str, str]] = ()) -> List[List[int]]:
+    """Indices of ``files`` in chunks of at most ``target`` lines (by default enough chunks for
+    ``jobs`` processes): the groups of :func:`groups` (a folder, the modules it imports, directly
+    or through ``context`` files), largest first, each into the fullest chunk it fits in (a
+    group bigger than a chunk is cut in pieces, in the files' order), so that few modules are
+    parsed again by a second chunk and the chunks are about equal."""
     sizes = [text.count("\n") + 1 for _, text in files]
     total = sum(sizes)
     if target is None:
         target = min(MAX_CHUNK_LINES, max(MIN_CHUNK_LINES, total // max(1, jobs * CHUNKS_PER_JOB) + 1))
-    chunks: List[List[int]] = []
-    current: List[int] = []
-    size = 0
-    for members in groups(files):
-        group_size = sum(sizes[i] for i in members)
-        if current and size + group_size > target:
-            chunks.append(current)
-            current, size = [], 0
-        for i in members:
-            if current and size + sizes[i] > target and group_size > target:
-                chunks.append(current)  # an oversized group is split
-                current, size = [], 0
-            current.append(i)
+    pieces: List[List[int]] = []
+    for members in groups(files, context):
+        piece: List[int] = []
+        size = 0
+        for i in members:  # an oversized group is split
+            if piece and size + sizes[i] > target:
+                pieces.append(piece)
+                piece, size = [], 0
+            piece.append(i)
             size += sizes[i]
-    if current:
-        chunks.append(current)
+        pieces.append(piece)
+    pieces.sort(key=lambda p: (-sum(sizes[i] for i in p), p[0]))
+    chunks: List[List[int]] = []
+    room: List[Tuple[int, int]] = []  # (lines left, chunk number); best fit: the least room that fits
+    for piece in pieces:
+        size = sum(sizes[i] for i in piece)
+        fits = sorted(r for r in room if r[0] >= size)
+        if fits:
+            left, k = fits[0]
+            room.remove(fits[0])
+            chunks[k].extend(piece)
+        else:
+            left, k = target, len(chunks)
+            chunks.append(list(piece))
+        if left - size > 0:
+            room.append((left - size, k))
+    for chunk in chunks:
+        chunk.sort()
     return chunks
+
+
+def context_of(files: Sequence[Tuple[str, str]], texts: Mapping[str, str]) -> List[Tuple[str, str]]:
+    """The project's files that are not among ``files`` (for :func:`groups`)."""
+    mine = {p for p, _ in files}
+    return [(p, t) for p, t in texts.items() if p not in mine]
 
 
 def _init_worker(state: Dict[str, Any]) -> None:  # spawn only
     _STATE.update(state)
 
 
-def _read(path: str) -> Optional[str]:
+def _reader() -> Callable[[str], Optional[str]]:
+    """The run's ``lint.ProjectReader`` (made before forking; in a spawned worker, on first use)."""
     read = _STATE.get("read")
     if read is None:
         from .lint import guarded_reader
 
         read = _STATE["read"] = guarded_reader(_STATE["texts"])
-    return read(path)
+    return read
 
 
 def _work(indices: List[int]) -> Batch:
@@ -171,7 +227,7 @@ def _work(indices: List[int]) -> Batch:
     files = [_STATE["files"][i] for i in indices]
     analyse: Analyse = _STATE["analyse"]
     if not _STATE.get("timings"):
-        return analyse(files, dict(_STATE["options"]), _STATE["project"], _read)
+        return analyse(files, dict(_STATE["options"]), _STATE["project"], _reader())
     return _timed_work(analyse, files)
 
 
@@ -179,11 +235,11 @@ def _work_big(indices: List[int]) -> Batch:
     """Big files (in a child of their own, which ends after them): one engine for those that
     import each other, so that a big module is parsed once, not once per importer."""
     files = [_STATE["files"][i] for i in indices]
-    return _STATE["isolated"](files, dict(_STATE["options"]), _STATE["project"], _read)
+    return _STATE["isolated"](files, dict(_STATE["options"]), _STATE["project"], _reader())
 
 
 def _timed_work(analyse: Analyse, files: List[Tuple[str, str]]):
-    return timed_batch(analyse, files, dict(_STATE["options"]), _STATE["project"], _read)
+    return timed_batch(analyse, files, dict(_STATE["options"]), _STATE["project"], _reader())
 
 
 def timed_batch(analyse: Analyse, files: Sequence[Tuple[str, str]], options: Dict[str, Any],
@@ -305,12 +361,14 @@ def analyse_in_pool(
     timings: Any = None,
     isolated: Sequence[Tuple[str, str]] = (),
     isolated_analyse: Optional[Analyse] = None,
+    chunks: Optional[List[List[int]]] = None,
 ) -> Batch:
     """Run ``analyse`` over chunks of ``files`` in ``jobs`` processes; merge as one run would.
     ``timings``: a --timings report (``add_batch(times, wall, cpu)``) that each chunk's times go to.
     ``isolated``: big files for ``isolated_analyse`` in children with the time limit (Linux),
-    started first, beside the chunks, at most ``jobs - 1`` at once (their memory)."""
-    chunks = plan_chunks(files, jobs)
+    started first, beside the chunks, at most ``jobs - 1`` at once (their memory). ``chunks``: the
+    plan (:func:`plan_chunks`) when the caller made it already."""
+    chunks = list(chunks) if chunks is not None else plan_chunks(files, jobs, context=context_of(files, texts))
     n_small = len(chunks)
     chunks += [[len(files) + i for i in group] for group in groups(isolated)]
     files = list(files) + list(isolated)
@@ -325,6 +383,11 @@ def analyse_in_pool(
     _STATE.clear()
     _STATE.update(state)
     forked = _context().get_start_method() == "fork"
+    if forked:  # the call graph's word index of every project file: once here, not once per chunk
+        from .lint import guarded_reader
+
+        _STATE["read"] = guarded_reader(state["texts"])
+        _STATE["read"].words.fill()
     frozen = forked and freeze_inherited()
     try:
         if forked:

@@ -24,7 +24,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 SAMPLE_S = 0.05
 
@@ -35,6 +35,7 @@ class Measure:
     cpu: float = 0.0
     max_rss: float = 0.0  # MB, the largest single process (wait4's ru_maxrss)
     tree_mem: float = 0.0  # MB, peak of the summed PSS of the process tree (sampled)
+    peak_parts: Tuple[float, ...] = ()  # MB, each process's PSS at that peak (the tool's own first)
     load_before: float = 0.0
     load_after: float = 0.0
     code: Optional[int] = None
@@ -82,14 +83,19 @@ def _process_memory(pid: int, page: int) -> int:
 
 
 def tree_memory(root: int) -> int:
+    return sum(tree_parts(root))
+
+
+def tree_parts(root: int) -> List[int]:
+    """PSS (else RSS) in bytes of ``root`` and of each of its descendants, ``root`` first."""
     page = os.sysconf("SC_PAGE_SIZE")
     kids = _children_map()
-    total, todo = 0, [root]
+    parts, todo = [], [root]
     while todo:
-        pid = todo.pop()
-        total += _process_memory(pid, page)
+        pid = todo.pop(0)
+        parts.append(_process_memory(pid, page))
         todo.extend(kids.get(pid, ()))
-    return total
+    return parts
 
 
 class _Sampler(threading.Thread):
@@ -97,13 +103,16 @@ class _Sampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid = pid
         self.peak = 0
+        self.parts: List[int] = []  # each process's share at the peak (bytes), the tool's own first
         self.stop = threading.Event()
         self.enabled = os.path.isdir("/proc")
 
     def run(self) -> None:
         while self.enabled and not self.stop.is_set():
             try:
-                self.peak = max(self.peak, tree_memory(self.pid))
+                parts = tree_parts(self.pid)
+                if sum(parts) > self.peak:
+                    self.peak, self.parts = sum(parts), parts
             except Exception:  # noqa: BLE001 - sampling is best effort
                 pass
             self.stop.wait(SAMPLE_S)
@@ -148,6 +157,7 @@ def measure(cmd: Sequence[str], cwd: Path, timeout: float, env: Optional[Dict[st
     m.max_rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)  # type: ignore[attr-defined]
     # a process that lives shorter than the sampling period is missed: then its own peak counts
     m.tree_mem = max(sampler.peak / (1024 * 1024), m.max_rss)
+    m.peak_parts = tuple(p / (1024 * 1024) for p in sampler.parts)
     for fh, attr in ((out, "stdout"), (err, "stderr")):
         fh.seek(0, os.SEEK_END)
         fh.seek(max(0, fh.tell() - 8000))
@@ -181,3 +191,26 @@ def machine() -> Dict[str, str]:
         load = "?"
     return {"cpu": cpu, "cores": str(os.cpu_count()), "memory": mem, "os": platform.platform(),
             "python": platform.python_version(), "load": load}
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """``python bench/measure.py [--timeout S] -- CMD...``: one line for one run of CMD."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=main.__doc__)
+    ap.add_argument("--timeout", type=float, default=3600.0)
+    ap.add_argument("cmd", nargs=argparse.REMAINDER)
+    args = ap.parse_args(argv)
+    cmd = args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd
+    if not cmd:
+        ap.error("no command given")
+    m = measure(cmd, Path.cwd(), args.timeout)
+    parts = " + ".join(f"{p:.0f}" for p in m.peak_parts)
+    print(f"{m.wall:.1f} s wall, {m.cpu:.1f} s CPU, peak {m.tree_mem:.0f} MB all processes ({parts or '?'}), "
+          f"largest process {m.max_rss:.0f} MB, load {m.load_before:.2f}->{m.load_after:.2f}"
+          f"{', ' + m.note if m.note else ''}, exit {m.code}")
+    return 0 if m.code == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -129,3 +129,18 @@ def test_generator_is_deterministic_and_valid(tmp_path):
         assert text == (tmp_path / "b" / rel).read_text()
         compile(text, str(rel), "exec")
         assert "_g1" in text or "acl" in text
+
+
+def test_measure_counts_every_process_of_the_tree():
+    """``python bench/measure.py -- CMD``: CPU seconds of the command and the children it reaps,
+    and the peak of their memory summed, process by process (a forked child holding 40 MB of its
+    own counts beside its parent)."""
+    child = ("import os, time\npid = os.fork()\nx = bytearray(40 << 20)\nend = time.process_time() + 0.3\n"
+             "while time.process_time() < end: pass\ntime.sleep(0.4)\nif pid == 0: os._exit(0)\nos.wait()\n")
+    proc = subprocess.run([sys.executable, str(BENCH / "measure.py"), "--", sys.executable, "-c", child],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    m = re.match(r"([\d.]+) s wall, ([\d.]+) s CPU, peak (\d+) MB all processes \((\d+) \+ (\d+)\)", proc.stdout)
+    assert m, proc.stdout
+    assert float(m.group(2)) >= 0.5  # both processes' CPU
+    assert int(m.group(4)) >= 40 and int(m.group(5)) >= 40 and int(m.group(3)) >= 80

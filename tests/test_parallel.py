@@ -64,6 +64,28 @@ def test_an_oversized_folder_is_split():
     assert [i for c in chunks for i in c] == list(range(12))
 
 
+def test_folders_that_import_one_helper_module_are_one_group():
+    """Two folders whose files import the same project module (one that never names acl, so not
+    analysed itself) are analysed together: the helper is parsed and summarised once. The imports
+    resolve as the engine resolves them: beside the importer first, relative to its package."""
+    files = [("app1/run.py", "import acl\nfrom common.helpers import check\n"),
+             ("app2/main.py", "import acl\nfrom common import helpers\n"),
+             ("app3/serve.py", "import acl\nfrom .local import util\n"), ("app3/local/util.py", "import acl\n"),
+             ("app4/x.py", "import acl\nimport helpers\n")]
+    context = [("common/helpers.py", "def check(ret):\n    pass\n"), ("app4/helpers.py", "y = 1\n")]
+    together = sorted(sorted(g) for g in parallel.groups(files, context))
+    assert together == [[0, 1], [2, 3], [4]]
+    assert sorted(sorted(g) for g in parallel.groups(files)) == [[0], [1], [2, 3], [4]]
+
+
+def test_groups_are_packed_largest_first_into_equal_chunks():
+    sizes = [900, 700, 500, 300, 100] * 2
+    files = [(f"pkg{k}/m.py", "x = 1\n" * (n - 1)) for k, n in enumerate(sizes)]
+    chunks = parallel.plan_chunks(files, 2, target=1000)
+    assert sorted(sum(sizes[i] for i in c) for c in chunks) == [1000] * 5
+    assert sorted(i for c in chunks for i in c) == list(range(len(files)))
+
+
 # --- doing less: what is skipped could not have produced a finding ---------------------------
 
 import acl_lint.lint as lint_mod  # noqa: E402
@@ -268,3 +290,64 @@ def test_small_files_beside_or_importing_a_big_one_go_with_it():
     assert [p for p, _ in together] == ["pkg/huge.py", "pkg/util.py", "app/main.py"]
     assert rest == [("other/a.py", "y = 2\n")]
     assert parallel.with_companions([], small) == ([], small)
+
+
+def test_the_call_graphs_word_index_is_built_once_for_the_whole_run(monkeypatch, tmp_path):
+    """Which files may call a function (static/callers.py) comes from a word index of every
+    project file: the pool builds it once before forking, in-process chunks share it (it used to
+    be built again by every chunk, the parse guard included). Same report either way."""
+    from acl_lint import isolate
+    from acl_lint.static import callers
+
+    monkeypatch.chdir(REPO)
+    log = tmp_path / "scans"
+    original = callers.words_of
+
+    def logged(text):
+        with open(log, "a") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return original(text)
+
+    monkeypatch.setattr(callers, "words_of", logged)
+    monkeypatch.setattr(callers, "_FILE_WORDS", {})  # (the per-process memo of earlier tests)
+    monkeypatch.setattr(parallel, "MAX_CHUNK_LINES", 2500)  # several chunks, in-process and forked
+    files = [p for p in (REPO / "corpus").rglob("*.py") if p.stat().st_size]  # (an empty file has no words)
+    serial = render(lint_mod.lint_paths(["corpus"], Settings(), jobs=1), "json")
+    scans = log.read_text().split()
+    assert set(scans) == {str(os.getpid())} and len(scans) == len(files)
+    if not isolate.available():
+        return
+    log.unlink()
+    monkeypatch.setattr(callers, "_FILE_WORDS", {})
+    stats = {}
+    pooled = render(lint_mod.lint_paths(["corpus"], Settings(), jobs=2, stats=stats), "json")
+    assert pooled == serial and stats["workers"] == 2
+    scans = log.read_text().split()
+    assert set(scans) == {str(os.getpid())} and len(scans) == len(files)  # in the parent, each file once
+
+
+def test_the_shared_word_index_withholds_what_the_parse_guard_withholds():
+    """A file CPython rejects as nested too deeply is no candidate caller (libcst could crash on
+    it), with the run's shared word index as without it."""
+    from acl_lint.static import callers
+    from acl_lint.static.callers import CallGraph
+    from acl_lint.static.engine import Engine
+    from acl_lint.static.parse import parse_module
+
+    texts = {"pkg/lib.py": "import acl\ndef run():\n    acl.rt.malloc(1, 0)\n",
+             "app/a.py": "from pkg.lib import run\nrun()\n",
+             "app/deep.py": "from pkg.lib import run\nrun()\nx = " + "(" * 300 + ")" * 300 + "\n",
+             "app/b.py": "import os\n"}
+    found = []
+    for shared in (False, True):
+        reader = lint_mod.guarded_reader(texts)
+        eng = Engine({})
+        eng.index.known(texts)
+        eng.project_loader = reader
+        eng.project_text = reader.unchecked
+        if shared:
+            callers._FILE_WORDS.clear()
+            reader.words.fill()
+        mod = eng.index.add("pkg/lib.py", parse_module(texts["pkg/lib.py"]), texts["pkg/lib.py"])
+        found.append(list(CallGraph(eng, [mod])._candidates(mod.functions["run"])))
+    assert found == [["app/a.py"], ["app/a.py"]]

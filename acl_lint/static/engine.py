@@ -22,7 +22,7 @@ from .. import budget, protocol as protocol_mod, timings
 from ..findings import CALLERS_DEP, FileError, Finding
 from ..sources import mentions_acl  # noqa: F401 (also the prefilter of lint.py)
 from ..typestate import Res
-from .parse import parse_module
+from .parse import give_back_memory, parse_module
 from .index import FunctionInfo, ModuleInfo, ProjectIndex
 from .callers import CallGraph
 from .low_value import drop_low_value_leaks
@@ -114,6 +114,7 @@ class Engine:
         interp.graph = graph
         out = interp.run(body, self.initial_state(fn))
         interp.check_exits(out)
+        interp.forget_liveness()  # kept with the run until the end of the engine, and not needed again
         return interp, out
 
     def run_fn(self, fn: FunctionInfo) -> Tuple[Interpreter, Outcome]:
@@ -268,6 +269,9 @@ def analyze_files(files: Sequence[Tuple[str, str]], options: Optional[Mapping[st
         fs, es = engine.analyse_module(mod, interps)
         findings.extend(fs)
         errors.extend(es)
+        for done in engine.index.modules.values():  # memory: what a finished module no longer needs
+            done.positions.forget_mirror()
+        give_back_memory()  # (under a millisecond)
     budget.start(engine.options)  # the project-wide passes get a file's time, too
     try:
         findings = relink_classes(engine, mods, interps, findings)

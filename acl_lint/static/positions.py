@@ -181,6 +181,13 @@ class Positions:
                 self._failed = True
         return self._ast
 
+    def forget_mirror(self) -> None:
+        """Drop the ``ast`` mirror and what was paired with it (rebuilt when asked again): once a
+        module's functions are analysed its sites have their positions (a NodeSite resolves once),
+        and the mirror is a second syntax tree of the module (more memory than the libcst one)."""
+        self._ast = self._map = self._lines = None
+        self._calls = {}
+
     def stmt_map(self) -> Dict[int, ast.AST]:
         if self._map is None:
             self._map = {}

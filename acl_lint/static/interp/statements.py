@@ -113,6 +113,13 @@ class Statements:
             self._liveness = lv
         return lv
 
+    def forget_liveness(self) -> None:
+        """Memory: the function's :class:`Liveness` once its run is done (a later run computes it again)."""
+        lv = self.__dict__.pop("_liveness", None)
+        cache = self.host.__dict__.get("_liveness")
+        if lv is not None and cache is not None:
+            cache.pop(id(self.fn.node if self.fn is not None else self.mod.tree), None)
+
     def prune(self, states: List[PState], live) -> None:
         """Bindings no later statement reads dropped (``liveness.prune_dead``): equal paths merge."""
         if live is not None:
