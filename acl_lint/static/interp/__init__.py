@@ -70,6 +70,8 @@ class Interpreter(Statements, LiteralLoops, Domains, Flags, Callbacks, Assignmen
         self.graph = None  # an observer with on_* hooks (static/graph.py), for `acl-lint graph`
         self.check_release_status = bool(options.get("check-release-status", False))
         self.ever_read: Set[Hashable] = set()  # statuses read on some path
+        self.ever_checked: Set[Hashable] = set()  # ... by more than a display (print, a log line)
+        self.showing = False  # evaluating the arguments of a display call
         self.release_count = 0  # releases interpreted so far (tells a teardown loop)
         self.torn_down: Set[str] = set()  # process-scoped kinds this function releases somewhere
         self.unread: Dict[Hashable, Tuple] = {}  # status -> (site, message) when unread on some path

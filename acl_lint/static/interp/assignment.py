@@ -180,7 +180,8 @@ class Assignment:
                 if self.graph is not None:
                     self.graph.on_escape(res, why)
 
-    def mark_read(self, v, st: PState) -> None:
+    def mark_read(self, v, st: PState, shown: bool = False) -> None:
+        """``v``'s statuses are read (``shown``: only displayed, by print or a log line)."""
         if v is None:
             return
         if v[0] == "s":
@@ -188,9 +189,11 @@ class Assignment:
             if rec is not None:
                 rec.read = True
                 self.ever_read.add(v[1])
+                if not (shown or self.showing):
+                    self.ever_checked.add(v[1])
         elif v[0] == "t":
             for x in v[1]:
-                self.mark_read(x, st)
+                self.mark_read(x, st, shown)
 
     def discard(self, v, st: PState, call: cst.CSTNode) -> None:
         """A call's result thrown away: an ignored status is ACL501."""
@@ -255,7 +258,7 @@ class Assignment:
                 self.cur = None
                 self.unchecked_calls.append((site, self.status_calls.get(sid, "")))
                 self.machine.report(site, None, diagnostic)
-        if not self.ever_read:
+        if not self.ever_checked:  # (printing a status is looking at it, not checking it)
             self.summarise_unchecked()
 
     def summarise_unchecked(self) -> None:

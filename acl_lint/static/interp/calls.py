@@ -29,6 +29,9 @@ NO_ESCAPE_METHODS = frozenset({
     "print", "startswith", "endswith", "split", "strip", "encode", "decode", "upper", "lower", "replace",
     "index", "count", "tobytes", "reshape", "astype", "copy_to", "fill",
 })
+#: methods that only display what they are given (a status passed to them is seen, not checked)
+DISPLAY_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print",
+                             "write"})
 CONTAINER_ADD = frozenset({"append", "add", "insert", "extend", "appendleft", "setdefault", "update", "put"})
 CONTAINER_GET = frozenset({"pop", "popleft", "get", "popitem", "values", "items", "copy", "keys"})
 CONTAINER_METHODS = CONTAINER_ADD | CONTAINER_GET
@@ -167,8 +170,13 @@ class Calls:
 
     def plain_call(self, node: cst.Call, func, name: str, st: PState, out: Outcome):
         """A call of code the analysis cannot see: builtins, check helpers, unknown code."""
-        args = [self.ev(a.value, st, out) for a in node.args]
         base_name = name.rsplit(".", 1)[-1] if name else ""
+        shown = name == "print" or (type(func) is cst.Attribute and base_name in DISPLAY_METHODS)
+        self.showing, showing = shown, self.showing  # a status displayed is seen, not checked
+        try:
+            args = [self.ev(a.value, st, out) for a in node.args]
+        finally:
+            self.showing = showing
         if base_name in self.host.resolver.check_names:
             # a check helper defined where acl-lint cannot see it: assumed to raise on failure
             for a, v in zip(node.args, args):
@@ -199,7 +207,7 @@ class Calls:
             return UNKNOWN
         if name in NO_ESCAPE_CALLS or (type(func) is cst.Attribute and base_name in NO_ESCAPE_METHODS):
             for a in args:
-                self.mark_read(a, st)
+                self.mark_read(a, st, shown)
             if type(func) is not cst.Name and type(func) is not cst.Attribute:
                 self.ev(func, st, out)
             return UNKNOWN

@@ -258,6 +258,7 @@ class Conditions:
                 rec.read = True
             sid = v[1]
             self.ever_read.add(sid)
+            self.ever_checked.add(sid)
             if sid in st.assume and st.assume[sid] != ("ok" if is_zero else "failed"):
                 return []
             st.assume[sid] = "ok" if is_zero else "failed"
