@@ -140,8 +140,9 @@ def context_created_here(mod: ModuleInfo, fn: Optional[FunctionInfo], call, unle
         return False
     names = [dotted(n.func) or "" for n in cst_walk(mod.tree) if type(n) is cst.Call]
     acl_names = [acl_call_name(mod, n) for n in names]
+    qualified = {qualified_name(mod, n) for n in names}
     if acl_names.count("rt.create_context") != 1 or acl_names.count("rt.set_device") > 1 \
-            or any(u.removeprefix("acl.") in acl_names or u in names for u in unless):
+            or any(u.removeprefix("acl.") in acl_names or u in qualified for u in unless):
         return False
     created = False
     for node, in_loop in _in_order(fn.node.body, False):
@@ -155,6 +156,21 @@ def context_created_here(mod: ModuleInfo, fn: Optional[FunctionInfo], call, unle
         elif type(node) is cst.Call and acl_call_name(mod, dotted(node.func) or "") == "rt.set_context":
             created = False  # another set_context first: which context is current is not plain
     return False
+
+
+def qualified_name(mod: ModuleInfo, name: str) -> str:
+    """A dotted call name through the module's imports: `Thread` after `from threading import
+    Thread` is `threading.Thread`; `Process` from a project module is that module's, not
+    `multiprocessing.Process`."""
+    head, _, rest = name.partition(".")
+    if head in mod.imports:
+        module, member = mod.imports[head]
+        base = f"{module}.{member}"
+    elif head in mod.module_imports:
+        base = mod.module_imports[head]
+    else:
+        return name
+    return f"{base}.{rest}" if rest else base
 
 
 def _in_order(node, in_loop: bool):

@@ -2,8 +2,10 @@
 meant to release or attach stays live.
 
 `Detector.close()` "unloads" with acl.mdl.destroy_model: the call fails, nothing
-releases the model (ACL105). `pack()` "attaches" the buffer with
-acl.mdl.add_dataset_tensor: the buffer stays the caller's and leaks per call.
+releases the model. `pack()` "attaches" the buffer with acl.mdl.add_dataset_tensor:
+the buffer stays the caller's and leaks. Those leaks follow from the invented call,
+so the ACL502 is their one finding (its message says what it is given is neither
+released nor attached; one defect, one finding).
 `dims()` passes a tensor description to a real pyACL getter the catalogue does not
 describe: a getter keeps nothing, so the description still leaks. The clean
 look-alikes use acl.mdl.unload and acl.mdl.add_dataset_buffer.
@@ -21,7 +23,7 @@ MODEL_PATH = os.path.join(os.path.dirname(__file__), "models", "resnet50.json")
 
 class Detector:
     def __init__(self, path):
-        self.model_id, ret = acl.mdl.load_from_file(path)  # expect[static]: ACL105
+        self.model_id, ret = acl.mdl.load_from_file(path)
         if ret != ACL_SUCCESS:
             raise RuntimeError("load failed: {}".format(ret))
 
@@ -43,7 +45,7 @@ class Classifier:
 
 def pack(ptr, size):
     dataset = acl.mdl.create_dataset()
-    buf = acl.create_data_buffer(ptr, size)  # expect[static]: ACL101
+    buf = acl.create_data_buffer(ptr, size)
     acl.mdl.add_dataset_tensor(dataset, acl.MDL_INPUT, buf)  # expect[static]: ACL502
     return dataset
 

@@ -72,6 +72,7 @@ class Interpreter(Statements, LiteralLoops, Domains, Flags, Callbacks, Assignmen
         self.ever_read: Set[Hashable] = set()  # statuses read on some path
         self.ever_checked: Set[Hashable] = set()  # ... by more than a display (print, a log line)
         self.showing = False  # evaluating the arguments of a display call
+        self.invented_args: Set[Hashable] = set()  # handles given to an acl.* name pyACL lacks (ACL502)
         self.release_count = 0  # releases interpreted so far (tells a teardown loop)
         self.torn_down: Set[str] = set()  # process-scoped kinds this function releases somewhere
         self.unread: Dict[Hashable, Tuple] = {}  # status -> (site, message) when unread on some path

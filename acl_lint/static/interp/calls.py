@@ -96,9 +96,15 @@ class Calls:
     def undescribed_api(self, api_name: str, node: cst.Call, st: PState, out: Outcome):
         """An ``acl.*`` call the catalogue does not describe keeps nothing it is given (only the
         catalogue says when a call takes ownership); a name pyACL does not have is ACL502."""
-        for a in node.args:
-            self.mark_read(self.ev(a.value, st, out), st)
+        args = [self.ev(a.value, st, out) for a in node.args]
+        for v in args:
+            self.mark_read(v, st)
         if not self.p.is_pyacl_name(api_name):
+            for a, v in zip(node.args, args):  # their leaks follow from this finding: it is their one report
+                self.invented_args.update(st.rids_of(v))
+                root = self.owner_root(dotted(a.value))
+                if root is not None and not self.summary_mode:  # (`self.x`: nor its owner's ACL105)
+                    self.self_releases.setdefault(root, set()).add("any")
             cur, self.cur = self.cur, None
             self.machine.report(self.site(node), None,
                                 dx.unknown_api("acl." + api_name, self.p.closest_api(api_name) or ""))
