@@ -32,7 +32,8 @@ from .budget import CutShort, cuts_as_findings, incomplete
 from .config import Settings
 from .discovery import discover
 from .findings import FileError, Finding, RunResult, registry
-from .sources import SourceError, mentions_acl, open_regular, parse_error_finding, parse_guard, read_source
+from .project_texts import guard_files, guarded_reader
+from .sources import SourceError, mentions_acl, open_regular, parse_error_finding, read_source
 from .suppress import apply_suppressions
 
 Progress = Callable[[int, int], None]
@@ -237,63 +238,11 @@ def _isolate_bytes() -> Optional[int]:
     return isolate.ISOLATE_BYTES if isolate.available() else None
 
 
-def _guard(files: List[Tuple[str, str]], below: Optional[int] = None
-           ) -> Tuple[List[Tuple[str, str]], List[Finding]]:
-    """Split off the files libcst must not see (nested beyond CPython's limits: it would crash
-    the process); their ACL001 findings. Files of ``below`` bytes and more are kept unchecked."""
-    keep, rejected = [], []
-    for path, text in files:
-        f = parse_guard(path, text) if below is None or len(text) < below else None
-        if f is None:
-            keep.append((path, text))
-        else:
-            rejected.append(f)
-    return keep, rejected
-
-
-def guarded_reader(texts: Mapping[str, str]) -> "ProjectReader":
-    """``texts.get`` for the project files calls resolve into, withholding a text that fails
-    :func:`parse_guard` (checked when first asked for: most are never loaded)."""
-    return ProjectReader(texts)
-
-
-class ProjectReader:
-    """The project's texts as the engines of one run read them (see :func:`guarded_reader`),
-    and ``words``, the call graph's word index of those texts (``static/callers.py``), which
-    every engine given this reader shares: a pool fills it before forking."""
-
-    def __init__(self, texts: Mapping[str, str]) -> None:
-        self.texts = texts
-        self._verdict: Dict[str, bool] = {}
-        self._words: Any = None
-
-    def __call__(self, path: str) -> Optional[str]:
-        text = self.texts.get(path)
-        if text is None:
-            return None
-        ok = self._verdict.get(path)
-        if ok is None:
-            ok = self._verdict[path] = parse_guard(path, text) is None
-        return text if ok else None
-
-    @property
-    def words(self) -> Any:
-        if self._words is None:
-            from .static.callers import WordIndex
-
-            self._words = WordIndex(self.texts)
-        return self._words
-
-    def unchecked(self, path: str) -> Optional[str]:
-        """A project text without the parse guard (for a look at its words, never a parse)."""
-        return self.texts.get(path)
-
-
 def _guarded_batch(files: Sequence[Tuple[str, str]], options: Dict, project: Sequence[str],
                    read: Callable[[str], Optional[str]]) -> Tuple[List[Finding], List[FileError], Dict[str, Set[str]]]:
     """:func:`_analyze_batch` after the parse guard (for a big file, in its own process: the guard's
     syntax tree of a 2 MB file takes hundreds of MB, better not in the parent)."""
-    files, rejected = _guard(list(files))
+    files, rejected = guard_files(list(files))
     findings, errors, deps = _analyze_batch(files, options, project, read) if files else ([], [], {})
     return rejected + findings, errors, deps
 
@@ -448,7 +397,7 @@ def _run_engine(
         stats["t_cache"] = time.perf_counter() - t0
         if progress is not None:
             progress(total - len(todo), total)
-    todo, rejected = _guard(todo, below=_isolate_bytes())  # big files: guarded in their own process
+    todo, rejected = guard_files(todo, below=_isolate_bytes())  # big files: guarded in their own process
     cached += rejected
     if not todo:
         return cached, []

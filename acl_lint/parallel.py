@@ -213,10 +213,10 @@ def _init_worker(state: Dict[str, Any]) -> None:  # spawn only
 
 
 def _reader() -> Callable[[str], Optional[str]]:
-    """The run's ``lint.ProjectReader`` (made before forking; in a spawned worker, on first use)."""
+    """The run's ``project_texts.ProjectReader`` (made before forking; in a spawned worker, on first use)."""
     read = _STATE.get("read")
     if read is None:
-        from .lint import guarded_reader
+        from .project_texts import guarded_reader
 
         read = _STATE["read"] = guarded_reader(_STATE["texts"])
     return read
@@ -310,7 +310,7 @@ def analyse_isolated(files: Sequence[Tuple[str, str]], options: Mapping[str, Any
     file that kills it is lost (reported as an internal error naming how it died), or that
     runs out of time (ACL003)."""
     from . import isolate
-    from .lint import guarded_reader
+    from .project_texts import guarded_reader
 
     args = (list(files), dict(options), list(project), guarded_reader(texts))
     status, value = isolate.run(analyse, args, _timeout(options, len(files)))
@@ -384,7 +384,7 @@ def analyse_in_pool(
     _STATE.update(state)
     forked = _context().get_start_method() == "fork"
     if forked:  # the call graph's word index of every project file: once here, not once per chunk
-        from .lint import guarded_reader
+        from .project_texts import guarded_reader
 
         _STATE["read"] = guarded_reader(state["texts"])
         _STATE["read"].words.fill()

@@ -329,6 +329,7 @@ def test_the_call_graphs_word_index_is_built_once_for_the_whole_run(monkeypatch,
 def test_the_shared_word_index_withholds_what_the_parse_guard_withholds():
     """A file CPython rejects as nested too deeply is no candidate caller (libcst could crash on
     it), with the run's shared word index as without it."""
+    from acl_lint import project_texts
     from acl_lint.static import callers
     from acl_lint.static.callers import CallGraph
     from acl_lint.static.engine import Engine
@@ -340,7 +341,7 @@ def test_the_shared_word_index_withholds_what_the_parse_guard_withholds():
              "app/b.py": "import os\n"}
     found = []
     for shared in (False, True):
-        reader = lint_mod.guarded_reader(texts)
+        reader = project_texts.guarded_reader(texts)
         eng = Engine({})
         eng.index.known(texts)
         eng.project_loader = reader

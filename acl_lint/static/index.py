@@ -72,6 +72,17 @@ class ModuleInfo:
     uses_acl: bool = True  # names acl: a module that does not only matters as a helper
     _global_refs: Optional[Set[str]] = None
 
+    def imported_spec(self, name: str) -> Optional[str]:
+        """The dotted module path a local name was imported as: `from pkg import helpers` makes
+        `helpers` pkg.helpers, `from . import x` makes `x` .x, `import a.b as c` makes `c` a.b;
+        None for a name the module does not import."""
+        if name in self.module_imports:
+            return self.module_imports[name]
+        if name in self.imports:
+            spec, member = self.imports[name]
+            return f"{spec}.{member}" if spec.strip(".") else spec + member
+        return None
+
     @property
     def global_refs(self) -> Set[str]:
         """Names used inside the module's functions and classes (computed on first use)."""
@@ -368,6 +379,14 @@ class ProjectIndex:
                 if m is not None:
                     return m
         return None
+
+    def methods_of(self, cls: ClassInfo, chain: Optional[List[ClassInfo]] = None) -> Dict[str, FunctionInfo]:
+        """Every method an instance of ``cls`` has, by name: its own over its bases' (``chain``:
+        its :meth:`class_chain`, when the caller has it already)."""
+        methods: Dict[str, FunctionInfo] = {}
+        for c in reversed(chain if chain is not None else self.class_chain(cls)):
+            methods.update(c.methods)
+        return methods
 
     def class_chain(self, cls: ClassInfo) -> List[ClassInfo]:
         out, todo, seen = [], [cls], set()

@@ -163,12 +163,8 @@ def qualified_name(mod: ModuleInfo, name: str) -> str:
     Thread` is `threading.Thread`; `Process` from a project module is that module's, not
     `multiprocessing.Process`."""
     head, _, rest = name.partition(".")
-    if head in mod.imports:
-        module, member = mod.imports[head]
-        base = f"{module}.{member}"
-    elif head in mod.module_imports:
-        base = mod.module_imports[head]
-    else:
+    base = mod.imported_spec(head)
+    if base is None:
         return name
     return f"{base}.{rest}" if rest else base
 

@@ -71,12 +71,9 @@ class Resolver:
         if head == "self" and isinstance(fn, FunctionInfo) and fn.cls is not None:
             m = idx.method(fn.cls, attr, may_load=may_load)
             return (m, "self") if m is not None else (None, None)
-        target_mod = None
-        if head in mod.module_imports:  # import pkg.helpers as h; h.release(...)
-            target_mod = idx.resolve_module(mod, mod.module_imports[head], may_load)
-        elif head in mod.imports:  # from pkg import helpers; helpers.release(...)
-            spec, name_ = mod.imports[head]
-            target_mod = idx.resolve_module(mod, f"{spec}.{name_}" if spec.strip(".") else spec + name_, may_load)
+        # import pkg.helpers as h; h.release(...) / from pkg import helpers; helpers.release(...)
+        spec = mod.imported_spec(head)
+        target_mod = idx.resolve_module(mod, spec, may_load) if spec is not None else None
         if target_mod is None:
             return None, None
         f = target_mod.functions.get(attr)

@@ -180,8 +180,8 @@ class Assignment:
                 if self.graph is not None:
                     self.graph.on_escape(res, why)
 
-    def mark_read(self, v, st: PState, shown: bool = False) -> None:
-        """``v``'s statuses are read (``shown``: only displayed, by print or a log line)."""
+    def mark_read(self, v, st: PState) -> None:
+        """``v``'s statuses are read (while ``self.showing``: only displayed, by print or a log line)."""
         if v is None:
             return
         if v[0] == "s":
@@ -189,11 +189,11 @@ class Assignment:
             if rec is not None:
                 rec.read = True
                 self.ever_read.add(v[1])
-                if not (shown or self.showing):
+                if not self.showing:
                     self.ever_checked.add(v[1])
         elif v[0] == "t":
             for x in v[1]:
-                self.mark_read(x, st, shown)
+                self.mark_read(x, st)
 
     def discard(self, v, st: PState, call: cst.CSTNode) -> None:
         """A call's result thrown away: an ignored status is ACL501."""

@@ -175,14 +175,18 @@ class Calls:
         return frozenset(add)
 
     def plain_call(self, node: cst.Call, func, name: str, st: PState, out: Outcome):
-        """A call of code the analysis cannot see: builtins, check helpers, unknown code."""
+        """A call of code the analysis cannot see: builtins, check helpers, unknown code. A
+        status given to a display (print, a log line) is seen, not checked."""
         base_name = name.rsplit(".", 1)[-1] if name else ""
         shown = name == "print" or (type(func) is cst.Attribute and base_name in DISPLAY_METHODS)
-        self.showing, showing = shown, self.showing  # a status displayed is seen, not checked
+        self.showing, showing = shown, self.showing
         try:
-            args = [self.ev(a.value, st, out) for a in node.args]
+            return self._unseen_call(node, func, name, base_name, st, out)
         finally:
             self.showing = showing
+
+    def _unseen_call(self, node: cst.Call, func, name: str, base_name: str, st: PState, out: Outcome):
+        args = [self.ev(a.value, st, out) for a in node.args]
         if base_name in self.host.resolver.check_names:
             # a check helper defined where acl-lint cannot see it: assumed to raise on failure
             for a, v in zip(node.args, args):
@@ -213,7 +217,7 @@ class Calls:
             return UNKNOWN
         if name in NO_ESCAPE_CALLS or (type(func) is cst.Attribute and base_name in NO_ESCAPE_METHODS):
             for a in args:
-                self.mark_read(a, st, shown)
+                self.mark_read(a, st)
             if type(func) is not cst.Name and type(func) is not cst.Attribute:
                 self.ev(func, st, out)
             return UNKNOWN

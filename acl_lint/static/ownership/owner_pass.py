@@ -161,9 +161,7 @@ class OwnerPass:
                 chain = index.class_chain(cls)
                 self.engine.deps.setdefault(mod.path, set()).update(
                     c.module.path for c in chain if c.module.path != mod.path)
-                methods: Dict[str, object] = {}
-                for c in reversed(chain):
-                    methods.update(c.methods)
+                methods = index.methods_of(cls, chain)
                 # overridden base methods still run (super().release())
                 overridden = [m for c in chain for n, m in c.methods.items() if methods.get(n) is not m]
                 self.check_owner(cls.name, methods, by_fn, out, findings, replaced, is_class=True,

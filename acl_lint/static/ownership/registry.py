@@ -100,9 +100,7 @@ def check_deleted_objects(op, it, by_fn, out) -> None:
     fn = it.fn
     site_of = lambda node: NodeSite(fn.module.path, node, fn.module.positions)  # noqa: E731
     for built_site, init_fn, name, del_site in it.object_dels:
-        methods = {}
-        for c in reversed(op.engine.index.class_chain(init_fn.cls)):
-            methods.update(c.methods)
+        methods = op.engine.index.methods_of(init_fn.cls)
         final = by_fn.of(methods["__del__"]) if "__del__" in methods else None
         if final is None or not final.self_releases or _released_before(it, by_fn, built_site, del_site):
             continue
